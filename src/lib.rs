@@ -1,0 +1,45 @@
+//! # techsales
+//!
+//! The rules and state machines of technical B2B sales, for CRMs to enforce
+//! and explain: which type a customer is (supplier assistance x customer
+//! loyalty), which continuous-differentiation actions move it toward the
+//! loyalty network, and (in the modules that follow) where each deal stands
+//! in its sales process, whether it may move on, its grade and its win
+//! probability.
+//!
+//! The CRM keeps the records; this crate holds the rules. Everything it
+//! holds is serialisable with serde, and time always comes in as an
+//! argument, so the same inputs always give the same answer.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use techsales::customer::{Customer, CustomerType, Scores, Thresholds};
+//! use techsales::differentiation::{PlanInput, PlannerConfig};
+//!
+//! let at = Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).unwrap();
+//! let thresholds = Thresholds::default();
+//! let acme = Customer::from_scores("C-1", "Acme", Scores::new(72.0, 35.0)?, &thresholds, at)?;
+//! assert_eq!(acme.customer_type(), CustomerType::Opportunity);
+//!
+//! let plan = PlannerConfig::default().plan(PlanInput {
+//!     customer_type: acme.customer_type(),
+//!     scores: acme.scores(),
+//!     readiness: &acme.readiness,
+//!     in_progress: &[],
+//! });
+//! // An opportunity customer lacks loyalty: every action raises it.
+//! assert!(plan.recommendations().iter().all(|r| r.axis == techsales::customer::Axis::Loyalty));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod config;
+pub mod customer;
+pub mod differentiation;
+pub mod grading;
+pub mod journal;
+pub mod labels;
+
+pub use config::ConfigError;
+pub use labels::{Labelled, Language, Text};
