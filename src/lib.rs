@@ -43,3 +43,7 @@ pub mod labels;
 
 pub use config::ConfigError;
 pub use labels::{Labelled, Language, Text};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,228 @@
+//! Continuous differentiation (DOMAIN.md section 5) as executable rules.
+
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use techsales::customer::{Axis, CustomerType, Readiness, ReadinessCriterion, Scores, WaitReason};
+use techsales::differentiation::{
+    Action, ActionLog, ActionStatus, Plan, PlanInput, PlannerConfig, RecommendationReason,
+};
+use techsales::labels::Labelled;
+
+fn scores_of(ty: CustomerType) -> impl Strategy<Value = Scores> {
+    let low = 0.0..49.99f64;
+    let high = 50.0..=100.0f64;
+    let a: BoxedStrategy<f64> = if ty.assistance().is_high() {
+        high.clone().boxed()
+    } else {
+        low.clone().boxed()
+    };
+    let l: BoxedStrategy<f64> = if ty.loyalty().is_high() {
+        high.boxed()
+    } else {
+        low.boxed()
+    };
+    (a, l).prop_map(|(a, l)| Scores::new(a, l).unwrap())
+}
+
+fn readiness() -> impl Strategy<Value = Readiness> {
+    (
+        proptest::sample::subsequence(ReadinessCriterion::ALL, 0..=4),
+        proptest::sample::subsequence(WaitReason::ALL, 0..=3),
+    )
+        .prop_map(|(c, w)| Readiness::new(c, w))
+}
+
+fn config() -> impl Strategy<Value = PlannerConfig> {
+    (
+        proptest::collection::btree_map(
+            proptest::sample::select(Action::ALL),
+            0.0..=40.0f64,
+            0..12,
+        ),
+        0.0..=40.0f64,
+    )
+        .prop_map(|(effects, default_effect)| PlannerConfig {
+            effects,
+            default_effect,
+            ..PlannerConfig::default()
+        })
+}
+
+fn plan_for(
+    config: &PlannerConfig,
+    ty: CustomerType,
+    scores: Scores,
+    readiness: &Readiness,
+) -> Plan {
+    config.plan(PlanInput {
+        customer_type: ty,
+        scores: Some(scores),
+        readiness,
+        in_progress: &[],
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every action recommended to an opportunity customer raises loyalty.
+    #[test]
+    fn recommendations_for_an_opportunity_customer_raise_loyalty(
+        scores in scores_of(CustomerType::Opportunity), r in readiness(), cfg in config()
+    ) {
+        let plan = plan_for(&cfg, CustomerType::Opportunity, scores, &r);
+        prop_assert_eq!(plan.recommendations().len(), 6);
+        for rec in plan.recommendations() {
+            prop_assert_eq!(rec.axis, Axis::Loyalty);
+            prop_assert_eq!(rec.action.axis(), Axis::Loyalty);
+            prop_assert_eq!(rec.reason, RecommendationReason::RaiseLoyalty);
+        }
+    }
+
+    /// Every action recommended to a loyal customer raises assistance.
+    #[test]
+    fn recommendations_for_a_loyal_customer_raise_assistance(
+        scores in scores_of(CustomerType::Loyal), r in readiness(), cfg in config()
+    ) {
+        let plan = plan_for(&cfg, CustomerType::Loyal, scores, &r);
+        prop_assert_eq!(plan.recommendations().len(), 6);
+        for rec in plan.recommendations() {
+            prop_assert_eq!(rec.axis, Axis::Assistance);
+            prop_assert_eq!(rec.reason, RecommendationReason::RaiseAssistance);
+        }
+    }
+
+    /// No recommendation moves a strategic customer away from strategic:
+    /// carrying out all of them, in any prefix, keeps it in the network.
+    #[test]
+    fn no_recommendation_moves_a_customer_away_from_strategic(
+        scores in scores_of(CustomerType::Strategic), r in readiness(), cfg in config(), take in 0usize..=12
+    ) {
+        let plan = plan_for(&cfg, CustomerType::Strategic, scores, &r);
+        prop_assert!(!plan.recommendations().is_empty());
+        let actions: Vec<Action> = plan.recommendations().iter().take(take).map(|r| r.action).collect();
+        let after = cfg.project(scores, &actions);
+        prop_assert_eq!(cfg.thresholds.classify(&after), CustomerType::Strategic);
+        for rec in plan.recommendations() {
+            prop_assert_eq!(rec.reason, RecommendationReason::SustainNetwork);
+            prop_assert!(rec.expected_effect >= 0.0);
+        }
+    }
+
+    /// A market-taker that fails the readiness check gets "not worth
+    /// investing now" with its reasons instead of a list; one that passes
+    /// gets actions on both axes.
+    #[test]
+    fn market_takers_are_planned_only_when_ready(
+        scores in scores_of(CustomerType::MarketTaker), r in readiness(), cfg in config()
+    ) {
+        let assessment = cfg.readiness.assess(&r);
+        match plan_for(&cfg, CustomerType::MarketTaker, scores, &r) {
+            Plan::NotWorthInvestingNow { assessment: a } => {
+                prop_assert!(!assessment.candidate);
+                prop_assert_eq!(a, assessment);
+            }
+            Plan::Invest { recommendations } => {
+                prop_assert!(assessment.candidate);
+                prop_assert_eq!(recommendations.len(), 12);
+            }
+        }
+    }
+
+    /// Recommendations are ranked: the axis with the larger gap first, and
+    /// within an axis the larger expected effect first.
+    #[test]
+    fn recommendations_are_ranked_by_gap_then_effect(
+        scores in scores_of(CustomerType::Strategic), cfg in config()
+    ) {
+        let ready = Readiness::new(ReadinessCriterion::ALL.iter().copied(), []);
+        let plan = plan_for(&cfg, CustomerType::Strategic, scores, &ready);
+        let gap = |axis| cfg.thresholds.get(axis) - scores.get(axis);
+        for pair in plan.recommendations().windows(2) {
+            let (x, y) = (pair[0], pair[1]);
+            prop_assert!(gap(x.axis) >= gap(y.axis));
+            if x.axis == y.axis {
+                prop_assert!(x.expected_effect >= y.expected_effect);
+            }
+        }
+    }
+
+    /// A plan survives a JSON round trip unchanged.
+    #[test]
+    fn plan_serde_round_trip_is_lossless(
+        ty in proptest::sample::select(CustomerType::ALL), r in readiness(), cfg in config(), a in 0.0..=100.0f64, l in 0.0..=100.0f64
+    ) {
+        let plan = plan_for(&cfg, ty, Scores::new(a, l).unwrap(), &r);
+        let back: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+        prop_assert_eq!(back, plan);
+        let cfg_back = PlannerConfig::from_json(&serde_json::to_string(&cfg).unwrap()).unwrap();
+        prop_assert_eq!(cfg_back, cfg);
+    }
+}
+
+#[test]
+fn six_actions_raise_each_axis_and_all_are_described_in_both_languages() {
+    assert_eq!(Action::raising(Axis::Loyalty).count(), 6);
+    assert_eq!(Action::raising(Axis::Assistance).count(), 6);
+    for a in Action::ALL {
+        assert!(!a.description().en.is_empty() && !a.description().zh.is_empty());
+        assert_eq!(a.key().parse::<Action>().unwrap(), *a);
+    }
+    assert_eq!(Action::ProductInnovation.axis(), Axis::Loyalty);
+    assert_eq!(Action::SellerSegmentation.axis(), Axis::Assistance);
+}
+
+#[test]
+fn actions_in_progress_are_not_recommended_again() {
+    let cfg = PlannerConfig::default();
+    let plan = cfg.plan(PlanInput {
+        customer_type: CustomerType::Opportunity,
+        scores: None,
+        readiness: &Readiness::default(),
+        in_progress: &[Action::ProductInnovation],
+    });
+    assert_eq!(plan.recommendations().len(), 5);
+    assert!(plan
+        .recommendations()
+        .iter()
+        .all(|r| r.action != Action::ProductInnovation));
+}
+
+#[test]
+fn a_negative_or_nan_effect_is_refused_naming_the_field() {
+    let err = PlannerConfig::from_json(r#"{"effects": {"product_innovation": -5}}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("effects.product_innovation"),
+        "{err}"
+    );
+    let err = PlannerConfig::from_json(r#"{"thresholds": {"assistance": 50, "loyalty": 500}}"#)
+        .unwrap_err();
+    assert!(err.to_string().contains("thresholds.loyalty"), "{err}");
+    let err = PlannerConfig::from_json(r#"{"effects": {"free_lunch": 5}}"#).unwrap_err();
+    assert!(err.to_string().contains("free_lunch"), "{err}");
+    let err =
+        PlannerConfig::from_json(r#"{"readiness": {"min_criteria": 9, "max_wait_reasons": 0}}"#)
+            .unwrap_err();
+    assert!(err.to_string().contains("readiness.min_criteria"), "{err}");
+}
+
+#[test]
+fn action_log_records_dated_actions_and_refuses_bad_updates() {
+    let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    let mut log = ActionLog::new();
+    log.start(Action::JointPlanningAndForecasting, t0).unwrap();
+    log.start(Action::SellerSegmentation, t0).unwrap();
+    assert!(log.start(Action::SellerSegmentation, t0).is_err());
+    let before = log.clone();
+    assert!(log
+        .complete(Action::SellerSegmentation, t0 - Duration::days(1))
+        .is_err());
+    assert!(log.abandon(Action::ProductInnovation, t0).is_err());
+    assert_eq!(log, before);
+    log.complete(Action::SellerSegmentation, t0 + Duration::days(30))
+        .unwrap();
+    assert_eq!(log.in_progress(), vec![Action::JointPlanningAndForecasting]);
+    assert_eq!(log.records()[1].status, ActionStatus::Completed);
+    let back: ActionLog = serde_json::from_str(&serde_json::to_string(&log).unwrap()).unwrap();
+    assert_eq!(back, log);
+}
