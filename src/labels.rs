@@ -20,7 +20,11 @@ pub enum Language {
 }
 
 /// A domain value with a stable key and labels in English and Chinese.
-pub trait Labelled {
+pub trait Labelled: Copy + 'static {
+    /// Every value, in declaration order.
+    fn all() -> &'static [Self];
+    /// The numeric code (as used by the C ABI); never reused.
+    fn code(&self) -> u32;
     /// The stable `snake_case` key, as it appears in JSON.
     fn key(&self) -> &'static str;
     /// The English label.
@@ -116,6 +120,12 @@ macro_rules! labelled_enum {
         }
 
         impl $crate::labels::Labelled for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(&self) -> u32 {
+                *self as u32
+            }
             fn key(&self) -> &'static str {
                 match self { $($name::$variant => $key,)+ }
             }

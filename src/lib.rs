@@ -34,9 +34,11 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod catalogue;
 pub mod config;
 pub mod customer;
 pub mod differentiation;
+pub mod ffi;
 pub mod grading;
 pub mod journal;
 pub mod labels;

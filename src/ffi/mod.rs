@@ -1,0 +1,457 @@
+//! The C ABI: a thin translation layer over the Rust API.
+//!
+//! Conventions (the header `include/techsales.h` is generated from here):
+//! - every function returns a [`techsales_result`]; out-parameters come last
+//!   and are written only on success;
+//! - every body runs inside a panic boundary, so a bug inside the library
+//!   surfaces as `TECHSALES_RESULT_PANIC`, never as an abort;
+//! - NULL pointers, enum codes out of range, invalid UTF-8 and malformed
+//!   JSON are reported with their own codes, and the message of the last
+//!   error on the calling thread is available from
+//!   [`techsales_last_error_message`];
+//! - opaque handles come in `_new`/`_free` pairs and `_free(NULL)` does
+//!   nothing; strings the library returns are owned by the caller and freed
+//!   with [`techsales_string_free`] unless documented as static;
+//! - time is given as seconds since the Unix epoch, UTC.
+//!
+//! Domain enums cross the boundary as `uint32_t` codes; the header lists
+//! every code as a constant, generated from [`crate::catalogue`].
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+pub mod customer;
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::{DateTime, Utc};
+
+use crate::catalogue::EnumKind;
+use crate::labels::{Labelled, Language};
+
+/// The outcome of every call. Codes are explicit and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum techsales_result {
+    /// Success.
+    Ok = 0,
+    /// A required pointer parameter was NULL.
+    NullParameter = 1,
+    /// A parameter had a value outside what it accepts (NaN, out of range,
+    /// empty, a time that cannot be represented).
+    InvalidArgument = 2,
+    /// An enum code that names no value of its enum.
+    InvalidEnumValue = 3,
+    /// A string that is not valid UTF-8.
+    InvalidUtf8 = 4,
+    /// Text that is not valid JSON for what was expected.
+    InvalidJson = 5,
+    /// A state machine refused the event; the state is unchanged.
+    RefusedTransition = 6,
+    /// A definition or configuration was refused.
+    ConfigError = 7,
+    /// The caller's buffer is too small; the needed size was written.
+    BufferTooSmall = 8,
+    /// The library panicked; the handle involved should be freed.
+    Panic = 9,
+    /// An index or id names nothing.
+    NotFound = 10,
+    /// A document's format version is not one this library reads.
+    UnsupportedVersion = 11,
+}
+
+impl techsales_result {
+    fn message(self) -> &'static CStr {
+        match self {
+            techsales_result::Ok => c"ok",
+            techsales_result::NullParameter => c"a required pointer parameter was NULL",
+            techsales_result::InvalidArgument => c"a parameter is outside what it accepts",
+            techsales_result::InvalidEnumValue => c"an enum code names no value of its enum",
+            techsales_result::InvalidUtf8 => c"a string is not valid UTF-8",
+            techsales_result::InvalidJson => c"the text is not valid JSON for what was expected",
+            techsales_result::RefusedTransition => c"the event was refused; the state is unchanged",
+            techsales_result::ConfigError => c"the definition or configuration was refused",
+            techsales_result::BufferTooSmall => c"the buffer is too small",
+            techsales_result::Panic => c"the library panicked",
+            techsales_result::NotFound => c"nothing has that index or id",
+            techsales_result::UnsupportedVersion => {
+                c"the document's format version is not supported"
+            }
+        }
+    }
+}
+
+/// An error on its way to C: a code and the message for the last error.
+#[derive(Debug)]
+pub(crate) struct FfiError {
+    code: techsales_result,
+    message: String,
+}
+
+impl FfiError {
+    pub(crate) fn new(code: techsales_result, message: impl Into<String>) -> Self {
+        FfiError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn null(parameter: &str) -> Self {
+        Self::new(
+            techsales_result::NullParameter,
+            format!("parameter `{parameter}` is NULL"),
+        )
+    }
+
+    pub(crate) fn invalid(message: impl std::fmt::Display) -> Self {
+        Self::new(techsales_result::InvalidArgument, message.to_string())
+    }
+
+    pub(crate) fn json(message: impl std::fmt::Display) -> Self {
+        Self::new(techsales_result::InvalidJson, message.to_string())
+    }
+
+    pub(crate) fn config(message: impl std::fmt::Display) -> Self {
+        Self::new(techsales_result::ConfigError, message.to_string())
+    }
+}
+
+pub(crate) type FfiResult<T = ()> = Result<T, FfiError>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn set_last_error(message: &str) {
+    let text = CString::new(message.replace('\0', " ")).unwrap_or_default();
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+}
+
+/// Runs an exported body inside the panic boundary and turns its outcome
+/// into a result code, recording the message of any error.
+pub(crate) fn guard(body: impl FnOnce() -> FfiResult) -> techsales_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => techsales_result::Ok,
+        Ok(Err(e)) => {
+            set_last_error(&e.message);
+            e.code
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            set_last_error(&format!("internal panic: {what}"));
+            techsales_result::Panic
+        }
+    }
+}
+
+/// Borrows a C string as UTF-8, naming the parameter on error.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> FfiResult<&'a str> {
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|e| {
+        FfiError::new(
+            techsales_result::InvalidUtf8,
+            format!("parameter `{name}` is not valid UTF-8: {e}"),
+        )
+    })
+}
+
+/// Like [`str_arg`], but NULL means "absent".
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { str_arg(p, name) }.map(Some)
+    }
+}
+
+/// Borrows a handle, naming the parameter when it is NULL.
+///
+/// # Safety
+/// `p` is NULL or a live handle of type `T` from this library.
+pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> FfiResult<&'a T> {
+    // SAFETY: the caller passes a live handle or NULL.
+    unsafe { p.as_ref() }.ok_or_else(|| FfiError::null(name))
+}
+
+/// Borrows a handle mutably, naming the parameter when it is NULL.
+///
+/// # Safety
+/// `p` is NULL or a live handle of type `T` not used elsewhere meanwhile.
+pub(crate) unsafe fn handle_mut<'a, T>(p: *mut T, name: &str) -> FfiResult<&'a mut T> {
+    // SAFETY: the caller passes a live, unshared handle or NULL.
+    unsafe { p.as_mut() }.ok_or_else(|| FfiError::null(name))
+}
+
+/// Checks an out-parameter before any work is done.
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> FfiResult<*mut T> {
+    if p.is_null() {
+        Err(FfiError::null(name))
+    } else {
+        Ok(p)
+    }
+}
+
+/// Writes an out-parameter that [`out_arg`] has checked.
+///
+/// # Safety
+/// `p` is non-NULL, aligned and writable.
+pub(crate) unsafe fn write<T>(p: *mut T, value: T) {
+    // SAFETY: checked by out_arg; writable per the caller's contract.
+    unsafe { p.write(value) }
+}
+
+/// Moves a Rust value into a new handle for C.
+pub(crate) fn into_handle<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Frees a handle made by [`into_handle`]; NULL is ignored.
+///
+/// # Safety
+/// `p` is NULL or a handle from [`into_handle`] not yet freed.
+pub(crate) unsafe fn free_handle<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: made by Box::into_raw and not yet freed.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}
+
+/// Converts Unix seconds (UTC) to a time, refusing unrepresentable values.
+pub(crate) fn time_arg(unix_seconds: i64, name: &str) -> FfiResult<DateTime<Utc>> {
+    DateTime::from_timestamp(unix_seconds, 0).ok_or_else(|| {
+        FfiError::invalid(format!(
+            "`{name}` = {unix_seconds} is not a representable time"
+        ))
+    })
+}
+
+/// Decodes an enum code of `T`, naming the parameter when it is out of range.
+pub(crate) fn enum_arg<T: Labelled>(code: u32, name: &str) -> FfiResult<T> {
+    T::all()
+        .iter()
+        .copied()
+        .find(|v| v.code() == code)
+        .ok_or_else(|| {
+            FfiError::new(
+                techsales_result::InvalidEnumValue,
+                format!("`{name}` = {code} is not a valid code"),
+            )
+        })
+}
+
+/// Turns a Rust string into an owned C string for the caller.
+pub(crate) fn owned_c_string(text: String) -> FfiResult<*mut c_char> {
+    CString::new(text)
+        .map(CString::into_raw)
+        .map_err(|_| FfiError::invalid("text contains a NUL byte"))
+}
+
+/// Serialises `value` to JSON as an owned C string.
+pub(crate) fn json_out<T: serde::Serialize>(value: &T) -> FfiResult<*mut c_char> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| FfiError::invalid(format!("cannot serialise: {e}")))?;
+    owned_c_string(text)
+}
+
+/// Parses JSON text into `T`.
+pub(crate) fn json_in<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> FfiResult<T> {
+    serde_json::from_str(text).map_err(|e| FfiError::json(format!("invalid {what} JSON: {e}")))
+}
+
+/// The library version, for example `"0.1.0"`. The string is static.
+#[no_mangle]
+pub extern "C" fn techsales_version() -> *const c_char {
+    static VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
+    VERSION.as_ptr()
+}
+
+/// A static description of a result code; unknown codes get a description
+/// that says so. Never NULL.
+#[no_mangle]
+pub extern "C" fn techsales_result_message(result: u32) -> *const c_char {
+    let known = [
+        techsales_result::Ok,
+        techsales_result::NullParameter,
+        techsales_result::InvalidArgument,
+        techsales_result::InvalidEnumValue,
+        techsales_result::InvalidUtf8,
+        techsales_result::InvalidJson,
+        techsales_result::RefusedTransition,
+        techsales_result::ConfigError,
+        techsales_result::BufferTooSmall,
+        techsales_result::Panic,
+        techsales_result::NotFound,
+        techsales_result::UnsupportedVersion,
+    ];
+    known
+        .iter()
+        .find(|r| **r as u32 == result)
+        .map_or(c"unknown result code", |r| r.message())
+        .as_ptr()
+}
+
+/// The message of the last failed call on this thread ("" if none). The
+/// pointer stays valid until the next failed call on the same thread.
+#[no_mangle]
+pub extern "C" fn techsales_last_error_message() -> *const c_char {
+    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+}
+
+/// Frees a string returned by this library. NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a string returned by this library and not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: made by CString::into_raw in this library, not yet freed.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// The label of a domain enum value in a language; the string is static.
+///
+/// `kind` is a `TECHSALES_ENUM_KIND_*` code, `code` a value of that enum,
+/// `language` a `TECHSALES_LANGUAGE_*` code.
+///
+/// # Safety
+/// `out_label` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_enum_label(
+    kind: u32,
+    code: u32,
+    language: u32,
+    out_label: *mut *const c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_label, "out_label")?;
+        let value = enum_value(kind, code)?;
+        let language: Language = enum_arg(language, "language")?;
+        let label = static_c_str(value.label(language));
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, label) };
+        Ok(())
+    })
+}
+
+/// The stable `snake_case` key of a domain enum value (as used in JSON);
+/// the string is static.
+///
+/// # Safety
+/// `out_key` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_enum_key(
+    kind: u32,
+    code: u32,
+    out_key: *mut *const c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_key, "out_key")?;
+        let value = enum_value(kind, code)?;
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, static_c_str(value.key)) };
+        Ok(())
+    })
+}
+
+/// The code of the domain enum value with this key.
+///
+/// # Safety
+/// `key` is NULL or a NUL-terminated string; `out_code` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_enum_from_key(
+    kind: u32,
+    key: *const c_char,
+    out_code: *mut u32,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_code, "out_code")?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { str_arg(key, "key") }?;
+        let kind: EnumKind = enum_arg(kind, "kind")?;
+        let value = kind
+            .values()
+            .into_iter()
+            .find(|v| v.key == key)
+            .ok_or_else(|| {
+                FfiError::new(
+                    techsales_result::InvalidEnumValue,
+                    format!("`{key}` is not a {} key", kind.key()),
+                )
+            })?;
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, value.code) };
+        Ok(())
+    })
+}
+
+fn enum_value(kind: u32, code: u32) -> FfiResult<crate::catalogue::EnumValue> {
+    let kind: EnumKind = enum_arg(kind, "kind")?;
+    kind.value(code).ok_or_else(|| {
+        FfiError::new(
+            techsales_result::InvalidEnumValue,
+            format!("`code` = {code} is not a valid {} code", kind.key()),
+        )
+    })
+}
+
+/// Labels and keys are compile-time constants; this interns each as a
+/// NUL-terminated static string once.
+fn static_c_str(text: &'static str) -> *const c_char {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static INTERNED: OnceLock<Mutex<HashMap<usize, &'static CStr>>> = OnceLock::new();
+    let map = INTERNED.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = match map.lock() {
+        Ok(m) => m,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    map.entry(text.as_ptr() as usize)
+        .or_insert_with(|| {
+            let owned = CString::new(text).unwrap_or_default();
+            Box::leak(owned.into_boxed_c_str())
+        })
+        .as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_the_boundary_becomes_the_panic_code() {
+        let result = guard(|| panic!("forced for the test"));
+        assert_eq!(result, techsales_result::Panic);
+        let message = unsafe { CStr::from_ptr(techsales_last_error_message()) };
+        assert!(message.to_str().unwrap().contains("forced for the test"));
+    }
+
+    #[test]
+    fn every_result_code_has_a_message() {
+        for code in 0..=11u32 {
+            let m = unsafe { CStr::from_ptr(techsales_result_message(code)) };
+            assert_ne!(m.to_str().unwrap(), "unknown result code", "code {code}");
+        }
+        let m = unsafe { CStr::from_ptr(techsales_result_message(9999)) };
+        assert_eq!(m.to_str().unwrap(), "unknown result code");
+    }
+}
