@@ -39,6 +39,7 @@ pub mod customer;
 pub mod differentiation;
 pub mod grading;
 pub mod journal;
+pub mod key_account;
 pub mod labels;
 
 pub use config::ConfigError;
