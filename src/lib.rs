@@ -41,6 +41,7 @@ pub mod differentiation;
 pub mod ffi;
 pub mod grading;
 pub mod journal;
+pub mod key_account;
 pub mod labels;
 
 pub use config::ConfigError;

@@ -1,0 +1,354 @@
+//! The process definition: the tunable rules of the six-stage process.
+//!
+//! Base win probability and required key nodes per stage, the penalty for
+//! each key node left unmet by forcing, the coverage rule for the
+//! sales-entry nodes and optional factors per opportunity grade. The
+//! defaults are DOMAIN.md's; a definition loads from JSON and a bad one is
+//! refused whole, naming the field.
+
+use serde::{Deserialize, Serialize};
+
+use super::influence::CoverageRule;
+use super::stage::{KeyNode, KeyNodeSet, PerStage, Stage};
+use crate::config::{check_range, ConfigError, Validate};
+use crate::grading::Grade;
+use crate::labels::Labelled;
+
+/// The rules of one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageRule {
+    /// Win probability of an open deal in this stage before any factor
+    /// (0-1; never lower than the previous stage's).
+    pub base_probability: f64,
+    /// The key nodes that must be met before leaving this stage.
+    pub key_nodes: KeyNodeSet,
+}
+
+/// A win-probability factor for each opportunity grade (each 0-1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeFactors {
+    /// Factor for grade A.
+    pub a: f64,
+    /// Factor for grade B.
+    pub b: f64,
+    /// Factor for grade C.
+    pub c: f64,
+    /// Factor for grade D.
+    pub d: f64,
+}
+
+impl GradeFactors {
+    /// The factor for `grade`.
+    pub fn get(&self, grade: Grade) -> f64 {
+        match grade {
+            Grade::A => self.a,
+            Grade::B => self.b,
+            Grade::C => self.c,
+            Grade::D => self.d,
+        }
+    }
+
+    /// The lowest factor: what an ungraded deal gets, so that skipping the
+    /// grading never pays.
+    pub fn lowest(&self) -> f64 {
+        self.a.min(self.b).min(self.c).min(self.d)
+    }
+}
+
+impl Validate for GradeFactors {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for &grade in Grade::ALL {
+            check_range(grade.key(), self.get(grade), 0.0, 1.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// The tunable rules of the six-stage key-account process. Fields left out
+/// of the JSON take their defaults; `stages`, when given, lists all six.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProcessDefinition {
+    /// Base probability and required key nodes of each stage (default: 0.10,
+    /// 0.20, 0.40, 0.60, 0.80, 1.00 and DOMAIN.md's key nodes).
+    pub stages: PerStage<StageRule>,
+    /// Factor applied to the win probability for each key node left unmet
+    /// by forcing, while it stays unmet (0-1; choice: 0.5).
+    pub forcing_penalty: f64,
+    /// When contacts count as "insiders found" and "key people identified".
+    pub coverage: CoverageRule,
+    /// Win-probability factor per grade; none by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_factors: Option<GradeFactors>,
+}
+
+impl Default for ProcessDefinition {
+    fn default() -> Self {
+        ProcessDefinition {
+            stages: PerStage::from_fn(|stage| StageRule {
+                base_probability: default_base_probability(stage),
+                key_nodes: stage.default_key_nodes(),
+            }),
+            forcing_penalty: 0.5,
+            coverage: CoverageRule::default(),
+            grade_factors: None,
+        }
+    }
+}
+
+fn default_base_probability(stage: Stage) -> f64 {
+    match stage {
+        Stage::Development => 0.10,
+        Stage::SalesEntry => 0.20,
+        Stage::Proposal => 0.40,
+        Stage::Bidding => 0.60,
+        Stage::BusinessNegotiation => 0.80,
+        Stage::ProjectImplementation => 1.00,
+    }
+}
+
+fn prefixed(parent: &str, e: ConfigError) -> ConfigError {
+    match e {
+        ConfigError::Invalid { field, reason } => ConfigError::Invalid {
+            field: format!("{parent}.{field}"),
+            reason,
+        },
+        other => other,
+    }
+}
+
+impl Validate for ProcessDefinition {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let mut previous: Option<(Stage, f64)> = None;
+        let mut claimed = KeyNodeSet::EMPTY;
+        for (stage, rule) in self.stages.iter() {
+            let field = format!("stages.{}.base_probability", stage.key());
+            check_range(&field, rule.base_probability, 0.0, 1.0)?;
+            if let Some((before, p)) = previous {
+                if rule.base_probability < p {
+                    return Err(ConfigError::invalid(
+                        field,
+                        format!(
+                            "{} is lower than the {} stage's {p}; a later stage may not be less likely",
+                            rule.base_probability,
+                            before.key()
+                        ),
+                    ));
+                }
+            }
+            previous = Some((stage, rule.base_probability));
+
+            let twice = rule.key_nodes.intersection(claimed);
+            if let Some(node) = twice.iter().next() {
+                let owner = self.stage_requiring(node).unwrap_or(stage);
+                return Err(ConfigError::invalid(
+                    format!("stages.{}.key_nodes", stage.key()),
+                    format!(
+                        "key node {} is already required by the {} stage",
+                        node.key(),
+                        owner.key()
+                    ),
+                ));
+            }
+            claimed = claimed.union(rule.key_nodes);
+        }
+        if !self
+            .required(Stage::LAST)
+            .contains(KeyNode::ProjectCompleted)
+        {
+            return Err(ConfigError::invalid(
+                "stages.project_implementation.key_nodes",
+                "must include project_completed: a deal is won only through project completion",
+            ));
+        }
+        check_range("forcing_penalty", self.forcing_penalty, 0.0, 1.0)?;
+        self.coverage
+            .validate()
+            .map_err(|e| prefixed("coverage", e))?;
+        if let Some(factors) = &self.grade_factors {
+            factors
+                .validate()
+                .map_err(|e| prefixed("grade_factors", e))?;
+        }
+        Ok(())
+    }
+}
+
+impl ProcessDefinition {
+    /// Loads a definition from JSON; missing fields take their defaults and
+    /// a bad definition is refused with the field named.
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        crate::config::from_json(json)
+    }
+
+    /// The key nodes required to leave `stage`.
+    pub fn required(&self, stage: Stage) -> KeyNodeSet {
+        self.stages.get(stage).key_nodes
+    }
+
+    /// The key nodes required by every stage before `stage`.
+    pub fn required_before(&self, stage: Stage) -> KeyNodeSet {
+        // Spelled out so the gate stays a handful of bit operations.
+        let s = &self.stages;
+        let through_development = s.development.key_nodes;
+        let through_sales_entry = through_development.union(s.sales_entry.key_nodes);
+        let through_proposal = through_sales_entry.union(s.proposal.key_nodes);
+        let through_bidding = through_proposal.union(s.bidding.key_nodes);
+        match stage {
+            Stage::Development => KeyNodeSet::EMPTY,
+            Stage::SalesEntry => through_development,
+            Stage::Proposal => through_sales_entry,
+            Stage::Bidding => through_proposal,
+            Stage::BusinessNegotiation => through_bidding,
+            Stage::ProjectImplementation => through_bidding.union(s.business_negotiation.key_nodes),
+        }
+    }
+
+    /// The key nodes required by `stage` and every stage before it.
+    pub fn required_through(&self, stage: Stage) -> KeyNodeSet {
+        self.required_before(stage).union(self.required(stage))
+    }
+
+    /// The base win probability of `stage`.
+    pub fn base_probability(&self, stage: Stage) -> f64 {
+        self.stages.get(stage).base_probability
+    }
+
+    /// The first stage that requires `node`, if any does.
+    pub fn stage_requiring(&self, node: KeyNode) -> Option<Stage> {
+        self.stages
+            .iter()
+            .find(|(_, rule)| rule.key_nodes.contains(node))
+            .map(|(stage, _)| stage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(e: ConfigError) -> String {
+        match e {
+            ConfigError::Invalid { field, .. } => field,
+            ConfigError::Json { message } => format!("json: {message}"),
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_domain() {
+        let d = ProcessDefinition::default();
+        d.validate().unwrap();
+        let bases: Vec<f64> = Stage::ALL.iter().map(|&s| d.base_probability(s)).collect();
+        assert_eq!(bases, [0.10, 0.20, 0.40, 0.60, 0.80, 1.00]);
+        assert_eq!(
+            d.required(Stage::SalesEntry),
+            KeyNodeSet::of(&[KeyNode::InsidersFound, KeyNode::KeyPeopleIdentified])
+        );
+        assert_eq!(
+            d.required_before(Stage::Proposal),
+            KeyNodeSet::of(&[
+                KeyNode::OpportunityGraded,
+                KeyNode::InsidersFound,
+                KeyNode::KeyPeopleIdentified
+            ])
+        );
+        assert_eq!(d.required_before(Stage::Development), KeyNodeSet::EMPTY);
+        assert_eq!(
+            d.stage_requiring(KeyNode::BidSubmitted),
+            Some(Stage::Bidding)
+        );
+        assert_eq!(d.forcing_penalty, 0.5);
+        assert!(d.grade_factors.is_none());
+    }
+
+    #[test]
+    fn empty_json_is_the_default_and_json_round_trips() {
+        assert_eq!(
+            ProcessDefinition::from_json("{}").unwrap(),
+            ProcessDefinition::default()
+        );
+        let mut d = ProcessDefinition::default();
+        d.grade_factors = Some(GradeFactors {
+            a: 1.0,
+            b: 0.8,
+            c: 0.5,
+            d: 0.25,
+        });
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(ProcessDefinition::from_json(&json).unwrap(), d);
+    }
+
+    #[test]
+    fn partial_json_keeps_other_defaults() {
+        let d = ProcessDefinition::from_json(
+            r#"{"forcing_penalty": 0.3, "grade_factors": {"a": 1, "b": 0.7, "c": 0.4, "d": 0.2}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.forcing_penalty, 0.3);
+        assert_eq!(d.grade_factors.map(|g| g.get(Grade::C)), Some(0.4));
+        assert_eq!(d.grade_factors.map(|g| g.lowest()), Some(0.2));
+        assert_eq!(d.stages, ProcessDefinition::default().stages);
+    }
+
+    #[test]
+    fn bad_definitions_name_the_field() {
+        let cases = [
+            (r#"{"forcing_penalty": 1.5}"#, "forcing_penalty"),
+            (
+                r#"{"coverage": {"min_coaches": 0}}"#,
+                "coverage.min_coaches",
+            ),
+            (
+                r#"{"grade_factors": {"a": 1, "b": 2, "c": 0.4, "d": 0.2}}"#,
+                "grade_factors.b",
+            ),
+        ];
+        for (json, field) in cases {
+            let e = ProcessDefinition::from_json(json).unwrap_err();
+            assert_eq!(field_of(e), field, "{json}");
+        }
+    }
+
+    #[test]
+    fn bad_stage_tables_name_the_field() {
+        let mut d = ProcessDefinition::default();
+        d.stages.bidding.base_probability = 0.3;
+        assert_eq!(
+            field_of(d.validate().unwrap_err()),
+            "stages.bidding.base_probability"
+        );
+
+        let mut d = ProcessDefinition::default();
+        d.stages.proposal.base_probability = f64::NAN;
+        assert_eq!(
+            field_of(d.validate().unwrap_err()),
+            "stages.proposal.base_probability"
+        );
+
+        let mut d = ProcessDefinition::default();
+        d.stages.proposal.key_nodes = d.stages.proposal.key_nodes.with(KeyNode::InsidersFound);
+        assert_eq!(
+            field_of(d.validate().unwrap_err()),
+            "stages.proposal.key_nodes"
+        );
+
+        let mut d = ProcessDefinition::default();
+        d.stages.project_implementation.key_nodes = KeyNodeSet::of(&[KeyNode::ProjectAccepted]);
+        assert_eq!(
+            field_of(d.validate().unwrap_err()),
+            "stages.project_implementation.key_nodes"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_nodes_are_refused() {
+        assert!(ProcessDefinition::from_json(r#"{"penalty": 0.5}"#).is_err());
+        let json = serde_json::to_string(&ProcessDefinition::default())
+            .unwrap()
+            .replace("bid_submitted", "bid_won");
+        let e = ProcessDefinition::from_json(&json).unwrap_err();
+        assert!(matches!(e, ConfigError::Json { .. }));
+    }
+}

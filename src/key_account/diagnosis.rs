@@ -1,0 +1,344 @@
+//! Diagnosis: where a deal stands against the customer's procurement, and
+//! what to do next.
+//!
+//! The customer's procurement step says which sales stage we should be in.
+//! Comparing it with our stage and key nodes tells whether we are aligned,
+//! behind the customer (and which stages' work is missing), ahead of it, or
+//! past key nodes we never met. The next actions are the work of the
+//! earliest stage with unmet key nodes, then of each later stage with unmet
+//! nodes up to where we should be. In the case of article 003 the customer
+//! is screening suppliers, so we should be in sales entry, but development
+//! was never done: first collect needs, schedule, budget, competition,
+//! decision-making and priorities, evaluate and grade, and only then work on
+//! insiders and key people.
+
+use serde::{Deserialize, Serialize};
+
+use super::definition::ProcessDefinition;
+use super::guidance::{work_items, WorkItem};
+use super::influence::Coverage;
+use super::process::{KeyAccountProcess, ProcessState};
+use super::stage::{KeyNodeSet, ProcurementStep, Stage};
+use crate::labelled_enum;
+use crate::labels::{Labelled, Language};
+
+labelled_enum! {
+    /// The verdict of a diagnosis.
+    pub enum Verdict {
+        /// We are in the stage the customer's step calls for, with every
+        /// earlier key node met.
+        Aligned = 0, "aligned" => ("Aligned with the customer", "与客户采购同步"),
+        /// The customer is further along than we are.
+        BehindCustomer = 1, "behind_customer" => ("Behind the customer", "落后于客户采购进程"),
+        /// We are past key nodes we never met (the stage was forced).
+        PastUnmetKeyNodes = 2, "past_unmet_key_nodes" => ("Past unmet key nodes", "越过了未达成的关键节点"),
+        /// We are further along than the customer's procurement.
+        AheadOfCustomer = 3, "ahead_of_customer" => ("Ahead of the customer", "领先于客户采购进程"),
+        /// The customer's procurement step has not been observed.
+        CustomerStepUnknown = 4, "customer_step_unknown" => ("Customer's procurement step unknown", "客户采购步骤未知"),
+        /// The deal has ended.
+        Closed = 5, "closed" => ("Closed", "已结束"),
+    }
+}
+
+/// One next action: a work item and the stage it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextAction {
+    /// The stage whose work this is.
+    pub stage: Stage,
+    /// The work item.
+    pub item: WorkItem,
+}
+
+/// Where a deal stands and what to do next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Our stage.
+    pub stage: Stage,
+    /// The customer's procurement step, if observed.
+    pub customer_step: Option<ProcurementStep>,
+    /// The stage the customer's step calls for.
+    pub expected_stage: Option<Stage>,
+    /// Stages before the one we should be in whose key nodes are not all
+    /// met: the work that is missing.
+    pub stages_missing_work: Vec<Stage>,
+    /// Key nodes of stages already left that are still unmet.
+    pub unmet_past_nodes: KeyNodeSet,
+    /// Key nodes still needed before leaving our stage (empty: ready to move
+    /// on, or to close as won in the last stage).
+    pub missing_to_advance: KeyNodeSet,
+    /// What to do next, in order.
+    pub next_actions: Vec<NextAction>,
+    /// How well the contacts cover the buying influences.
+    pub coverage: Coverage,
+}
+
+/// Diagnoses `state` under `definition`.
+pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnosis {
+    let stage = state.stage();
+    let customer_step = state.customer_step();
+    let expected_stage = customer_step.map(ProcurementStep::sales_stage);
+    let target = expected_stage.map_or(stage, |e| e.max(stage));
+    let met = state.met();
+    let unmet_in = |s: Stage| definition.required(s).difference(met);
+
+    let stages_missing_work: Vec<Stage> = Stage::FIRST
+        .through(target)
+        .filter(|&s| s < target && !unmet_in(s).is_empty())
+        .collect();
+    let unmet_past_nodes = definition.required_before(stage).difference(met);
+    let coverage = definition.coverage.assess(state.contacts());
+
+    if !state.is_open() {
+        return Diagnosis {
+            verdict: Verdict::Closed,
+            stage,
+            customer_step,
+            expected_stage,
+            stages_missing_work,
+            unmet_past_nodes,
+            missing_to_advance: KeyNodeSet::EMPTY,
+            next_actions: Vec::new(),
+            coverage,
+        };
+    }
+
+    let verdict = match expected_stage {
+        Some(expected) if stage < expected => Verdict::BehindCustomer,
+        _ if !unmet_past_nodes.is_empty() => Verdict::PastUnmetKeyNodes,
+        None => Verdict::CustomerStepUnknown,
+        Some(expected) if stage > expected => Verdict::AheadOfCustomer,
+        Some(_) => Verdict::Aligned,
+    };
+
+    let mut work_stages: Vec<Stage> = Stage::FIRST
+        .through(target)
+        .filter(|&s| !unmet_in(s).is_empty())
+        .collect();
+    if work_stages.is_empty() {
+        // Everything so far is met: the next stage's work comes next.
+        work_stages.extend(target.next());
+    }
+    let next_actions = work_stages
+        .into_iter()
+        .flat_map(|s| {
+            work_items(s)
+                .iter()
+                // An open deal already has its lead.
+                .filter(|&&item| item != WorkItem::SearchLeads)
+                .map(move |&item| NextAction { stage: s, item })
+        })
+        .collect();
+
+    Diagnosis {
+        verdict,
+        stage,
+        customer_step,
+        expected_stage,
+        stages_missing_work,
+        unmet_past_nodes,
+        missing_to_advance: state.missing_to_advance(definition),
+        next_actions,
+        coverage,
+    }
+}
+
+impl KeyAccountProcess {
+    /// Diagnoses the deal: see [`diagnose`].
+    pub fn diagnose(&self, definition: &ProcessDefinition) -> Diagnosis {
+        diagnose(self.state(), definition)
+    }
+}
+
+impl Diagnosis {
+    /// The next actions' work items alone, in order.
+    pub fn next_items(&self) -> impl Iterator<Item = WorkItem> + '_ {
+        self.next_actions.iter().map(|a| a.item)
+    }
+
+    /// A short report in `language`: verdict, missing work, unmet nodes and
+    /// next actions, one per line.
+    pub fn report(&self, language: Language) -> String {
+        let zh = language == Language::Chinese;
+        let mut lines = vec![format!(
+            "{}{}",
+            if zh { "诊断：" } else { "diagnosis: " },
+            self.verdict.label(language)
+        )];
+        let stage_line = match (self.customer_step, self.expected_stage) {
+            (Some(step), Some(expected)) if zh => format!(
+                "我方阶段：{}；客户采购步骤：{}（应处于{}）",
+                self.stage.label_zh(),
+                step.label_zh(),
+                expected.label_zh()
+            ),
+            (Some(step), Some(expected)) => format!(
+                "our stage: {}; customer step: {} (we should be in {})",
+                self.stage.label_en(),
+                step.label_en(),
+                expected.label_en()
+            ),
+            _ if zh => format!("我方阶段：{}", self.stage.label_zh()),
+            _ => format!("our stage: {}", self.stage.label_en()),
+        };
+        lines.push(stage_line);
+        if !self.stages_missing_work.is_empty() {
+            let stages = join(self.stages_missing_work.iter().map(|s| s.label(language)));
+            lines.push(if zh {
+                format!("缺失的阶段工作：{stages}")
+            } else {
+                format!("stages whose work is missing: {stages}")
+            });
+        }
+        if !self.unmet_past_nodes.is_empty() {
+            let nodes = join(self.unmet_past_nodes.iter().map(|n| n.label(language)));
+            lines.push(if zh {
+                format!("已越过但未达成的关键节点：{nodes}")
+            } else {
+                format!("key nodes passed unmet: {nodes}")
+            });
+        }
+        if self.verdict != Verdict::Closed && self.missing_to_advance.is_empty() {
+            lines.push(match (self.stage.next(), zh) {
+                (Some(next), true) => {
+                    format!("本阶段关键节点已全部达成，可进入{}", next.label_zh())
+                }
+                (Some(next), false) => format!(
+                    "every key node of this stage is met: ready to move on to {}",
+                    next.label_en()
+                ),
+                (None, true) => "项目已完成，可作赢单关闭".to_owned(),
+                (None, false) => "the project is completed: ready to close as won".to_owned(),
+            });
+        }
+        if !self.next_actions.is_empty() {
+            lines.push(if zh { "下一步：" } else { "next actions:" }.to_owned());
+            for action in &self.next_actions {
+                lines.push(format!(
+                    "  - [{}] {}",
+                    action.stage.label(language),
+                    action.item.label(language)
+                ));
+            }
+        }
+        lines.join("\n")
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Entry;
+    use crate::key_account::process::KeyAccountEvent;
+    use crate::key_account::stage::KeyNode;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, d, 9, 0, 0).unwrap()
+    }
+
+    fn apply(p: &mut KeyAccountProcess, d: u32, event: KeyAccountEvent) {
+        p.apply(
+            &ProcessDefinition::default(),
+            Entry::new(day(d), "wu", event),
+        )
+        .unwrap();
+    }
+
+    fn met(node: KeyNode) -> KeyAccountEvent {
+        KeyAccountEvent::KeyNodeMet {
+            node,
+            evidence: "done".into(),
+            grade: None,
+        }
+    }
+
+    #[test]
+    fn unknown_customer_step_still_gives_the_current_work() {
+        let def = ProcessDefinition::default();
+        let p = KeyAccountProcess::new(day(1));
+        let d = diagnose(p.state(), &def);
+        assert_eq!(d.verdict, Verdict::CustomerStepUnknown);
+        assert_eq!(d.next_actions[0].stage, Stage::Development);
+        assert_eq!(d.next_actions[0].item, WorkItem::CollectNeeds);
+        assert!(d.stages_missing_work.is_empty());
+    }
+
+    #[test]
+    fn aligned_and_ready_points_at_the_next_stage() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        apply(
+            &mut p,
+            2,
+            KeyAccountEvent::ProcurementStepObserved {
+                step: ProcurementStep::InternalDemand,
+            },
+        );
+        apply(&mut p, 3, met(KeyNode::OpportunityGraded));
+        let d = diagnose(p.state(), &def);
+        assert_eq!(d.verdict, Verdict::Aligned);
+        assert!(d.missing_to_advance.is_empty());
+        assert!(d.next_actions.iter().all(|a| a.stage == Stage::SalesEntry));
+    }
+
+    #[test]
+    fn ahead_of_the_customer() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        apply(&mut p, 2, met(KeyNode::OpportunityGraded));
+        apply(&mut p, 3, KeyAccountEvent::Advanced);
+        apply(
+            &mut p,
+            4,
+            KeyAccountEvent::ProcurementStepObserved {
+                step: ProcurementStep::InternalDemand,
+            },
+        );
+        let d = diagnose(p.state(), &def);
+        assert_eq!(d.verdict, Verdict::AheadOfCustomer);
+        assert_eq!(d.next_actions[0].stage, Stage::SalesEntry);
+    }
+
+    #[test]
+    fn closed_deals_have_no_next_actions() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        apply(
+            &mut p,
+            2,
+            KeyAccountEvent::Lost {
+                reason: "budget cut".into(),
+            },
+        );
+        let d = diagnose(p.state(), &def);
+        assert_eq!(d.verdict, Verdict::Closed);
+        assert!(d.next_actions.is_empty());
+    }
+
+    #[test]
+    fn report_names_verdict_and_actions_in_both_languages() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        apply(
+            &mut p,
+            2,
+            KeyAccountEvent::ProcurementStepObserved {
+                step: ProcurementStep::SupplierScreening,
+            },
+        );
+        let d = diagnose(p.state(), &def);
+        let en = d.report(Language::English);
+        assert!(en.contains("Behind the customer"), "{en}");
+        assert!(en.contains("Grade the opportunity"), "{en}");
+        let zh = d.report(Language::Chinese);
+        assert!(zh.contains("落后于客户采购进程"), "{zh}");
+        assert!(zh.contains("寻找内线"), "{zh}");
+    }
+}

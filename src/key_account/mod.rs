@@ -1,0 +1,73 @@
+//! The six-stage key-account process: stages, key nodes, forcing, buying
+//! influences, diagnosis and win probability.
+//!
+//! A key customer's procurement runs in six steps (internal demand and
+//! approval, supplier screening, procurement index, bidding and evaluation,
+//! purchase commitment, installation), and the sales process mirrors them
+//! one to one: development, sales entry, proposal, bidding, business
+//! negotiation, project implementation. Each stage ends at its key nodes;
+//! a stage may be entered early only by forcing, which is recorded and cuts
+//! the win probability. The modules:
+//!
+//! - [`stage`]: the stages, procurement steps and key nodes;
+//! - [`definition`]: the tunable rules (bases, key nodes, penalty, coverage,
+//!   grade factors), loadable from JSON;
+//! - [`influence`]: buying influences and the coverage rule;
+//! - [`process`]: the state machine, its events and journal;
+//! - [`probability`]: the win probability and its explanation;
+//! - [`diagnosis`]: alignment with the customer and next actions;
+//! - [`guidance`]: the work of each stage as a bilingual checklist.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use techsales::journal::Entry;
+//! use techsales::key_account::{
+//!     KeyAccountEvent, KeyAccountProcess, KeyNode, ProcessDefinition, ProcurementStep, Stage,
+//!     Verdict,
+//! };
+//!
+//! let definition = ProcessDefinition::default();
+//! let day = |d| Utc.with_ymd_and_hms(2026, 7, d, 9, 0, 0).unwrap();
+//! let mut deal = KeyAccountProcess::new(day(1));
+//!
+//! // The customer is already screening suppliers...
+//! deal.apply(&definition, Entry::new(day(2), "zhang", KeyAccountEvent::ProcurementStepObserved {
+//!     step: ProcurementStep::SupplierScreening,
+//! }))?;
+//! // ...but we cannot follow before the opportunity is graded.
+//! assert!(deal.apply(&definition, Entry::new(day(3), "zhang", KeyAccountEvent::Advanced)).is_err());
+//! let diagnosis = deal.diagnose(&definition);
+//! assert_eq!(diagnosis.verdict, Verdict::BehindCustomer);
+//! assert_eq!(diagnosis.stages_missing_work, [Stage::Development]);
+//!
+//! deal.apply(&definition, Entry::new(day(4), "zhang", KeyAccountEvent::KeyNodeMet {
+//!     node: KeyNode::OpportunityGraded,
+//!     evidence: "evaluation model passed".into(),
+//!     grade: None,
+//! }))?;
+//! deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Advanced))?;
+//! assert_eq!(deal.state().stage(), Stage::SalesEntry);
+//! assert_eq!(deal.win_probability(&definition).value, 0.2);
+//! # Ok::<(), techsales::key_account::KeyAccountError>(())
+//! ```
+
+pub mod definition;
+pub mod diagnosis;
+pub mod guidance;
+pub mod influence;
+pub mod probability;
+pub mod process;
+pub mod stage;
+
+pub use definition::{GradeFactors, ProcessDefinition, StageRule};
+pub use diagnosis::{diagnose, Diagnosis, NextAction, Verdict};
+pub use guidance::{checklist, stage_goal, work_items, ChecklistItem, WorkItem};
+pub use influence::{
+    Attitude, BuyingInfluence, BuyingRole, Coverage, CoverageRule, InfluenceDegree,
+};
+pub use probability::{win_probability, win_probability_value, Factor, FactorKind, WinProbability};
+pub use process::{
+    Closure, Forcing, KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord,
+    NodeSource, Outcome, ProcessState, ReplayError, FORMAT_VERSION,
+};
+pub use stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};

@@ -1,0 +1,339 @@
+//! Win probability of a key-account deal, with the factors that make it.
+//!
+//! An open deal's probability is the base of its stage, times the forcing
+//! penalty for each key node of a stage already left that is still unmet,
+//! times the grade factor when the definition has grade factors (an
+//! ungraded deal takes the lowest one, so skipping the grading never pays).
+//! A won deal is certain, a lost or withdrawn one has no chance. The
+//! explanation lists every factor.
+
+use serde::{Deserialize, Serialize};
+
+use super::definition::ProcessDefinition;
+use super::process::{KeyAccountProcess, Outcome, ProcessState};
+use super::stage::{KeyNode, Stage};
+use crate::grading::Grade;
+use crate::labelled_enum;
+use crate::labels::{Labelled, Language};
+
+labelled_enum! {
+    /// The kind of a win-probability factor.
+    pub enum FactorKind {
+        /// The base probability of the stage.
+        StageBase = 0, "stage_base" => ("Stage base", "阶段基础概率"),
+        /// The penalty for a key node left unmet by forcing.
+        UnmetKeyNode = 1, "unmet_key_node" => ("Unmet key node", "未达成的关键节点"),
+        /// The factor of the opportunity's grade.
+        Grade = 2, "grade" => ("Grade", "机会等级"),
+        /// The factor for a deal not yet graded.
+        Ungraded = 3, "ungraded" => ("Not graded", "未分级"),
+        /// The deal has ended.
+        Outcome = 4, "outcome" => ("Outcome", "结果"),
+    }
+}
+
+/// One factor of the win probability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "factor", rename_all = "snake_case")]
+pub enum Factor {
+    /// The base probability of the current stage.
+    StageBase {
+        /// The stage.
+        stage: Stage,
+        /// Its base probability.
+        value: f64,
+    },
+    /// A key node of a stage already left, still unmet.
+    UnmetKeyNode {
+        /// The node.
+        node: KeyNode,
+        /// The forcing penalty.
+        value: f64,
+    },
+    /// The factor of the opportunity's grade.
+    Grade {
+        /// The grade.
+        grade: Grade,
+        /// Its factor.
+        value: f64,
+    },
+    /// Grade factors are configured but the deal is not graded: the lowest
+    /// factor applies.
+    Ungraded {
+        /// The lowest grade factor.
+        value: f64,
+    },
+    /// The deal has ended: 1 when won, 0 otherwise.
+    Outcome {
+        /// How it ended.
+        outcome: Outcome,
+        /// 1 or 0.
+        value: f64,
+    },
+}
+
+impl Factor {
+    /// The kind of factor.
+    pub fn kind(&self) -> FactorKind {
+        match self {
+            Factor::StageBase { .. } => FactorKind::StageBase,
+            Factor::UnmetKeyNode { .. } => FactorKind::UnmetKeyNode,
+            Factor::Grade { .. } => FactorKind::Grade,
+            Factor::Ungraded { .. } => FactorKind::Ungraded,
+            Factor::Outcome { .. } => FactorKind::Outcome,
+        }
+    }
+
+    /// The factor's value (a probability or a multiplier, 0-1).
+    pub fn value(&self) -> f64 {
+        match *self {
+            Factor::StageBase { value, .. }
+            | Factor::UnmetKeyNode { value, .. }
+            | Factor::Grade { value, .. }
+            | Factor::Ungraded { value }
+            | Factor::Outcome { value, .. } => value,
+        }
+    }
+
+    /// One line saying what the factor is, in `language`.
+    pub fn describe(&self, language: Language) -> String {
+        let zh = language == Language::Chinese;
+        match *self {
+            Factor::StageBase { stage, value } => {
+                if zh {
+                    format!("{}基础概率：{}", stage.label_zh(), percent(value))
+                } else {
+                    format!(
+                        "base for the {} stage: {}",
+                        stage.label_en(),
+                        percent(value)
+                    )
+                }
+            }
+            Factor::UnmetKeyNode { node, value } => {
+                if zh {
+                    format!(
+                        "关键节点「{}」被强行越过且仍未达成：×{value:.2}",
+                        node.label_zh()
+                    )
+                } else {
+                    format!("key node \"{}\" passed unmet: x{value:.2}", node.label_en())
+                }
+            }
+            Factor::Grade { grade, value } => {
+                if zh {
+                    format!("机会等级 {}：×{value:.2}", grade.label_zh())
+                } else {
+                    format!("grade {}: x{value:.2}", grade.label_en())
+                }
+            }
+            Factor::Ungraded { value } => {
+                if zh {
+                    format!("尚未分级，按最低等级系数计：×{value:.2}")
+                } else {
+                    format!("not graded yet, lowest grade factor: x{value:.2}")
+                }
+            }
+            Factor::Outcome { outcome, value } => {
+                if zh {
+                    format!("已结束（{}）：{}", outcome.label_zh(), percent(value))
+                } else {
+                    format!("closed ({}): {}", outcome.label_en(), percent(value))
+                }
+            }
+        }
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.0}%", value * 100.0)
+}
+
+/// A win probability with every factor behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WinProbability {
+    /// The probability, 0-1: the product of the factors.
+    pub value: f64,
+    /// Every factor, in the order they were applied.
+    pub factors: Vec<Factor>,
+}
+
+impl WinProbability {
+    /// The probability and its factors, one per line, in `language`.
+    pub fn explain(&self, language: Language) -> String {
+        let mut text = match language {
+            Language::Chinese => format!("赢单概率 {}", percent(self.value)),
+            Language::English => format!("win probability {}", percent(self.value)),
+        };
+        for factor in &self.factors {
+            text.push_str("\n  - ");
+            text.push_str(&factor.describe(language));
+        }
+        text
+    }
+}
+
+impl core::fmt::Display for WinProbability {
+    /// The English explanation.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.explain(Language::English))
+    }
+}
+
+/// The win probability of `state` under `definition`, with its factors.
+pub fn win_probability(state: &ProcessState, definition: &ProcessDefinition) -> WinProbability {
+    let factors = factors(state, definition);
+    let product = factors.iter().map(Factor::value).product::<f64>();
+    WinProbability {
+        value: clamp_unit(product),
+        factors,
+    }
+}
+
+/// The win probability alone, without building the explanation.
+pub fn win_probability_value(state: &ProcessState, definition: &ProcessDefinition) -> f64 {
+    if let Some(outcome) = state.outcome() {
+        return outcome_value(outcome);
+    }
+    let penalised = state.penalised(definition).len();
+    let mut value = definition.base_probability(state.stage());
+    for _ in 0..penalised {
+        value *= definition.forcing_penalty;
+    }
+    if let Some(factor) = grade_factor(state, definition) {
+        value *= factor.value();
+    }
+    clamp_unit(value)
+}
+
+impl KeyAccountProcess {
+    /// The deal's win probability with its factors.
+    pub fn win_probability(&self, definition: &ProcessDefinition) -> WinProbability {
+        win_probability(self.state(), definition)
+    }
+}
+
+fn factors(state: &ProcessState, definition: &ProcessDefinition) -> Vec<Factor> {
+    if let Some(outcome) = state.outcome() {
+        return vec![Factor::Outcome {
+            outcome,
+            value: outcome_value(outcome),
+        }];
+    }
+    let stage = state.stage();
+    let mut factors = vec![Factor::StageBase {
+        stage,
+        value: definition.base_probability(stage),
+    }];
+    factors.extend(
+        state
+            .penalised(definition)
+            .iter()
+            .map(|node| Factor::UnmetKeyNode {
+                node,
+                value: definition.forcing_penalty,
+            }),
+    );
+    factors.extend(grade_factor(state, definition));
+    factors
+}
+
+fn grade_factor(state: &ProcessState, definition: &ProcessDefinition) -> Option<Factor> {
+    let table = definition.grade_factors.as_ref()?;
+    Some(match state.grade() {
+        Some(grade) => Factor::Grade {
+            grade,
+            value: table.get(grade),
+        },
+        None => Factor::Ungraded {
+            value: table.lowest(),
+        },
+    })
+}
+
+fn outcome_value(outcome: Outcome) -> f64 {
+    match outcome {
+        Outcome::Won => 1.0,
+        Outcome::Lost | Outcome::Withdrawn => 0.0,
+    }
+}
+
+/// Keeps a product of factors in [0, 1] even if a definition built in code
+/// skipped validation.
+fn clamp_unit(value: f64) -> f64 {
+    if value.is_nan() {
+        0.0
+    } else {
+        value.clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Entry;
+    use crate::key_account::definition::GradeFactors;
+    use crate::key_account::process::KeyAccountEvent;
+    use chrono::{TimeZone, Utc};
+
+    fn forced_process(def: &ProcessDefinition) -> KeyAccountProcess {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut p = KeyAccountProcess::new(at);
+        p.apply(
+            def,
+            Entry::new(
+                at,
+                "chen",
+                KeyAccountEvent::ForcedAdvance {
+                    reason: "customer moved fast".into(),
+                },
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    #[test]
+    fn forced_sales_entry_is_base_times_penalty() {
+        let def = ProcessDefinition::default();
+        let p = forced_process(&def);
+        let w = win_probability(p.state(), &def);
+        assert!((w.value - 0.10).abs() < 1e-12);
+        assert_eq!(
+            w.factors,
+            [
+                Factor::StageBase {
+                    stage: Stage::SalesEntry,
+                    value: 0.2
+                },
+                Factor::UnmetKeyNode {
+                    node: KeyNode::OpportunityGraded,
+                    value: 0.5
+                },
+            ]
+        );
+        assert_eq!(w.value, win_probability_value(p.state(), &def));
+        let text = w.explain(Language::English);
+        assert!(text.starts_with("win probability 10%"), "{text}");
+        assert!(text.contains("Opportunity evaluated and graded"));
+        assert!(w.explain(Language::Chinese).contains("机会已评估并分级"));
+    }
+
+    #[test]
+    fn ungraded_deal_takes_the_lowest_grade_factor() {
+        let def = ProcessDefinition {
+            grade_factors: Some(GradeFactors {
+                a: 1.0,
+                b: 0.8,
+                c: 0.5,
+                d: 0.25,
+            }),
+            ..ProcessDefinition::default()
+        };
+        let p = KeyAccountProcess::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let w = win_probability(p.state(), &def);
+        assert_eq!(w.factors.last(), Some(&Factor::Ungraded { value: 0.25 }));
+        assert!((w.value - 0.025).abs() < 1e-12);
+        assert_eq!(w.factors[1].kind(), FactorKind::Ungraded);
+    }
+}
