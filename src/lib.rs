@@ -36,6 +36,7 @@
 
 pub mod config;
 pub mod customer;
+pub mod cycle;
 pub mod differentiation;
 pub mod grading;
 pub mod journal;
