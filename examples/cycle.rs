@@ -72,7 +72,8 @@ fn knowledge(focus: &str) -> Knowledge {
     }
 }
 
-fn visit_plan(price: f64) -> VisitPlan {
+/// A visit plan; amounts are in cents.
+fn visit_plan(price_cents: u64) -> VisitPlan {
     VisitPlan {
         answers: VisitQuestion::ALL
             .iter()
@@ -80,7 +81,7 @@ fn visit_plan(price: f64) -> VisitPlan {
             .collect(),
         scope: Scope::LongTerm,
         product_options: texts(&["FL-200", "FL-300"]),
-        price_estimate: price,
+        price_estimate_minor: price_cents,
     }
 }
 
@@ -136,7 +137,7 @@ fn iteration(deal: &mut TechnicalSale, clock: &mut Clock, n: u32) -> Result<(), 
         deal,
         clock,
         seller,
-        CycleEvent::VisitPlanned(visit_plan(40_000.0 + 5_000.0 * f64::from(n))),
+        CycleEvent::VisitPlanned(visit_plan(4_000_000 + 500_000 * u64::from(n))),
     )?;
     if n == 1 {
         print_guidance("Guidance before the interview", &deal.guidance());
@@ -203,11 +204,11 @@ fn iteration(deal: &mut TechnicalSale, clock: &mut Clock, n: u32) -> Result<(), 
             proposal: "Supply contract with on-site support".into(),
             options: options
                 .iter()
-                .zip([41_000.0, 47_500.0])
+                .zip([4_100_000, 4_750_000])
                 .map(|(o, price)| OptionEconomics {
                     option: o.to_string(),
-                    price,
-                    impact: 12_000.0,
+                    price_minor: price,
+                    impact_minor: 1_200_000,
                 })
                 .collect(),
         }),

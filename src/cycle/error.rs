@@ -98,14 +98,6 @@ pub enum CycleError {
         /// Dotted path of the field, for example `interview.options`.
         field: String,
     },
-    /// A number that is not finite, or negative where it may not be.
-    #[error("`{field}` holds {value}, which is not a finite number in range")]
-    InvalidNumber {
-        /// Dotted path of the field.
-        field: String,
-        /// The value given.
-        value: f64,
-    },
     /// The economic evaluation leaves options without price and impact.
     #[error(
         "the economic evaluation does not cover the options: {}",

@@ -12,7 +12,7 @@ use crate::labelled_enum;
 /// [`TechnicalSale::apply`](super::TechnicalSale::apply), which accepts or
 /// refuses them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CycleEvent {
     /// Knowledge and SWOT gathered (recognition of needs).
     KnowledgeGathered(Knowledge),

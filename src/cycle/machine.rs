@@ -35,23 +35,19 @@ impl TechnicalSale {
     /// (refused if the variant is invalid).
     pub fn new(variant: CycleVariant) -> Result<Self, ConfigError> {
         variant.validate()?;
-        Ok(TechnicalSale {
-            format_version: FormatVersion,
-            variant,
-            stage: Stage::RecognitionOfNeeds,
-            outcome: Outcome::Pending,
-            completed_iterations: 0,
-            records: StepRecords::default(),
-            lessons: Vec::new(),
-            journal: Journal::new(),
-        })
+        Ok(Self::start(variant))
     }
 
     /// A new deal under the built-in variant of `customer_type`.
     pub fn for_customer_type(customer_type: CustomerType) -> Self {
+        // The built-in variants are valid (checked by the test suite).
+        Self::start(CycleVariant::default_for(customer_type))
+    }
+
+    fn start(variant: CycleVariant) -> Self {
         TechnicalSale {
             format_version: FormatVersion,
-            variant: CycleVariant::default_for(customer_type),
+            variant,
             stage: Stage::RecognitionOfNeeds,
             outcome: Outcome::Pending,
             completed_iterations: 0,

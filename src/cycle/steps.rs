@@ -5,6 +5,9 @@
 //! and checked: a visit plan answers all seven questions, knowledge covers
 //! all five areas with two complete SWOTs, the economic evaluation prices
 //! every option that was built with the client.
+//!
+//! Money is held in minor units of the deal's currency (cents for euros) as
+//! integers, so amounts stay exact through JSON and replays.
 
 use std::collections::BTreeMap;
 
@@ -188,7 +191,7 @@ impl InvestmentCheck {
 
 /// The visit plan: the seven questions answered in advance, the scope, the
 /// product options and a price estimate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisitPlan {
     /// The answer to each question.
@@ -197,8 +200,8 @@ pub struct VisitPlan {
     pub scope: Scope,
     /// The product-service options we expect to offer.
     pub product_options: Vec<String>,
-    /// The estimated price, in the deal's currency.
-    pub price_estimate: f64,
+    /// The estimated price, in minor units of the deal's currency.
+    pub price_estimate_minor: u64,
 }
 
 impl VisitPlan {
@@ -216,8 +219,7 @@ impl VisitPlan {
         if !unanswered.is_empty() {
             return Err(CycleError::VisitPlanIncomplete { unanswered });
         }
-        listed("visit_plan.product_options", &self.product_options)?;
-        non_negative("visit_plan.price_estimate", self.price_estimate)
+        listed("visit_plan.product_options", &self.product_options)
     }
 }
 
@@ -286,19 +288,19 @@ pub struct PhaseRun {
 }
 
 /// The price and impact of one option.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionEconomics {
     /// The option, as named in the interview (or the visit plan).
     pub option: String,
-    /// The price offered, in the deal's currency.
-    pub price: f64,
-    /// The economic impact for the client (savings positive), same currency.
-    pub impact: f64,
+    /// The price offered, in minor units of the deal's currency.
+    pub price_minor: u64,
+    /// The economic impact for the client (savings positive), in minor units.
+    pub impact_minor: i64,
 }
 
 /// The economic evaluation: the proposal and the economics of each option.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EconomicEvaluation {
     /// The economic proposal.
@@ -319,11 +321,6 @@ impl EconomicEvaluation {
             filled(
                 &format!("economic_evaluation.options[{i}].option"),
                 &o.option,
-            )?;
-            non_negative(&format!("economic_evaluation.options[{i}].price"), o.price)?;
-            finite(
-                &format!("economic_evaluation.options[{i}].impact"),
-                o.impact,
             )?;
         }
         let unpriced: Vec<String> = known_options
@@ -524,25 +521,4 @@ fn no_blank(field: &str, items: &[String]) -> Result<(), CycleError> {
         }),
         None => Ok(()),
     }
-}
-
-fn finite(field: &str, value: f64) -> Result<(), CycleError> {
-    if !value.is_finite() {
-        return Err(CycleError::InvalidNumber {
-            field: field.to_owned(),
-            value,
-        });
-    }
-    Ok(())
-}
-
-fn non_negative(field: &str, value: f64) -> Result<(), CycleError> {
-    finite(field, value)?;
-    if value < 0.0 {
-        return Err(CycleError::InvalidNumber {
-            field: field.to_owned(),
-            value,
-        });
-    }
-    Ok(())
 }
