@@ -37,6 +37,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod customer;
+pub mod cycle;
 pub mod differentiation;
 pub mod ffi;
 pub mod grading;

@@ -1,0 +1,150 @@
+//! The events that move a deal through the cycle.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Decision, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck, JointTeam,
+    Knowledge, PhaseRun, Responsibilities, Stage, Step, VisitPlan,
+};
+use crate::labelled_enum;
+
+/// Something that happened in a deal. Events are applied with
+/// [`TechnicalSale::apply`](super::TechnicalSale::apply), which accepts or
+/// refuses them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CycleEvent {
+    /// Knowledge and SWOT gathered (recognition of needs).
+    KnowledgeGathered(Knowledge),
+    /// The account was checked for whether it is worth investing in.
+    InvestmentChecked(InvestmentCheck),
+    /// The visit was planned.
+    VisitPlanned(VisitPlan),
+    /// The interview with the client was held.
+    InterviewHeld(Interview),
+    /// The evaluation framework was agreed with the client.
+    FrameworkAgreed(EvaluationFramework),
+    /// A joint team was formed.
+    JointTeamFormed(JointTeam),
+    /// A technical trial phase was run.
+    TechnicalPhaseRun(PhaseRun),
+    /// The economic evaluation was made.
+    EconomicEvaluated(EconomicEvaluation),
+    /// Responsibilities and guarantees were agreed.
+    ResponsibilitiesAgreed(Responsibilities),
+    /// A step without a typed artefact was done (presentation,
+    /// implementation and evolution steps). May be recorded again, for
+    /// example for each problem solved.
+    StepCompleted {
+        /// The step.
+        step: Step,
+        /// What was done.
+        #[serde(default)]
+        summary: String,
+    },
+    /// The client raised an objection.
+    ObjectionRaised {
+        /// The CRM's id for it, unique in the iteration.
+        id: String,
+        /// What the client objects to.
+        text: String,
+    },
+    /// An objection was resolved.
+    ObjectionResolved {
+        /// The objection's id.
+        id: String,
+        /// How it was resolved.
+        resolution: String,
+    },
+    /// The client decided.
+    ClientDecided {
+        /// Agreement or not.
+        decision: Decision,
+    },
+    /// The deal was modified by the results of implementation.
+    DealModified {
+        /// What changed.
+        change: String,
+    },
+    /// The deal was cancelled during implementation.
+    DealCancelled {
+        /// Why.
+        reason: String,
+    },
+    /// Something was learned that the next iterations should carry.
+    LessonLearned {
+        /// What was learned.
+        lesson: String,
+    },
+    /// The current stage is done; move to the next one (from evolution, the
+    /// next iteration starts at recognition of needs).
+    Advance {
+        /// The stage to move to; must be the one that follows.
+        to: Stage,
+    },
+}
+
+labelled_enum! {
+    /// The kind of a [`CycleEvent`], without its data.
+    pub enum EventKind {
+        /// [`CycleEvent::KnowledgeGathered`].
+        KnowledgeGathered = 0, "knowledge_gathered" => ("Knowledge gathered", "已掌握相关知识"),
+        /// [`CycleEvent::InvestmentChecked`].
+        InvestmentChecked = 1, "investment_checked" => ("Worth-investing check made", "已完成投入价值评估"),
+        /// [`CycleEvent::VisitPlanned`].
+        VisitPlanned = 2, "visit_planned" => ("Visit planned", "已制定拜访计划"),
+        /// [`CycleEvent::InterviewHeld`].
+        InterviewHeld = 3, "interview_held" => ("Interview held", "已进行需求访谈"),
+        /// [`CycleEvent::FrameworkAgreed`].
+        FrameworkAgreed = 4, "framework_agreed" => ("Evaluation framework agreed", "已商定评估框架"),
+        /// [`CycleEvent::JointTeamFormed`].
+        JointTeamFormed = 5, "joint_team_formed" => ("Joint team formed", "已组建联合团队"),
+        /// [`CycleEvent::TechnicalPhaseRun`].
+        TechnicalPhaseRun = 6, "technical_phase_run" => ("Technical phase run", "已进行技术试验阶段"),
+        /// [`CycleEvent::EconomicEvaluated`].
+        EconomicEvaluated = 7, "economic_evaluated" => ("Economic evaluation made", "已完成经济评估"),
+        /// [`CycleEvent::ResponsibilitiesAgreed`].
+        ResponsibilitiesAgreed = 8, "responsibilities_agreed" => ("Responsibilities and guarantees agreed", "已商定责任与保证"),
+        /// [`CycleEvent::StepCompleted`].
+        StepCompleted = 9, "step_completed" => ("Step completed", "步骤已完成"),
+        /// [`CycleEvent::ObjectionRaised`].
+        ObjectionRaised = 10, "objection_raised" => ("Objection raised", "客户提出异议"),
+        /// [`CycleEvent::ObjectionResolved`].
+        ObjectionResolved = 11, "objection_resolved" => ("Objection resolved", "异议已化解"),
+        /// [`CycleEvent::ClientDecided`].
+        ClientDecided = 12, "client_decided" => ("Client decided", "客户已决策"),
+        /// [`CycleEvent::DealModified`].
+        DealModified = 13, "deal_modified" => ("Deal modified", "交易已修改"),
+        /// [`CycleEvent::DealCancelled`].
+        DealCancelled = 14, "deal_cancelled" => ("Deal cancelled", "交易已取消"),
+        /// [`CycleEvent::LessonLearned`].
+        LessonLearned = 15, "lesson_learned" => ("Lesson learned", "已总结经验"),
+        /// [`CycleEvent::Advance`].
+        Advance = 16, "advance" => ("Moved to the next stage", "进入下一阶段"),
+    }
+}
+
+impl CycleEvent {
+    /// The kind of this event.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            CycleEvent::KnowledgeGathered(_) => EventKind::KnowledgeGathered,
+            CycleEvent::InvestmentChecked(_) => EventKind::InvestmentChecked,
+            CycleEvent::VisitPlanned(_) => EventKind::VisitPlanned,
+            CycleEvent::InterviewHeld(_) => EventKind::InterviewHeld,
+            CycleEvent::FrameworkAgreed(_) => EventKind::FrameworkAgreed,
+            CycleEvent::JointTeamFormed(_) => EventKind::JointTeamFormed,
+            CycleEvent::TechnicalPhaseRun(_) => EventKind::TechnicalPhaseRun,
+            CycleEvent::EconomicEvaluated(_) => EventKind::EconomicEvaluated,
+            CycleEvent::ResponsibilitiesAgreed(_) => EventKind::ResponsibilitiesAgreed,
+            CycleEvent::StepCompleted { .. } => EventKind::StepCompleted,
+            CycleEvent::ObjectionRaised { .. } => EventKind::ObjectionRaised,
+            CycleEvent::ObjectionResolved { .. } => EventKind::ObjectionResolved,
+            CycleEvent::ClientDecided { .. } => EventKind::ClientDecided,
+            CycleEvent::DealModified { .. } => EventKind::DealModified,
+            CycleEvent::DealCancelled { .. } => EventKind::DealCancelled,
+            CycleEvent::LessonLearned { .. } => EventKind::LessonLearned,
+            CycleEvent::Advance { .. } => EventKind::Advance,
+        }
+    }
+}
