@@ -7,7 +7,7 @@
 //! the rest are arbitrary events, well-formed or not, in or out of place,
 //! sometimes dated in the past.
 
-#[path = "cycle_fixtures.rs"]
+#[path = "support/cycle_fixtures.rs"]
 mod fixtures;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Hand-checked cases of the five-stage technical-sale cycle: the built-in
 //! variants, each kind of refusal, variant loading and the document format.
 
-#[path = "cycle_fixtures.rs"]
+#[path = "support/cycle_fixtures.rs"]
 mod fixtures;
 
 use fixtures::*;
