@@ -37,6 +37,29 @@ enum {
   TECHSALES_ENUM_KIND_RECOMMENDATION_REASON = 9, /**< Recommendation reason */
   TECHSALES_ENUM_KIND_ACTION_STATUS = 10, /**< Action status */
   TECHSALES_ENUM_KIND_GRADE = 11, /**< Grade */
+  TECHSALES_ENUM_KIND_CYCLE_STAGE = 12, /**< Technical-sale stage */
+  TECHSALES_ENUM_KIND_CYCLE_STEP = 13, /**< Technical-sale step */
+  TECHSALES_ENUM_KIND_CYCLE_DECISION = 14, /**< Client decision */
+  TECHSALES_ENUM_KIND_CYCLE_OUTCOME = 15, /**< Technical-sale outcome */
+  TECHSALES_ENUM_KIND_KNOWLEDGE_AREA = 16, /**< Knowledge area */
+  TECHSALES_ENUM_KIND_VISIT_QUESTION = 17, /**< Visit-planning question */
+  TECHSALES_ENUM_KIND_SCOPE = 18, /**< Scope */
+  TECHSALES_ENUM_KIND_TECHNICAL_PHASE = 19, /**< Technical evaluation phase */
+  TECHSALES_ENUM_KIND_PHASE_RESULT = 20, /**< Phase result */
+  TECHSALES_ENUM_KIND_STEP_REQUIREMENT = 21, /**< Step requirement */
+  TECHSALES_ENUM_KIND_CYCLE_EVENT_KIND = 22, /**< Technical-sale event */
+  TECHSALES_ENUM_KIND_GUIDANCE_ACTION = 23, /**< Guidance action */
+  TECHSALES_ENUM_KIND_KEY_ACCOUNT_STAGE = 24, /**< Key-account stage */
+  TECHSALES_ENUM_KIND_PROCUREMENT_STEP = 25, /**< Procurement step */
+  TECHSALES_ENUM_KIND_KEY_NODE = 26, /**< Key node */
+  TECHSALES_ENUM_KIND_BUYING_ROLE = 27, /**< Buying role */
+  TECHSALES_ENUM_KIND_INFLUENCE_DEGREE = 28, /**< Degree of influence */
+  TECHSALES_ENUM_KIND_ATTITUDE = 29, /**< Attitude */
+  TECHSALES_ENUM_KIND_KEY_ACCOUNT_OUTCOME = 30, /**< Key-account outcome */
+  TECHSALES_ENUM_KIND_NODE_SOURCE = 31, /**< Key-node source */
+  TECHSALES_ENUM_KIND_DIAGNOSIS_VERDICT = 32, /**< Diagnosis verdict */
+  TECHSALES_ENUM_KIND_WORK_ITEM = 33, /**< Stage work item */
+  TECHSALES_ENUM_KIND_PROBABILITY_FACTOR = 34, /**< Win-probability factor */
 };
 
 /** Language (语言). (`techsales_language` codes) */
@@ -133,6 +156,251 @@ enum {
   TECHSALES_GRADE_D = 3, /**< D / D级 */
 };
 
+/** Technical-sale stage (技术销售阶段). (`techsales_cycle_stage` codes) */
+enum {
+  TECHSALES_CYCLE_STAGE_RECOGNITION_OF_NEEDS = 0, /**< Recognition of needs / 需求识别 */
+  TECHSALES_CYCLE_STAGE_EVALUATING_OPTIONS = 1, /**< Evaluating options / 方案评估 */
+  TECHSALES_CYCLE_STAGE_RESOLVING_CONCERNS = 2, /**< Resolving concerns / 疑虑化解 */
+  TECHSALES_CYCLE_STAGE_IMPLEMENTATION = 3, /**< Implementation / 实施 */
+  TECHSALES_CYCLE_STAGE_EVOLUTION = 4, /**< Evolution (follow-up and verification) / 演进（跟进与验证） */
+};
+
+/** Technical-sale step (技术销售步骤). (`techsales_cycle_step` codes) */
+enum {
+  TECHSALES_CYCLE_STEP_KNOWLEDGE = 0, /**< Knowledge and SWOT / 知识与SWOT分析 */
+  TECHSALES_CYCLE_STEP_INVESTMENT_CHECK = 1, /**< Worth-investing check / 投入价值评估 */
+  TECHSALES_CYCLE_STEP_VISIT_PLANNING = 2, /**< Visit planning / 拜访计划 */
+  TECHSALES_CYCLE_STEP_INTERVIEW = 3, /**< Needs interview / 需求访谈 */
+  TECHSALES_CYCLE_STEP_EVALUATION_FRAMEWORK = 4, /**< Evaluation framework agreed with the client / 与客户商定的评估框架 */
+  TECHSALES_CYCLE_STEP_JOINT_TEAM = 5, /**< Joint multidisciplinary team / 联合多学科团队 */
+  TECHSALES_CYCLE_STEP_TECHNICAL_EVALUATION = 6, /**< Technical evaluation / 技术评估 */
+  TECHSALES_CYCLE_STEP_ECONOMIC_EVALUATION = 7, /**< Economic evaluation / 经济评估 */
+  TECHSALES_CYCLE_STEP_PRESENTATION = 8, /**< Presentation of results and proposals / 结果与方案陈述 */
+  TECHSALES_CYCLE_STEP_RESPONSIBILITIES_AND_GUARANTEES = 9, /**< Responsibilities and guarantees agreed / 双方责任与保证的约定 */
+  TECHSALES_CYCLE_STEP_ASSEMBLY = 10, /**< Assembly / 安装 */
+  TECHSALES_CYCLE_STEP_ACCOMPANIMENT = 11, /**< Accompaniment / 陪同支持 */
+  TECHSALES_CYCLE_STEP_PROBLEM_SOLVING = 12, /**< Problem solving / 问题解决 */
+  TECHSALES_CYCLE_STEP_PERFORMANCE_EVALUATION = 13, /**< Performance evaluation / 性能评估 */
+  TECHSALES_CYCLE_STEP_ADJUSTMENTS = 14, /**< Adjustments / 调整 */
+  TECHSALES_CYCLE_STEP_FOLLOW_UP = 15, /**< Follow-up / 跟进 */
+  TECHSALES_CYCLE_STEP_CONDITIONS_VERIFICATION = 16, /**< Verification of agreed conditions / 约定条件核查 */
+  TECHSALES_CYCLE_STEP_AFTER_SALES = 17, /**< After-sales service / 售后服务 */
+};
+
+/** Client decision (客户决定). (`techsales_cycle_decision` codes) */
+enum {
+  TECHSALES_CYCLE_DECISION_AGREEMENT = 0, /**< Agreement / 达成协议 */
+  TECHSALES_CYCLE_DECISION_NO_AGREEMENT = 1, /**< No agreement / 未达成协议 */
+};
+
+/** Technical-sale outcome (技术销售结果). (`techsales_cycle_outcome` codes) */
+enum {
+  TECHSALES_CYCLE_OUTCOME_PENDING = 0, /**< Pending decision / 待决策 */
+  TECHSALES_CYCLE_OUTCOME_AGREEMENT = 1, /**< Agreement / 达成协议 */
+  TECHSALES_CYCLE_OUTCOME_NO_AGREEMENT = 2, /**< No agreement (lost) / 未达成协议（丢单） */
+  TECHSALES_CYCLE_OUTCOME_CANCELLED = 3, /**< Cancelled during implementation / 实施中取消 */
+};
+
+/** Knowledge area (知识领域). (`techsales_knowledge_area` codes) */
+enum {
+  TECHSALES_KNOWLEDGE_AREA_PRODUCT_SERVICE = 0, /**< Product-service / 产品与服务 */
+  TECHSALES_KNOWLEDGE_AREA_ENVIRONMENT = 1, /**< Environment (industry) / 行业环境 */
+  TECHSALES_KNOWLEDGE_AREA_OWN_COMPANY = 2, /**< Our company / 本公司 */
+  TECHSALES_KNOWLEDGE_AREA_COMPETITION = 3, /**< Competition / 竞争对手 */
+  TECHSALES_KNOWLEDGE_AREA_CLIENT = 4, /**< Client / 客户 */
+};
+
+/** Visit-planning question (拜访规划问题). (`techsales_visit_question` codes) */
+enum {
+  TECHSALES_VISIT_QUESTION_WHAT = 0, /**< What? / 做什么？ */
+  TECHSALES_VISIT_QUESTION_WHO = 1, /**< Who? / 找谁？ */
+  TECHSALES_VISIT_QUESTION_HOW_MUCH = 2, /**< How much? / 多少？ */
+  TECHSALES_VISIT_QUESTION_WHEN = 3, /**< When? / 何时？ */
+  TECHSALES_VISIT_QUESTION_WHERE = 4, /**< Where? / 何地？ */
+  TECHSALES_VISIT_QUESTION_HOW = 5, /**< How? / 如何做？ */
+  TECHSALES_VISIT_QUESTION_WHY = 6, /**< Why? / 为什么？ */
+};
+
+/** Scope (范围). (`techsales_scope` codes) */
+enum {
+  TECHSALES_SCOPE_SHORT_TERM = 0, /**< Short term / 短期 */
+  TECHSALES_SCOPE_LONG_TERM = 1, /**< Long term / 长期 */
+};
+
+/** Technical evaluation phase (技术评估阶段). (`techsales_technical_phase` codes) */
+enum {
+  TECHSALES_TECHNICAL_PHASE_LABORATORY = 0, /**< Laboratory / 实验室 */
+  TECHSALES_TECHNICAL_PHASE_PILOT_PLANT = 1, /**< Pilot plant / 中试装置 */
+  TECHSALES_TECHNICAL_PHASE_PLANT = 2, /**< Plant / 工厂 */
+};
+
+/** Phase result (阶段结果). (`techsales_phase_result` codes) */
+enum {
+  TECHSALES_PHASE_RESULT_PASSED = 0, /**< Passed / 通过 */
+  TECHSALES_PHASE_RESULT_FAILED = 1, /**< Failed / 未通过 */
+  TECHSALES_PHASE_RESULT_ADJUSTED = 2, /**< Passed with adjustments / 调整后通过 */
+};
+
+/** Step requirement (步骤要求). (`techsales_step_requirement` codes) */
+enum {
+  TECHSALES_STEP_REQUIREMENT_REQUIRED = 0, /**< Required / 必需 */
+  TECHSALES_STEP_REQUIREMENT_OPTIONAL = 1, /**< Optional / 可选 */
+  TECHSALES_STEP_REQUIREMENT_SKIPPED = 2, /**< Skipped / 跳过 */
+};
+
+/** Technical-sale event (技术销售事件). (`techsales_cycle_event_kind` codes) */
+enum {
+  TECHSALES_CYCLE_EVENT_KIND_KNOWLEDGE_GATHERED = 0, /**< Knowledge gathered / 已掌握相关知识 */
+  TECHSALES_CYCLE_EVENT_KIND_INVESTMENT_CHECKED = 1, /**< Worth-investing check made / 已完成投入价值评估 */
+  TECHSALES_CYCLE_EVENT_KIND_VISIT_PLANNED = 2, /**< Visit planned / 已制定拜访计划 */
+  TECHSALES_CYCLE_EVENT_KIND_INTERVIEW_HELD = 3, /**< Interview held / 已进行需求访谈 */
+  TECHSALES_CYCLE_EVENT_KIND_FRAMEWORK_AGREED = 4, /**< Evaluation framework agreed / 已商定评估框架 */
+  TECHSALES_CYCLE_EVENT_KIND_JOINT_TEAM_FORMED = 5, /**< Joint team formed / 已组建联合团队 */
+  TECHSALES_CYCLE_EVENT_KIND_TECHNICAL_PHASE_RUN = 6, /**< Technical phase run / 已进行技术试验阶段 */
+  TECHSALES_CYCLE_EVENT_KIND_ECONOMIC_EVALUATED = 7, /**< Economic evaluation made / 已完成经济评估 */
+  TECHSALES_CYCLE_EVENT_KIND_RESPONSIBILITIES_AGREED = 8, /**< Responsibilities and guarantees agreed / 已商定责任与保证 */
+  TECHSALES_CYCLE_EVENT_KIND_STEP_COMPLETED = 9, /**< Step completed / 步骤已完成 */
+  TECHSALES_CYCLE_EVENT_KIND_OBJECTION_RAISED = 10, /**< Objection raised / 客户提出异议 */
+  TECHSALES_CYCLE_EVENT_KIND_OBJECTION_RESOLVED = 11, /**< Objection resolved / 异议已化解 */
+  TECHSALES_CYCLE_EVENT_KIND_CLIENT_DECIDED = 12, /**< Client decided / 客户已决策 */
+  TECHSALES_CYCLE_EVENT_KIND_DEAL_MODIFIED = 13, /**< Deal modified / 交易已修改 */
+  TECHSALES_CYCLE_EVENT_KIND_DEAL_CANCELLED = 14, /**< Deal cancelled / 交易已取消 */
+  TECHSALES_CYCLE_EVENT_KIND_LESSON_LEARNED = 15, /**< Lesson learned / 已总结经验 */
+  TECHSALES_CYCLE_EVENT_KIND_ADVANCE = 16, /**< Moved to the next stage / 进入下一阶段 */
+};
+
+/** Guidance action (指导行动). (`techsales_guidance_action` codes) */
+enum {
+  TECHSALES_GUIDANCE_ACTION_COMPLETE_STEP = 0, /**< Complete a step / 完成步骤 */
+  TECHSALES_GUIDANCE_ACTION_RUN_TECHNICAL_PHASE = 1, /**< Run a technical trial phase / 进行技术试验阶段 */
+  TECHSALES_GUIDANCE_ACTION_RESOLVE_OBJECTION = 2, /**< Resolve an objection / 化解异议 */
+  TECHSALES_GUIDANCE_ACTION_CLIENT_DECISION = 3, /**< Obtain the client's decision / 获取客户决策 */
+  TECHSALES_GUIDANCE_ACTION_ADVANCE = 4, /**< Move to the next stage / 进入下一阶段 */
+  TECHSALES_GUIDANCE_ACTION_START_NEXT_ITERATION = 5, /**< Start the next iteration / 开始下一轮循环 */
+};
+
+/** Key-account stage (大客户销售阶段). (`techsales_key_account_stage` codes) */
+enum {
+  TECHSALES_KEY_ACCOUNT_STAGE_DEVELOPMENT = 0, /**< Development / 开发阶段 */
+  TECHSALES_KEY_ACCOUNT_STAGE_SALES_ENTRY = 1, /**< Sales entry / 销售进入阶段 */
+  TECHSALES_KEY_ACCOUNT_STAGE_PROPOSAL = 2, /**< Proposal / 方案阶段 */
+  TECHSALES_KEY_ACCOUNT_STAGE_BIDDING = 3, /**< Bidding / 投标阶段 */
+  TECHSALES_KEY_ACCOUNT_STAGE_BUSINESS_NEGOTIATION = 4, /**< Business negotiation / 商务谈判阶段 */
+  TECHSALES_KEY_ACCOUNT_STAGE_PROJECT_IMPLEMENTATION = 5, /**< Project implementation / 项目实施阶段 */
+};
+
+/** Procurement step (客户采购步骤). (`techsales_procurement_step` codes) */
+enum {
+  TECHSALES_PROCUREMENT_STEP_INTERNAL_DEMAND = 0, /**< Internal demand and project approval / 内部需求与立项 */
+  TECHSALES_PROCUREMENT_STEP_SUPPLIER_SCREENING = 1, /**< Preliminary investigation and supplier screening / 初步调研与供应商筛选 */
+  TECHSALES_PROCUREMENT_STEP_PROCUREMENT_INDEX = 2, /**< Formulating the procurement index / 制定采购指标 */
+  TECHSALES_PROCUREMENT_STEP_BIDDING_AND_EVALUATION = 3, /**< Bidding and bid evaluation / 招标与评标 */
+  TECHSALES_PROCUREMENT_STEP_PURCHASE_COMMITMENT = 4, /**< Purchase commitment / 采购承诺 */
+  TECHSALES_PROCUREMENT_STEP_INSTALLATION = 5, /**< Installation and implementation / 安装与实施 */
+};
+
+/** Key node (关键节点). (`techsales_key_node` codes) */
+enum {
+  TECHSALES_KEY_NODE_OPPORTUNITY_GRADED = 0, /**< Opportunity evaluated and graded / 机会已评估并分级 */
+  TECHSALES_KEY_NODE_INSIDERS_FOUND = 1, /**< Insiders found / 已找到内线 */
+  TECHSALES_KEY_NODE_KEY_PEOPLE_IDENTIFIED = 2, /**< Key people identified / 已识别关键人 */
+  TECHSALES_KEY_NODE_STANDARDS_INFLUENCED = 3, /**< Procurement standards influenced / 已影响客户采购标准 */
+  TECHSALES_KEY_NODE_BID_SUBMITTED = 4, /**< Bid submitted or negotiated / 已投标或议标 */
+  TECHSALES_KEY_NODE_CONTRACT_APPROVED = 5, /**< Contract approved / 合同已审批 */
+  TECHSALES_KEY_NODE_CONTRACT_SIGNED = 6, /**< Contract signed / 合同已签订 */
+  TECHSALES_KEY_NODE_PROJECT_ACCEPTED = 7, /**< Project accepted / 项目已验收 */
+  TECHSALES_KEY_NODE_PROJECT_COMPLETED = 8, /**< Project completed / 项目已完成 */
+};
+
+/** Buying role (采购角色). (`techsales_buying_role` codes) */
+enum {
+  TECHSALES_BUYING_ROLE_ECONOMIC_BUYER = 0, /**< Economic buyer / 经济决策者 */
+  TECHSALES_BUYING_ROLE_TECHNICAL_BUYER = 1, /**< Technical buyer / 技术把关者 */
+  TECHSALES_BUYING_ROLE_USER_BUYER = 2, /**< User buyer / 使用者 */
+  TECHSALES_BUYING_ROLE_COACH = 3, /**< Coach (insider) / 教练（内线） */
+};
+
+/** Degree of influence (影响程度). (`techsales_influence_degree` codes) */
+enum {
+  TECHSALES_INFLUENCE_DEGREE_LOW = 0, /**< Low influence / 影响力低 */
+  TECHSALES_INFLUENCE_DEGREE_MEDIUM = 1, /**< Medium influence / 影响力中等 */
+  TECHSALES_INFLUENCE_DEGREE_HIGH = 2, /**< High influence / 影响力高 */
+};
+
+/** Attitude (态度). (`techsales_attitude` codes) */
+enum {
+  TECHSALES_ATTITUDE_UNKNOWN = 0, /**< Unknown / 未知 */
+  TECHSALES_ATTITUDE_SUPPORTIVE = 1, /**< Supportive / 支持 */
+  TECHSALES_ATTITUDE_NEUTRAL = 2, /**< Neutral / 中立 */
+  TECHSALES_ATTITUDE_OPPOSED = 3, /**< Opposed / 反对 */
+};
+
+/** Key-account outcome (大客户销售结果). (`techsales_key_account_outcome` codes) */
+enum {
+  TECHSALES_KEY_ACCOUNT_OUTCOME_WON = 0, /**< Won / 赢单 */
+  TECHSALES_KEY_ACCOUNT_OUTCOME_LOST = 1, /**< Lost / 丢单 */
+  TECHSALES_KEY_ACCOUNT_OUTCOME_WITHDRAWN = 2, /**< Withdrawn / 主动退出 */
+};
+
+/** Key-node source (关键节点来源). (`techsales_node_source` codes) */
+enum {
+  TECHSALES_NODE_SOURCE_HAND = 0, /**< Recorded by hand / 手工记录 */
+  TECHSALES_NODE_SOURCE_COVERAGE = 1, /**< Derived from buying-influence coverage / 由采购影响者覆盖情况推导 */
+};
+
+/** Diagnosis verdict (诊断结论). (`techsales_diagnosis_verdict` codes) */
+enum {
+  TECHSALES_DIAGNOSIS_VERDICT_ALIGNED = 0, /**< Aligned with the customer / 与客户采购同步 */
+  TECHSALES_DIAGNOSIS_VERDICT_BEHIND_CUSTOMER = 1, /**< Behind the customer / 落后于客户采购进程 */
+  TECHSALES_DIAGNOSIS_VERDICT_PAST_UNMET_KEY_NODES = 2, /**< Past unmet key nodes / 越过了未达成的关键节点 */
+  TECHSALES_DIAGNOSIS_VERDICT_AHEAD_OF_CUSTOMER = 3, /**< Ahead of the customer / 领先于客户采购进程 */
+  TECHSALES_DIAGNOSIS_VERDICT_CUSTOMER_STEP_UNKNOWN = 4, /**< Customer's procurement step unknown / 客户采购步骤未知 */
+  TECHSALES_DIAGNOSIS_VERDICT_CLOSED = 5, /**< Closed / 已结束 */
+};
+
+/** Stage work item (阶段工作内容). (`techsales_work_item` codes) */
+enum {
+  TECHSALES_WORK_ITEM_SEARCH_LEADS = 0, /**< Search for leads / 搜寻客户线索 */
+  TECHSALES_WORK_ITEM_COLLECT_NEEDS = 1, /**< Collect the customer's needs / 收集客户需求 */
+  TECHSALES_WORK_ITEM_COLLECT_SCHEDULE = 2, /**< Clarify the project and procurement schedule / 明确项目及采购时间表 */
+  TECHSALES_WORK_ITEM_COLLECT_BUDGET = 3, /**< Clarify the budget / 明确预算 */
+  TECHSALES_WORK_ITEM_ASSESS_COMPETITION = 4, /**< Assess the competition / 了解竞争情况 */
+  TECHSALES_WORK_ITEM_CLARIFY_DECISION_MAKING = 5, /**< Clarify how the decision is made / 明确决策方式 */
+  TECHSALES_WORK_ITEM_CLARIFY_PRIORITIES = 6, /**< Clarify the priority evaluation items / 明确优先评估事项 */
+  TECHSALES_WORK_ITEM_EVALUATE_OPPORTUNITY = 7, /**< Evaluate the opportunity / 评估销售机会 */
+  TECHSALES_WORK_ITEM_GRADE_OPPORTUNITY = 8, /**< Grade the opportunity (A-D) / 对机会进行A-D分级 */
+  TECHSALES_WORK_ITEM_CONFIRM_PROJECT_INFORMATION = 9, /**< Confirm the project information / 确认并分析项目信息 */
+  TECHSALES_WORK_ITEM_FIND_INSIDERS = 10, /**< Find insiders / 寻找内线 */
+  TECHSALES_WORK_ITEM_MAP_ORGANISATION = 11, /**< Map the customer's organisation and roles / 厘清客户组织结构与角色 */
+  TECHSALES_WORK_ITEM_IDENTIFY_KEY_PEOPLE = 12, /**< Identify the key people / 识别关键人 */
+  TECHSALES_WORK_ITEM_BUILD_RELATIONSHIPS = 13, /**< Build relationships with the key people / 与关键人建立良好关系 */
+  TECHSALES_WORK_ITEM_DEMONSTRATE_SOLUTION = 14, /**< Demonstrate the product or solution / 产品与方案演示 */
+  TECHSALES_WORK_ITEM_HOST_COMPANY_VISIT = 15, /**< Host a visit to our company / 邀请客户参观公司 */
+  TECHSALES_WORK_ITEM_ARRANGE_REFERENCE_VISIT = 16, /**< Arrange a visit to a reference customer / 安排参观样板客户 */
+  TECHSALES_WORK_ITEM_SUBMIT_PROPOSAL = 17, /**< Submit a proposal / 提交建议书 */
+  TECHSALES_WORK_ITEM_INFLUENCE_STANDARDS = 18, /**< Influence the procurement standards / 影响客户采购标准 */
+  TECHSALES_WORK_ITEM_INFLUENCE_DECISION_MAKERS = 19, /**< Keep influencing the main decision-makers / 持续影响主要决策者 */
+  TECHSALES_WORK_ITEM_WRITE_BID = 20, /**< Write the bid / 编写标书 */
+  TECHSALES_WORK_ITEM_ANALYSE_COST_AND_MARGIN = 21, /**< Analyse cost and expected margin / 分析项目成本与预期毛利 */
+  TECHSALES_WORK_ITEM_POSITION_PRICE = 22, /**< Position the price / 确定价格定位 */
+  TECHSALES_WORK_ITEM_REVIEW_WITHDRAWAL = 23, /**< Decide whether to withdraw if the standards are unfavourable / 如采购标准不利，决定是否退出 */
+  TECHSALES_WORK_ITEM_ARRANGE_EXECUTIVE_VISIT = 24, /**< Arrange an executive visit / 安排高层拜访 */
+  TECHSALES_WORK_ITEM_NEGOTIATE_TERMS = 25, /**< Negotiate the business terms / 进行商务谈判 */
+  TECHSALES_WORK_ITEM_SIGN_CONTRACT = 26, /**< Get the contract approved and signed / 完成合同审批与签订 */
+  TECHSALES_WORK_ITEM_IMPLEMENT_PROJECT = 27, /**< Implement the project / 实施项目 */
+  TECHSALES_WORK_ITEM_OBTAIN_ACCEPTANCE = 28, /**< Obtain project acceptance / 完成项目验收 */
+  TECHSALES_WORK_ITEM_BUILD_LONG_TERM_RELATIONSHIP = 29, /**< Build a long-term relationship / 建立长期合作关系 */
+};
+
+/** Win-probability factor (赢单概率因素). (`techsales_probability_factor` codes) */
+enum {
+  TECHSALES_PROBABILITY_FACTOR_STAGE_BASE = 0, /**< Stage base / 阶段基础概率 */
+  TECHSALES_PROBABILITY_FACTOR_UNMET_KEY_NODE = 1, /**< Unmet key node / 未达成的关键节点 */
+  TECHSALES_PROBABILITY_FACTOR_GRADE = 2, /**< Grade / 机会等级 */
+  TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
+  TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
+};
+
 
 /**
  * The lowest valid score.
@@ -143,6 +411,11 @@ enum {
  * The highest valid score.
  */
 #define SCORE_MAX 100.0
+
+/**
+ * The version of the serialised [`TechnicalSale`] this build reads and writes.
+ */
+#define FORMAT_VERSION 1
 
 /**
  * The outcome of every call. Codes are explicit and never reused.
@@ -211,9 +484,26 @@ typedef uint32_t techsales_result;
 #endif // __cplusplus
 
 /**
+ * A set of key nodes, held as a bitset so that gating a stage change is a
+ * mask comparison. Serialised as a list of node keys.
+ */
+typedef struct KeyNodeSet KeyNodeSet;
+
+/**
  * A customer record with its type history (opaque).
  */
 typedef struct techsales_customer techsales_customer;
+
+/**
+ * One key-account deal: its state and journal (opaque).
+ */
+typedef struct techsales_key_account techsales_key_account;
+
+/**
+ * A key-account process definition: stage probabilities, key nodes,
+ * forcing penalty, coverage rule, grade factors (opaque, shareable).
+ */
+typedef struct techsales_key_account_definition techsales_key_account_definition;
 
 /**
  * The differentiation planner and its configuration (opaque, shareable).
@@ -259,6 +549,12 @@ typedef struct techsales_recommendation {
    */
   uint32_t reason;
 } techsales_recommendation;
+
+
+
+
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -506,6 +802,239 @@ techsales_result techsales_planner_plan(const struct techsales_planner *planner,
 techsales_result techsales_planner_plan_json(const struct techsales_planner *planner,
                                              const struct techsales_customer *customer,
                                              char **out_json);
+
+/**
+ * A definition: the built-in defaults when `json` is NULL, otherwise the
+ * definition it holds.
+ *
+ * # Safety
+ * `json` NULL or NUL-terminated; `out_definition` NULL or writable.
+ */
+techsales_result techsales_key_account_definition_new(const char *json,
+                                                      struct techsales_key_account_definition **out_definition);
+
+/**
+ * Frees a definition. NULL is ignored.
+ *
+ * # Safety
+ * `definition` is NULL or a live handle, not used afterwards.
+ */
+void techsales_key_account_definition_free(struct techsales_key_account_definition *definition);
+
+/**
+ * A new deal in the development stage, opened at `opened_at`.
+ *
+ * # Safety
+ * `out_deal` NULL or writable. Free with [`techsales_key_account_free`].
+ */
+techsales_result techsales_key_account_new(int64_t opened_at,
+                                           struct techsales_key_account **out_deal);
+
+/**
+ * Frees a deal. NULL is ignored.
+ *
+ * # Safety
+ * `deal` is NULL or a live handle, not used afterwards.
+ */
+void techsales_key_account_free(struct techsales_key_account *deal);
+
+/**
+ * Applies any event given as a journal entry in JSON, for example
+ * `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"type":"advanced"}}`.
+ * A refusal leaves the deal unchanged.
+ *
+ * # Safety
+ * Handles NULL or live; `entry_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_apply_json(struct techsales_key_account *deal,
+                                                  const struct techsales_key_account_definition *definition,
+                                                  const char *entry_json);
+
+/**
+ * Records a key node (`TECHSALES_KEY_NODE_*`) as met, with evidence. For
+ * the grading node use [`techsales_key_account_grade`].
+ *
+ * # Safety
+ * Handles NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_meet_node(struct techsales_key_account *deal,
+                                                 const struct techsales_key_account_definition *definition,
+                                                 int64_t at,
+                                                 const char *actor,
+                                                 uint32_t node,
+                                                 const char *evidence);
+
+/**
+ * Records the opportunity's grade (`TECHSALES_GRADE_*`): meets the
+ * "opportunity evaluated and graded" node the first time, regrades after.
+ *
+ * # Safety
+ * Handles NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_grade(struct techsales_key_account *deal,
+                                             const struct techsales_key_account_definition *definition,
+                                             int64_t at,
+                                             const char *actor,
+                                             uint32_t grade,
+                                             const char *evidence);
+
+/**
+ * Moves to the next stage; refused (`TECHSALES_RESULT_REFUSED_TRANSITION`,
+ * the message names the missing key nodes) unless every required key node
+ * is met.
+ *
+ * # Safety
+ * Handles NULL or live; `actor` NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_advance(struct techsales_key_account *deal,
+                                               const struct techsales_key_account_definition *definition,
+                                               int64_t at,
+                                               const char *actor);
+
+/**
+ * Moves to the next stage although key nodes are missing; the forcing is
+ * recorded with the actor and reason, and each missing node cuts the win
+ * probability.
+ *
+ * # Safety
+ * Handles NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_force_advance(struct techsales_key_account *deal,
+                                                     const struct techsales_key_account_definition *definition,
+                                                     int64_t at,
+                                                     const char *actor,
+                                                     const char *reason);
+
+/**
+ * Records the customer's procurement step (`TECHSALES_PROCUREMENT_STEP_*`).
+ *
+ * # Safety
+ * Handles NULL or live; `actor` NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_observe_step(struct techsales_key_account *deal,
+                                                    const struct techsales_key_account_definition *definition,
+                                                    int64_t at,
+                                                    const char *actor,
+                                                    uint32_t step);
+
+/**
+ * Adds or updates a buying influence: `role` is `TECHSALES_BUYING_ROLE_*`,
+ * `influence` `TECHSALES_INFLUENCE_DEGREE_*`, `attitude`
+ * `TECHSALES_ATTITUDE_*`.
+ *
+ * # Safety
+ * Handles NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_set_contact(struct techsales_key_account *deal,
+                                                   const struct techsales_key_account_definition *definition,
+                                                   int64_t at,
+                                                   const char *actor,
+                                                   const char *id,
+                                                   const char *name,
+                                                   uint32_t role,
+                                                   uint32_t influence,
+                                                   bool met,
+                                                   uint32_t attitude);
+
+/**
+ * Closes the deal: `outcome` is `TECHSALES_KEY_ACCOUNT_OUTCOME_*`. Won is accepted
+ * only once the project is completed; lost and withdrawn need a reason
+ * (`reason` may be NULL for won).
+ *
+ * # Safety
+ * Handles NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_key_account_close(struct techsales_key_account *deal,
+                                             const struct techsales_key_account_definition *definition,
+                                             int64_t at,
+                                             const char *actor,
+                                             uint32_t outcome,
+                                             const char *reason);
+
+/**
+ * The deal's stage (`TECHSALES_KEY_ACCOUNT_STAGE_*`), whether it is still open, and
+ * its outcome (`TECHSALES_KEY_ACCOUNT_OUTCOME_*`, meaningful only when closed).
+ *
+ * # Safety
+ * `deal` NULL or live; out-parameters NULL or writable.
+ */
+techsales_result techsales_key_account_status(const struct techsales_key_account *deal,
+                                              uint32_t *out_stage,
+                                              bool *out_open,
+                                              uint32_t *out_outcome);
+
+/**
+ * The key nodes still missing to leave the current stage, as a mask with
+ * bit `1 << TECHSALES_KEY_NODE_*` set for each.
+ *
+ * # Safety
+ * Handles NULL or live; `out_mask` NULL or writable.
+ */
+techsales_result techsales_key_account_missing_nodes(const struct techsales_key_account *deal,
+                                                     const struct techsales_key_account_definition *definition,
+                                                     uint32_t *out_mask);
+
+/**
+ * The win probability (0-1).
+ *
+ * # Safety
+ * Handles NULL or live; `out_probability` NULL or writable.
+ */
+techsales_result techsales_key_account_win_probability(const struct techsales_key_account *deal,
+                                                       const struct techsales_key_account_definition *definition,
+                                                       double *out_probability);
+
+/**
+ * The win probability with every factor behind it, as JSON (`explain`
+ * false) or as text in `language` (`explain` true). Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * Handles NULL or live; `out_text` NULL or writable.
+ */
+techsales_result techsales_key_account_win_probability_explain(const struct techsales_key_account *deal,
+                                                               const struct techsales_key_account_definition *definition,
+                                                               uint32_t language,
+                                                               bool as_text,
+                                                               char **out_text);
+
+/**
+ * The diagnosis (alignment with the customer's procurement step, missing
+ * work, next actions) as JSON (`as_text` false) or as a report in
+ * `language` (`as_text` true). Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * Handles NULL or live; `out_text` NULL or writable.
+ */
+techsales_result techsales_key_account_diagnose(const struct techsales_key_account *deal,
+                                                const struct techsales_key_account_definition *definition,
+                                                uint32_t language,
+                                                bool as_text,
+                                                char **out_text);
+
+/**
+ * The deal (state and journal) as JSON, the format the Rust API
+ * serialises. Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `deal` NULL or live; `out_json` NULL or writable.
+ */
+techsales_result techsales_key_account_to_json(const struct techsales_key_account *deal,
+                                               char **out_json);
+
+/**
+ * Loads a deal from JSON made by [`techsales_key_account_to_json`]. The
+ * journal is replayed under `definition` and must rebuild exactly the
+ * stored state, so a tampered or inconsistent document is refused.
+ *
+ * # Safety
+ * `definition` NULL or live; `json` NULL or NUL-terminated; `out_deal`
+ * NULL or writable.
+ */
+techsales_result techsales_key_account_from_json(const struct techsales_key_account_definition *definition,
+                                                 const char *json,
+                                                 struct techsales_key_account **out_deal);
 
 #ifdef __cplusplus
 }  // extern "C"

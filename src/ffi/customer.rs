@@ -370,10 +370,7 @@ pub unsafe extern "C" fn techsales_planner_new(
         // SAFETY: forwarded contract.
         let inner = match unsafe { opt_str_arg(config_json, "config_json") }? {
             None => PlannerConfig::default(),
-            Some(text) => PlannerConfig::from_json(text).map_err(|e| match e {
-                crate::ConfigError::Json { .. } => FfiError::json(e),
-                _ => FfiError::config(e),
-            })?,
+            Some(text) => PlannerConfig::from_json(text).map_err(config_error)?,
         };
         // SAFETY: checked by out_arg.
         unsafe { write(out, into_handle(techsales_planner { inner })) };

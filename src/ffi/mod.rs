@@ -20,6 +20,7 @@
 #![allow(non_camel_case_types)]
 
 pub mod customer;
+pub mod key_account;
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
@@ -266,6 +267,14 @@ pub(crate) fn json_out<T: serde::Serialize>(value: &T) -> FfiResult<*mut c_char>
     let text = serde_json::to_string(value)
         .map_err(|e| FfiError::invalid(format!("cannot serialise: {e}")))?;
     owned_c_string(text)
+}
+
+/// Maps a refused definition to its code: malformed JSON or a bad field.
+pub(crate) fn config_error(e: crate::ConfigError) -> FfiError {
+    match e {
+        crate::ConfigError::Json { .. } => FfiError::json(e),
+        _ => FfiError::config(e),
+    }
 }
 
 /// Parses JSON text into `T`.

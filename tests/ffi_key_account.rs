@@ -1,0 +1,550 @@
+//! The C ABI for the key-account process, driven from Rust: a deal through
+//! all six stages with a forced node, then bad input. Runs under Miri:
+//! `cargo +nightly miri test --test ffi_key_account`.
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+
+use techsales::ffi::key_account::*;
+use techsales::ffi::*;
+
+const T0: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+const DAY: i64 = 86_400;
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(techsales_last_error_message()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn ok(r: techsales_result) {
+    assert_eq!(r, techsales_result::Ok, "{}", last_error());
+}
+
+fn take(s: *mut c_char) -> String {
+    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
+    unsafe { techsales_string_free(s) };
+    text
+}
+
+struct Deal {
+    def: *mut techsales_key_account_definition,
+    deal: *mut techsales_key_account,
+}
+
+impl Deal {
+    fn new() -> Self {
+        let mut def = ptr::null_mut();
+        let mut deal = ptr::null_mut();
+        ok(unsafe { techsales_key_account_definition_new(ptr::null(), &mut def) });
+        ok(unsafe { techsales_key_account_new(T0, &mut deal) });
+        Deal { def, deal }
+    }
+
+    fn stage(&self) -> u32 {
+        let (mut stage, mut open, mut outcome) = (99, false, 99);
+        ok(unsafe { techsales_key_account_status(self.deal, &mut stage, &mut open, &mut outcome) });
+        stage
+    }
+
+    fn probability(&self) -> f64 {
+        let mut p = -1.0;
+        ok(unsafe { techsales_key_account_win_probability(self.deal, self.def, &mut p) });
+        p
+    }
+}
+
+impl Drop for Deal {
+    fn drop(&mut self) {
+        unsafe {
+            techsales_key_account_free(self.deal);
+            techsales_key_account_definition_free(self.def);
+        }
+    }
+}
+
+#[test]
+fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
+    let d = Deal::new();
+    let actor = c"li.wei".as_ptr();
+    let mut t = T0;
+    let mut next = || {
+        t += DAY;
+        t
+    };
+    unsafe {
+        // Development: the advance is refused until the opportunity is graded.
+        assert_eq!(
+            techsales_key_account_advance(d.deal, d.def, next(), actor),
+            techsales_result::RefusedTransition
+        );
+        assert!(
+            last_error().contains("opportunity_graded"),
+            "{}",
+            last_error()
+        );
+        let mut missing = 0;
+        ok(techsales_key_account_missing_nodes(
+            d.deal,
+            d.def,
+            &mut missing,
+        ));
+        assert_eq!(missing, 1 << 0);
+        ok(techsales_key_account_grade(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            0,
+            c"budget approved, closes in Q1".as_ptr(),
+        ));
+        ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
+        assert_eq!(d.stage(), 1);
+        // Sales entry: coverage (a coach and a met economic buyer) meets both nodes.
+        ok(techsales_key_account_set_contact(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            c"c1".as_ptr(),
+            c"Wang".as_ptr(),
+            3,
+            1,
+            true,
+            2,
+        ));
+        ok(techsales_key_account_set_contact(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            c"e1".as_ptr(),
+            c"Zhao".as_ptr(),
+            0,
+            2,
+            true,
+            1,
+        ));
+        ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
+        assert_eq!(d.stage(), 2);
+        // Proposal: standards not influenced; force the move.
+        let before = d.probability();
+        ok(techsales_key_account_observe_step(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            3,
+        ));
+        let mut text = ptr::null_mut();
+        ok(techsales_key_account_diagnose(
+            d.deal, d.def, 0, true, &mut text,
+        ));
+        let report = take(text);
+        assert!(report.contains("Behind"), "{report}");
+        ok(techsales_key_account_force_advance(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            c"tender published early".as_ptr(),
+        ));
+        assert_eq!(d.stage(), 3);
+        let forced = d.probability();
+        // Bidding's base 60% halved by the one node passed unmet.
+        assert!(
+            (before - 0.4).abs() < 1e-12 && (forced - 0.3).abs() < 1e-12,
+            "{before} -> {forced}"
+        );
+        ok(techsales_key_account_win_probability_explain(
+            d.deal, d.def, 0, true, &mut text,
+        ));
+        let explanation = take(text);
+        assert!(explanation.contains("x0.50"), "{explanation}");
+        ok(techsales_key_account_meet_node(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            4,
+            c"bid no. 17".as_ptr(),
+        ));
+        ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
+        ok(techsales_key_account_meet_node(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            5,
+            c"legal ok".as_ptr(),
+        ));
+        ok(techsales_key_account_meet_node(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            6,
+            c"signed".as_ptr(),
+        ));
+        ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
+        assert_eq!(d.stage(), 5);
+        // Won only once the project is completed.
+        assert_eq!(
+            techsales_key_account_close(d.deal, d.def, next(), actor, 0, ptr::null()),
+            techsales_result::RefusedTransition
+        );
+        ok(techsales_key_account_meet_node(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            7,
+            c"accepted".as_ptr(),
+        ));
+        ok(techsales_key_account_meet_node(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            8,
+            c"completed".as_ptr(),
+        ));
+        ok(techsales_key_account_close(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            0,
+            ptr::null(),
+        ));
+        let (mut stage, mut open, mut outcome) = (0, true, 9);
+        ok(techsales_key_account_status(
+            d.deal,
+            &mut stage,
+            &mut open,
+            &mut outcome,
+        ));
+        assert!(!open);
+        assert_eq!(outcome, 0);
+        assert_eq!(d.probability(), 1.0);
+
+        // Export, load back (the journal is replayed and checked), export again.
+        let mut json = ptr::null_mut();
+        ok(techsales_key_account_to_json(d.deal, &mut json));
+        let first = take(json);
+        let text = CString::new(first.clone()).unwrap();
+        let mut back = ptr::null_mut();
+        ok(techsales_key_account_from_json(
+            d.def,
+            text.as_ptr(),
+            &mut back,
+        ));
+        ok(techsales_key_account_to_json(back, &mut json));
+        assert_eq!(take(json), first);
+        techsales_key_account_free(back);
+
+        // A tampered document (state says a different stage) is refused.
+        let tampered =
+            CString::new(first.replacen("\"project_implementation\"", "\"bidding\"", 1)).unwrap();
+        let mut bad = ptr::null_mut();
+        assert_eq!(
+            techsales_key_account_from_json(d.def, tampered.as_ptr(), &mut bad),
+            techsales_result::InvalidJson
+        );
+        let newer =
+            CString::new(first.replacen("\"format_version\":1", "\"format_version\":99", 1))
+                .unwrap();
+        assert_eq!(
+            techsales_key_account_from_json(d.def, newer.as_ptr(), &mut bad),
+            techsales_result::UnsupportedVersion
+        );
+        assert!(bad.is_null());
+    }
+}
+
+#[test]
+fn events_can_be_applied_as_json_entries() {
+    let d = Deal::new();
+    let entry = cr#"{"at":"2026-01-05T09:00:00Z","actor":"li","event":{"type":"procurement_step_observed","step":"supplier_screening"}}"#;
+    ok(unsafe { techsales_key_account_apply_json(d.deal, d.def, entry.as_ptr()) });
+    let mut text = ptr::null_mut();
+    ok(unsafe { techsales_key_account_diagnose(d.deal, d.def, 0, false, &mut text) });
+    let diagnosis = take(text);
+    assert!(diagnosis.contains("behind_customer"), "{diagnosis}");
+    for bad in [
+        &b"{"[..],
+        b"{\"at\":\"2026-01-06T00:00:00Z\",\"actor\":\"li\",\"event\":{\"type\":\"teleported\"}}",
+        b"[1,2]",
+    ] {
+        let text = CString::new(bad).unwrap();
+        assert_eq!(
+            unsafe { techsales_key_account_apply_json(d.deal, d.def, text.as_ptr()) },
+            techsales_result::InvalidJson
+        );
+    }
+    let early = cr#"{"at":"2025-01-01T00:00:00Z","actor":"li","event":{"type":"advanced"}}"#;
+    assert_eq!(
+        unsafe { techsales_key_account_apply_json(d.deal, d.def, early.as_ptr()) },
+        techsales_result::InvalidArgument
+    );
+}
+
+#[test]
+fn null_bad_enums_and_bad_utf8_are_errors_never_crashes() {
+    let d = Deal::new();
+    let a = c"x".as_ptr();
+    let (mut u, mut b, mut f) = (0u32, false, 0.0f64);
+    let mut s: *mut c_char = ptr::null_mut();
+    let mut h = ptr::null_mut();
+    let mut def = ptr::null_mut();
+    let n = techsales_result::NullParameter;
+    let e = techsales_result::InvalidEnumValue;
+    let bad = CString::new(vec![0xc3u8, 0x28]).unwrap();
+    unsafe {
+        assert_eq!(
+            techsales_key_account_definition_new(ptr::null(), ptr::null_mut()),
+            n
+        );
+        assert_eq!(techsales_key_account_new(T0, ptr::null_mut()), n);
+        assert_eq!(
+            techsales_key_account_new(i64::MIN, &mut h),
+            techsales_result::InvalidArgument
+        );
+        assert_eq!(
+            techsales_key_account_apply_json(ptr::null_mut(), d.def, a),
+            n
+        );
+        assert_eq!(techsales_key_account_apply_json(d.deal, ptr::null(), a), n);
+        assert_eq!(
+            techsales_key_account_apply_json(d.deal, d.def, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(ptr::null_mut(), d.def, T0, a, 1, a),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(d.deal, ptr::null(), T0, a, 1, a),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(d.deal, d.def, T0, ptr::null(), 1, a),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(d.deal, d.def, T0, a, 1, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(d.deal, d.def, T0, a, 9, a),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_meet_node(d.deal, d.def, T0, bad.as_ptr(), 1, a),
+            techsales_result::InvalidUtf8
+        );
+        assert_eq!(
+            techsales_key_account_grade(ptr::null_mut(), d.def, T0, a, 0, a),
+            n
+        );
+        assert_eq!(techsales_key_account_grade(d.deal, d.def, T0, a, 4, a), e);
+        assert_eq!(
+            techsales_key_account_grade(d.deal, d.def, T0, a, 0, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_advance(ptr::null_mut(), d.def, T0, a),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_advance(d.deal, d.def, T0, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_force_advance(d.deal, d.def, T0, a, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_observe_step(d.deal, d.def, T0, a, 6),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_observe_step(d.deal, d.def, T0, a, u32::MAX),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_set_contact(d.deal, d.def, T0, a, ptr::null(), a, 0, 0, true, 0),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_set_contact(d.deal, d.def, T0, a, a, ptr::null(), 0, 0, true, 0),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_set_contact(d.deal, d.def, T0, a, a, a, 4, 0, true, 0),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_set_contact(d.deal, d.def, T0, a, a, a, 0, 9, true, 0),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_set_contact(d.deal, d.def, T0, a, a, a, 0, 0, true, 9),
+            e
+        );
+        assert_eq!(techsales_key_account_close(d.deal, d.def, T0, a, 3, a), e);
+        assert_eq!(
+            techsales_key_account_close(d.deal, d.def, T0, a, 1, ptr::null()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_status(ptr::null(), &mut u, &mut b, &mut u),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_status(d.deal, ptr::null_mut(), &mut b, &mut u),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_status(d.deal, &mut u, ptr::null_mut(), &mut u),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_status(d.deal, &mut u, &mut b, ptr::null_mut()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_missing_nodes(ptr::null(), d.def, &mut u),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_missing_nodes(d.deal, ptr::null(), &mut u),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_missing_nodes(d.deal, d.def, ptr::null_mut()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_win_probability(ptr::null(), d.def, &mut f),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_win_probability(d.deal, ptr::null(), &mut f),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_win_probability(d.deal, d.def, ptr::null_mut()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_win_probability_explain(ptr::null(), d.def, 0, true, &mut s),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_win_probability_explain(d.deal, d.def, 2, true, &mut s),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_win_probability_explain(d.deal, d.def, 0, true, ptr::null_mut()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_diagnose(ptr::null(), d.def, 0, true, &mut s),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_diagnose(d.deal, ptr::null(), 0, true, &mut s),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_diagnose(d.deal, d.def, 7, true, &mut s),
+            e
+        );
+        assert_eq!(
+            techsales_key_account_diagnose(d.deal, d.def, 0, true, ptr::null_mut()),
+            n
+        );
+        assert_eq!(techsales_key_account_to_json(ptr::null(), &mut s), n);
+        assert_eq!(techsales_key_account_to_json(d.deal, ptr::null_mut()), n);
+        assert_eq!(techsales_key_account_from_json(ptr::null(), a, &mut h), n);
+        assert_eq!(
+            techsales_key_account_from_json(d.def, ptr::null(), &mut h),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_from_json(d.def, a, ptr::null_mut()),
+            n
+        );
+        assert_eq!(
+            techsales_key_account_from_json(d.def, bad.as_ptr(), &mut h),
+            techsales_result::InvalidUtf8
+        );
+        assert_eq!(
+            techsales_key_account_from_json(d.def, c"{}".as_ptr(), &mut h),
+            techsales_result::InvalidJson
+        );
+        assert_eq!(
+            techsales_key_account_definition_new(c"{\"forcing_penalty\": 7}".as_ptr(), &mut def),
+            techsales_result::ConfigError
+        );
+        assert!(last_error().contains("forcing_penalty"), "{}", last_error());
+        assert_eq!(
+            techsales_key_account_definition_new(c"{".as_ptr(), &mut def),
+            techsales_result::InvalidJson
+        );
+        assert!(h.is_null() && s.is_null() && def.is_null());
+        techsales_key_account_free(ptr::null_mut());
+        techsales_key_account_definition_free(ptr::null_mut());
+    }
+    assert_eq!(d.stage(), 0, "nothing above changed the deal");
+}
+
+/// A definition handle shared across threads.
+#[derive(Clone, Copy)]
+struct SharedDefinition(*mut techsales_key_account_definition);
+// SAFETY: a definition is immutable after creation and documented as shareable.
+unsafe impl Send for SharedDefinition {}
+
+impl SharedDefinition {
+    fn get(self) -> *const techsales_key_account_definition {
+        self.0
+    }
+}
+
+#[test]
+fn a_definition_is_shared_by_several_threads() {
+    let mut def = ptr::null_mut();
+    ok(unsafe { techsales_key_account_definition_new(ptr::null(), &mut def) });
+    let shared = SharedDefinition(def);
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let def = shared.get();
+                for _ in 0..if cfg!(miri) { 2 } else { 100 } {
+                    let mut deal = ptr::null_mut();
+                    ok(unsafe { techsales_key_account_new(T0, &mut deal) });
+                    ok(unsafe {
+                        techsales_key_account_grade(
+                            deal,
+                            def,
+                            T0 + 1,
+                            c"x".as_ptr(),
+                            1,
+                            c"e".as_ptr(),
+                        )
+                    });
+                    ok(unsafe { techsales_key_account_advance(deal, def, T0 + 2, c"x".as_ptr()) });
+                    let mut p = 0.0;
+                    ok(unsafe { techsales_key_account_win_probability(deal, def, &mut p) });
+                    assert!(p > 0.0 && p <= 0.2);
+                    unsafe { techsales_key_account_free(deal) };
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    unsafe { techsales_key_account_definition_free(def) };
+}
