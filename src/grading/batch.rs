@@ -1,0 +1,535 @@
+//! Grading many opportunities at once: a slice of [`Opportunity`] values,
+//! or parallel columns as a CRM exports them.
+//!
+//! Both forms write into slices the caller provides and allocate nothing
+//! per item. The model and table are reduced to arrays and day numbers
+//! once per batch; each item is then a fixed run of multiplications,
+//! comparisons and table loads with no branch on the data. Items go in
+//! blocks of 64: the column form scores a block's ratings several items at
+//! a time, then gives each item its status. No explanation is built here. A bad item
+//! (NaN or out-of-range rating or possibility, a close date in the past
+//! where the table refuses it) gets an error status and the rest are
+//! graded. Every item's result equals what [`Grader::grade`] says for it,
+//! through [`BatchResult::from_result`]; call [`Grader::grade`] or
+//! [`Grader::explain`] on one item for the detailed error or explanation.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::labelled_enum;
+
+use super::evaluation::{CompiledModel, Scored, Verdict, FACTOR_COUNT};
+use super::grader::{Assessment, GradeChange, GradeError, Grader, Opportunity};
+use super::table::{day_number, CompiledTable};
+use super::Grade;
+
+labelled_enum! {
+    /// What happened to one item of a batch.
+    pub enum ItemStatus {
+        /// Passed evaluation and graded.
+        Graded = 0, "graded" => ("Passed and graded", "通过评估并已分级"),
+        /// Failed evaluation: lower the contact level.
+        LowerContactLevel = 1, "lower_contact_level" => ("Failed: lower the contact level", "未通过：降低接触级别"),
+        /// Failed evaluation: give up.
+        GiveUp = 2, "give_up" => ("Failed: give up", "未通过：放弃"),
+        /// A rating is NaN, infinite or outside 0-10.
+        InvalidRating = 3, "invalid_rating" => ("Invalid rating", "评分无效"),
+        /// The possibility is NaN, infinite or outside 0-1.
+        InvalidPossibility = 4, "invalid_possibility" => ("Invalid transaction possibility", "成交可能性无效"),
+        /// The expected close date is before the as-of date, which the
+        /// table refuses.
+        CloseDateInPast = 5, "close_date_in_past" => ("Expected close date has passed", "预计成交日期已过"),
+    }
+}
+
+impl ItemStatus {
+    /// The status of a valid item with this verdict.
+    pub fn from_verdict(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Pass => ItemStatus::Graded,
+            Verdict::LowerContactLevel => ItemStatus::LowerContactLevel,
+            Verdict::GiveUp => ItemStatus::GiveUp,
+        }
+    }
+
+    /// Whether the item's input was refused.
+    pub fn is_error(self) -> bool {
+        self.code() >= ItemStatus::InvalidRating.code()
+    }
+}
+
+/// One item's result in a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchResult {
+    /// What happened to the item.
+    pub status: ItemStatus,
+    /// The grade, when the status is [`ItemStatus::Graded`].
+    pub grade: Option<Grade>,
+    /// The evaluation score (0-10); NaN when the input was refused.
+    pub score: f64,
+}
+
+impl BatchResult {
+    /// The batch result that stands for a one-by-one grading.
+    pub fn from_result(result: &Result<Assessment, GradeError>) -> Self {
+        match result {
+            Ok(assessment) => BatchResult {
+                status: assessment.status(),
+                grade: assessment.grade,
+                score: assessment.evaluation.score,
+            },
+            Err(error) => BatchResult {
+                status: error.status(),
+                grade: None,
+                score: f64::NAN,
+            },
+        }
+    }
+
+    /// Whether two results are the same, counting NaN scores as equal.
+    pub fn same_as(&self, other: &BatchResult) -> bool {
+        self.status == other.status
+            && self.grade == other.grade
+            && self.score.to_bits() == other.score.to_bits()
+    }
+}
+
+/// How the items of a batch came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSummary {
+    /// Items that passed and were graded.
+    pub graded: usize,
+    /// Items that failed evaluation (lower the contact level or give up).
+    pub failed: usize,
+    /// Items whose input was refused.
+    pub invalid: usize,
+}
+
+impl BatchSummary {
+    /// Counts one item without branching on its status.
+    #[inline(always)]
+    fn count(&mut self, status: ItemStatus) {
+        let code = status.code();
+        self.graded += usize::from(code == 0);
+        self.failed += usize::from((code == 1) | (code == 2));
+        self.invalid += usize::from(code >= 3);
+    }
+}
+
+/// Why a whole batch was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// A column or output slice does not have one entry per item.
+    #[error("column `{column}` has {found} entries; expected {expected}")]
+    LengthMismatch {
+        /// The column: `ratings.<factor>`, `close_day`, `status`, `grade`
+        /// or `score` (against `possibility`), `results` (against the
+        /// opportunities), or `current` (against `previous`).
+        column: &'static str,
+        /// The number of items.
+        expected: usize,
+        /// The entries found.
+        found: usize,
+    },
+}
+
+fn check_len(column: &'static str, expected: usize, found: usize) -> Result<(), BatchError> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(BatchError::LengthMismatch {
+            column,
+            expected,
+            found,
+        })
+    }
+}
+
+/// Items per block of the column form: small enough for the block's
+/// intermediate results to stay in the fastest cache.
+const BLOCK: usize = 64;
+
+/// Column names of the ratings, in [`super::Factor::ALL`] order.
+const RATING_COLUMNS: [&str; FACTOR_COUNT] = [
+    "ratings.project_level",
+    "ratings.capital_status",
+    "ratings.technical_requirements",
+    "ratings.customer_relationship",
+    "ratings.customer_reputation",
+    "ratings.competition_products",
+    "ratings.competition_prices",
+    "ratings.competition_technical_solutions",
+    "ratings.competition_after_sales",
+];
+
+/// The input columns of a batch, one entry per item in each.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnInput<'a> {
+    /// One column of ratings per factor, in [`super::Factor::ALL`] order.
+    pub ratings: [&'a [f64]; FACTOR_COUNT],
+    /// Expected close dates as day numbers ([`day_number`]).
+    pub close_day: &'a [i32],
+    /// Transaction possibilities (0-1).
+    pub possibility: &'a [f64],
+}
+
+/// The output columns of a batch, one entry per item in each.
+#[derive(Debug)]
+pub struct ColumnOutput<'a> {
+    /// What happened to each item.
+    pub status: &'a mut [ItemStatus],
+    /// The grade of each graded item; `None` for the others.
+    pub grade: &'a mut [Option<Grade>],
+    /// The evaluation score of each item; NaN where the input was refused.
+    pub score: &'a mut [f64],
+}
+
+/// Statuses by code, padded to a power of two so that a masked code always
+/// finds one: a table load instead of a jump that random data would
+/// mispredict.
+const STATUS_BY_CODE: [ItemStatus; 8] = [
+    ItemStatus::Graded,
+    ItemStatus::LowerContactLevel,
+    ItemStatus::GiveUp,
+    ItemStatus::InvalidRating,
+    ItemStatus::InvalidPossibility,
+    ItemStatus::CloseDateInPast,
+    ItemStatus::CloseDateInPast,
+    ItemStatus::CloseDateInPast,
+];
+
+/// Grades one row from its scored ratings. Everything derived from the
+/// configuration is already in `model` and `table`, so this is a fixed run
+/// of comparisons, selects and table loads with no branch on the data
+/// (random statuses would defeat branch prediction). It must agree with
+/// [`Grader::grade`]; the property tests hold it to that.
+#[inline(always)]
+#[allow(clippy::manual_range_contains)] // `&` on purpose: `contains` branches
+fn finish_row(
+    model: &CompiledModel,
+    table: &CompiledTable,
+    scored: Scored,
+    close_day: i32,
+    possibility: f64,
+) -> BatchResult {
+    let give_up = scored.knocked_out() | (scored.score < model.give_up_below);
+    let below_pass = scored.score < model.pass_threshold;
+    let possibility_valid = (possibility >= 0.0) & (possibility <= 1.0);
+    // The verdict's status code (0 pass, 1 lower contact, 2 give up), then
+    // each refusal overriding it, the first-checked one last.
+    let mut code = 2 * u8::from(give_up) + u8::from(below_pass & !give_up);
+    code = if table.refuses(close_day) { 5 } else { code };
+    code = if possibility_valid { code } else { 4 };
+    code = if scored.ratings_valid() { code } else { 3 };
+    let status = STATUS_BY_CODE
+        .get(usize::from(code & 7))
+        .copied()
+        .unwrap_or(ItemStatus::InvalidRating);
+    // The grade only for a graded item, by table lookup: compilers turn an
+    // `if` here into a jump taken at random.
+    let held = table.bands_held(close_day, possibility);
+    let row = 4 * usize::from(code != 0) + usize::from(held & 3);
+    let grade = GRADE_BY_ROW.get(row).copied().flatten();
+    // NaN for refused input, by bit mask for the same reason.
+    let keep = 0u64.wrapping_sub(u64::from(code < 3));
+    let score = f64::from_bits((scored.score.to_bits() & keep) | (f64::NAN.to_bits() & !keep));
+    BatchResult {
+        status,
+        grade,
+        score,
+    }
+}
+
+/// The grade by bands held (0-3), then `None` for the four rows of items
+/// that are not graded.
+const GRADE_BY_ROW: [Option<Grade>; 8] = [
+    Some(Grade::D),
+    Some(Grade::C),
+    Some(Grade::B),
+    Some(Grade::A),
+    None,
+    None,
+    None,
+    None,
+];
+
+impl Grader {
+    /// Grades each opportunity as of `as_of` into `out` (one entry per
+    /// opportunity).
+    pub fn grade_batch(
+        &self,
+        opportunities: &[Opportunity],
+        as_of: NaiveDate,
+        out: &mut [BatchResult],
+    ) -> Result<BatchSummary, BatchError> {
+        check_len("results", opportunities.len(), out.len())?;
+        let model = self.compiled_model();
+        let table = self.compile_table(as_of);
+        let mut summary = BatchSummary::default();
+        let mut scored = [Scored::default(); BLOCK];
+        for (opportunities, out) in opportunities.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+            // Two short passes pipeline better than one long one: first
+            // the arithmetic on the block's ratings, then each status.
+            for (opportunity, scored) in opportunities.iter().zip(scored.iter_mut()) {
+                *scored = model.score(&opportunity.ratings.to_array());
+            }
+            for ((opportunity, &scored), result) in
+                opportunities.iter().zip(&scored).zip(out.iter_mut())
+            {
+                *result = finish_row(
+                    model,
+                    &table,
+                    scored,
+                    day_number(opportunity.expected_close),
+                    opportunity.possibility,
+                );
+                summary.count(result.status);
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Grades each opportunity as of `as_of` into a new vector (one
+    /// allocation for the whole batch).
+    pub fn grade_all(&self, opportunities: &[Opportunity], as_of: NaiveDate) -> Vec<BatchResult> {
+        let empty = BatchResult {
+            status: ItemStatus::InvalidRating,
+            grade: None,
+            score: f64::NAN,
+        };
+        let mut out = vec![empty; opportunities.len()];
+        // Lengths match by construction, so this cannot fail.
+        let _ = self.grade_batch(opportunities, as_of, &mut out);
+        out
+    }
+
+    /// Grades the items of `input` as of `as_of` into `output`. Every
+    /// column must have one entry per item (the length of `possibility`).
+    pub fn grade_columns(
+        &self,
+        as_of: NaiveDate,
+        input: &ColumnInput<'_>,
+        output: &mut ColumnOutput<'_>,
+    ) -> Result<BatchSummary, BatchError> {
+        let n = input.possibility.len();
+        for (column, values) in RATING_COLUMNS.iter().zip(&input.ratings) {
+            check_len(column, n, values.len())?;
+        }
+        check_len("close_day", n, input.close_day.len())?;
+        check_len("status", n, output.status.len())?;
+        check_len("grade", n, output.grade.len())?;
+        check_len("score", n, output.score.len())?;
+
+        let model = self.compiled_model();
+        let table = self.compile_table(as_of);
+        let [c0, c1, c2, c3, c4, c5, c6, c7, c8] = input.ratings;
+        let rows = input
+            .close_day
+            .chunks(BLOCK)
+            .zip(input.possibility.chunks(BLOCK))
+            .zip(output.status.chunks_mut(BLOCK))
+            .zip(
+                output
+                    .grade
+                    .chunks_mut(BLOCK)
+                    .zip(output.score.chunks_mut(BLOCK)),
+            );
+        let mut summary = BatchSummary::default();
+        let mut score = [0.0; BLOCK];
+        let mut lowest = [0.0; BLOCK];
+        let mut highest = [0.0; BLOCK];
+        let mut slack = [0.0; BLOCK];
+        for (block, (((close_days, possibilities), statuses), (grades, scores))) in rows.enumerate()
+        {
+            // First the ratings of the whole block, factor columns side by
+            // side, which the compiler can run several items at a time.
+            let start = block * BLOCK;
+            let end = start + close_days.len();
+            let (
+                Some(c0),
+                Some(c1),
+                Some(c2),
+                Some(c3),
+                Some(c4),
+                Some(c5),
+                Some(c6),
+                Some(c7),
+                Some(c8),
+            ) = (
+                c0.get(start..end),
+                c1.get(start..end),
+                c2.get(start..end),
+                c3.get(start..end),
+                c4.get(start..end),
+                c5.get(start..end),
+                c6.get(start..end),
+                c7.get(start..end),
+                c8.get(start..end),
+            )
+            else {
+                // Unreachable: every column was checked to hold `n` entries.
+                break;
+            };
+            let m = end - start;
+            let (score, lowest, highest, slack) = (
+                &mut score[..m],
+                &mut lowest[..m],
+                &mut highest[..m],
+                &mut slack[..m],
+            );
+            for j in 0..m {
+                let row = [
+                    c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
+                ];
+                let s = model.score(&row);
+                score[j] = s.score;
+                lowest[j] = s.lowest;
+                highest[j] = s.highest;
+                slack[j] = s.slack;
+            }
+            // Then each item's status and grade.
+            let parts = score
+                .iter()
+                .zip(lowest.iter())
+                .zip(highest.iter().zip(slack.iter()));
+            let items = parts.zip(close_days.iter().zip(possibilities)).zip(
+                statuses
+                    .iter_mut()
+                    .zip(grades.iter_mut().zip(scores.iter_mut())),
+            );
+            for (
+                (((&score, &lowest), (&highest, &slack)), (&close_day, &possibility)),
+                (status, (grade, out_score)),
+            ) in items
+            {
+                let scored = Scored {
+                    score,
+                    lowest,
+                    highest,
+                    slack,
+                };
+                let result = finish_row(model, &table, scored, close_day, possibility);
+                *status = result.status;
+                *grade = result.grade;
+                *out_score = result.score;
+                summary.count(result.status);
+            }
+        }
+        Ok(summary)
+    }
+}
+
+/// The grade changes between two gradings of the same items (for example
+/// the `grade` columns of two batches), with each item's index.
+pub fn grade_changes<'a>(
+    previous: &'a [Option<Grade>],
+    current: &'a [Option<Grade>],
+    previous_as_of: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<impl Iterator<Item = (usize, GradeChange)> + 'a, BatchError> {
+    check_len("current", previous.len(), current.len())?;
+    Ok(previous
+        .iter()
+        .zip(current)
+        .enumerate()
+        .filter_map(move |(i, (&from, &to))| {
+            GradeChange::of(from, to, previous_as_of, as_of).map(|change| (i, change))
+        }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::Ratings;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_bad_item_does_not_stop_the_rest() {
+        let grader = Grader::default();
+        let as_of = date(2026, 1, 15);
+        let good = Opportunity {
+            ratings: Ratings::uniform(7.0),
+            expected_close: date(2026, 3, 1),
+            possibility: 0.8,
+        };
+        let mut nan = good;
+        nan.possibility = f64::NAN;
+        let mut stale = good;
+        stale.expected_close = date(2025, 12, 1);
+        let results = grader.grade_all(&[good, nan, stale, good], as_of);
+        let statuses: Vec<_> = results.iter().map(|r| r.status).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                ItemStatus::Graded,
+                ItemStatus::InvalidPossibility,
+                ItemStatus::CloseDateInPast,
+                ItemStatus::Graded
+            ]
+        );
+        assert_eq!(results[3].grade, Some(Grade::A));
+    }
+
+    #[test]
+    fn columns_of_the_wrong_length_are_named() {
+        let grader = Grader::default();
+        let full = [7.0; 2];
+        let short = [7.0; 1];
+        let mut ratings = [&full[..]; FACTOR_COUNT];
+        ratings[6] = &short;
+        let input = ColumnInput {
+            ratings,
+            close_day: &[day_number(date(2026, 3, 1)); 2],
+            possibility: &[0.8; 2],
+        };
+        let mut status = [ItemStatus::Graded; 2];
+        let mut grade = [None; 2];
+        let mut score = [0.0; 2];
+        let mut output = ColumnOutput {
+            status: &mut status,
+            grade: &mut grade,
+            score: &mut score,
+        };
+        assert_eq!(
+            grader.grade_columns(date(2026, 1, 15), &input, &mut output),
+            Err(BatchError::LengthMismatch {
+                column: "ratings.competition_prices",
+                expected: 2,
+                found: 1
+            })
+        );
+    }
+
+    #[test]
+    fn rating_columns_are_named_after_the_factors() {
+        for (name, factor) in RATING_COLUMNS.iter().zip(crate::grading::Factor::ALL) {
+            assert_eq!(
+                *name,
+                format!("ratings.{}", crate::labels::Labelled::key(factor))
+            );
+        }
+    }
+
+    #[test]
+    fn changes_between_batches_are_listed() {
+        let before = [Some(Grade::C), Some(Grade::A), None];
+        let after = [Some(Grade::A), Some(Grade::A), Some(Grade::D)];
+        let changes: Vec<_> = grade_changes(&before, &after, date(2026, 1, 1), date(2026, 6, 1))
+            .unwrap()
+            .map(|(i, c)| (i, c.from, c.to))
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                (0, Some(Grade::C), Some(Grade::A)),
+                (2, None, Some(Grade::D))
+            ]
+        );
+    }
+}

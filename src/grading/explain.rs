@@ -1,0 +1,417 @@
+//! Why an opportunity got its grade: each factor's contribution, the
+//! knock-outs hit, the verdict, each band of the table checked and the one
+//! chosen, and the resource policy that follows.
+//!
+//! Explanations are built on demand, one opportunity at a time; batch
+//! grading never builds them.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::labels::{Labelled, Language};
+
+use super::evaluation::{Factor, FactorSet, Verdict};
+use super::grader::{GradeError, Grader, Opportunity};
+use super::policy::ResourcePolicy;
+use super::table::{day_number, HorizonUnit};
+use super::Grade;
+
+/// One factor's part in the score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactorContribution {
+    /// The factor.
+    pub factor: Factor,
+    /// Its rating (0-10).
+    pub rating: f64,
+    /// Its weight in the model.
+    pub weight: f64,
+    /// Its share of the total weight (0-1).
+    pub share: f64,
+    /// What it added to the score: rating x share.
+    pub contribution: f64,
+    /// Its knock-out floor, if it has one.
+    pub knock_out_below: Option<f64>,
+    /// Whether its knock-out was hit.
+    pub knocked_out: bool,
+}
+
+/// One band of the grade table, checked against the opportunity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandCheck {
+    /// The grade the band gives.
+    pub grade: Grade,
+    /// The horizon, in `unit`.
+    pub within: u32,
+    /// The unit of `within`.
+    pub unit: HorizonUnit,
+    /// The horizon in days from the as-of date (`None`: beyond the last
+    /// representable date).
+    pub horizon_days: Option<i64>,
+    /// The minimum possibility.
+    pub min_possibility: f64,
+    /// Whether the expected close falls within the horizon.
+    pub time_met: bool,
+    /// Whether the possibility reaches the minimum.
+    pub possibility_met: bool,
+}
+
+impl BandCheck {
+    /// Whether the band holds the opportunity.
+    pub fn met(&self) -> bool {
+        self.time_met && self.possibility_met
+    }
+}
+
+/// The full account of one grading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explanation {
+    /// The date the grading is as of.
+    pub as_of: NaiveDate,
+    /// The expected close date.
+    pub expected_close: NaiveDate,
+    /// Days from the as-of date to the expected close.
+    pub days_to_close: i64,
+    /// The transaction possibility.
+    pub possibility: f64,
+    /// Each factor's part in the score, in [`Factor::ALL`] order.
+    pub factors: Vec<FactorContribution>,
+    /// The score: the sum of the contributions.
+    pub score: f64,
+    /// The lowest passing score.
+    pub pass_threshold: f64,
+    /// Below this a failed project is given up.
+    pub give_up_below: f64,
+    /// The knock-outs hit.
+    pub knocked_out: FactorSet,
+    /// The evaluation's verdict.
+    pub verdict: Verdict,
+    /// The table's bands, A to C, as checked.
+    pub bands: Vec<BandCheck>,
+    /// The grade the table gives: the first band met, D if none.
+    pub table_grade: Grade,
+    /// The grade given: the table's, for a project that passed.
+    pub grade: Option<Grade>,
+    /// The resource policy of the grade given.
+    pub policy: Option<ResourcePolicy>,
+}
+
+impl Grader {
+    /// Grades `opportunity` as of `as_of` and explains every step. Refuses
+    /// exactly what [`Grader::grade`] refuses, and agrees with it.
+    pub fn explain(
+        &self,
+        opportunity: &Opportunity,
+        as_of: NaiveDate,
+    ) -> Result<Explanation, GradeError> {
+        let assessment = self.grade(opportunity, as_of)?;
+        let config = self.config();
+        let evaluation = &assessment.evaluation;
+        let total_weight = config.evaluation.weights.sum();
+        let factors = Factor::ALL
+            .iter()
+            .map(|&factor| {
+                let weight = config.evaluation.weights.get(factor);
+                FactorContribution {
+                    factor,
+                    rating: opportunity.ratings.get(factor),
+                    weight,
+                    share: weight / total_weight,
+                    contribution: evaluation.contributions.get(factor),
+                    knock_out_below: config.evaluation.knock_out(factor),
+                    knocked_out: evaluation.knocked_out.contains(factor),
+                }
+            })
+            .collect();
+
+        let table = &config.table;
+        let close_day = i64::from(day_number(opportunity.expected_close));
+        let as_of_day = i64::from(day_number(as_of));
+        let bands: Vec<BandCheck> = table
+            .bands()
+            .iter()
+            .map(|(grade, band)| {
+                let horizon_days = table.horizon_days(band, as_of);
+                BandCheck {
+                    grade: *grade,
+                    within: band.within,
+                    unit: table.unit,
+                    horizon_days,
+                    min_possibility: band.min_possibility,
+                    time_met: horizon_days.map_or(true, |days| close_day - as_of_day <= days),
+                    possibility_met: opportunity.possibility >= band.min_possibility,
+                }
+            })
+            .collect();
+        let table_grade = bands
+            .iter()
+            .find(|band| band.met())
+            .map_or(Grade::D, |band| band.grade);
+
+        Ok(Explanation {
+            as_of,
+            expected_close: opportunity.expected_close,
+            days_to_close: assessment.days_to_close,
+            possibility: opportunity.possibility,
+            factors,
+            score: evaluation.score,
+            pass_threshold: config.evaluation.pass_threshold,
+            give_up_below: config.evaluation.give_up_below,
+            knocked_out: evaluation.knocked_out,
+            verdict: evaluation.verdict,
+            bands,
+            table_grade,
+            grade: assessment.grade,
+            policy: assessment.grade.map(|grade| self.policy(grade)),
+        })
+    }
+}
+
+/// The words of a rendered explanation in one language.
+struct Words {
+    evaluation: &'static str,
+    score: &'static str,
+    pass_at: &'static str,
+    give_up_below: &'static str,
+    knock_out_below: &'static str,
+    hit: &'static str,
+    knock_outs: &'static str,
+    none: &'static str,
+    close: &'static str,
+    days_after: &'static str,
+    possibility: &'static str,
+    within: &'static str,
+    at_least: &'static str,
+    time: &'static str,
+    met: &'static str,
+    not_met: &'static str,
+    chosen: &'static str,
+    otherwise: &'static str,
+    grade: &'static str,
+    no_grade: &'static str,
+    enter_sales_process: &'static str,
+    maintain_customer: &'static str,
+    review_every: &'static str,
+    days: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    evaluation: "Evaluation",
+    score: "score",
+    pass_at: "passes at",
+    give_up_below: "given up below",
+    knock_out_below: "knock-out below",
+    hit: "HIT",
+    knock_outs: "Knock-outs hit",
+    none: "none",
+    close: "Expected close",
+    days_after: "days after",
+    possibility: "possibility",
+    within: "within",
+    at_least: "possibility at least",
+    time: "time",
+    met: "met",
+    not_met: "not met",
+    chosen: "<- chosen",
+    otherwise: "D: otherwise",
+    grade: "Grade",
+    no_grade: "No grade: the project failed evaluation",
+    enter_sales_process: "enter the sales process",
+    maintain_customer: "maintain the customer",
+    review_every: "review every",
+    days: "days",
+};
+
+const CHINESE: Words = Words {
+    evaluation: "评估",
+    score: "得分",
+    pass_at: "通过线",
+    give_up_below: "放弃线",
+    knock_out_below: "否决线",
+    hit: "已触发",
+    knock_outs: "触发的否决项",
+    none: "无",
+    close: "预计成交",
+    days_after: "天后，基准日",
+    possibility: "成交可能性",
+    within: "期限",
+    at_least: "可能性不低于",
+    time: "时间",
+    met: "满足",
+    not_met: "不满足",
+    chosen: "<- 选定",
+    otherwise: "D：其他情况",
+    grade: "级别",
+    no_grade: "无级别：项目未通过评估",
+    enter_sales_process: "进入销售流程",
+    maintain_customer: "维护客户",
+    review_every: "复核周期",
+    days: "天",
+};
+
+impl Explanation {
+    /// The explanation as readable lines in `language`.
+    pub fn render(&self, language: Language) -> String {
+        let w = match language {
+            Language::English => &ENGLISH,
+            Language::Chinese => &CHINESE,
+        };
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write(&mut out, w, language);
+        out
+    }
+
+    fn write(&self, out: &mut String, w: &Words, language: Language) -> std::fmt::Result {
+        writeln!(
+            out,
+            "{}: {} {:.2} / 10 ({} {:.2}, {} {:.2}) -> {}",
+            w.evaluation,
+            w.score,
+            self.score,
+            w.pass_at,
+            self.pass_threshold,
+            w.give_up_below,
+            self.give_up_below,
+            self.verdict.label(language)
+        )?;
+        for f in &self.factors {
+            write!(
+                out,
+                "  {}: {:.1} x {:.1}% = {:.3}",
+                f.factor.label(language),
+                f.rating,
+                f.share * 100.0,
+                f.contribution
+            )?;
+            if let Some(below) = f.knock_out_below {
+                write!(out, " ({} {below:.1}", w.knock_out_below)?;
+                if f.knocked_out {
+                    write!(out, ": {}", w.hit)?;
+                }
+                write!(out, ")")?;
+            }
+            writeln!(out)?;
+        }
+        let hit: Vec<_> = self.knocked_out.iter().map(|f| f.label(language)).collect();
+        let hit = if hit.is_empty() {
+            w.none.to_owned()
+        } else {
+            hit.join(", ")
+        };
+        writeln!(out, "  {}: {hit}", w.knock_outs)?;
+
+        writeln!(
+            out,
+            "{} {} ({} {} {}), {} {:.2}",
+            w.close,
+            self.expected_close,
+            self.days_to_close,
+            w.days_after,
+            self.as_of,
+            w.possibility,
+            self.possibility
+        )?;
+        let mut chosen = false;
+        for band in &self.bands {
+            let horizon = band
+                .horizon_days
+                .map_or(String::new(), |days| format!(" = {days} {}", w.days));
+            write!(
+                out,
+                "  {}: {} {} {}{horizon} [{} {}], {} {:.2} [{}]",
+                band.grade.label(language),
+                w.within,
+                band.within,
+                band.unit.label(language),
+                w.time,
+                if band.time_met { w.met } else { w.not_met },
+                w.at_least,
+                band.min_possibility,
+                if band.possibility_met {
+                    w.met
+                } else {
+                    w.not_met
+                },
+            )?;
+            if band.met() && !chosen {
+                chosen = true;
+                write!(out, " {}", w.chosen)?;
+            }
+            writeln!(out)?;
+        }
+        write!(out, "  {}", w.otherwise)?;
+        if !chosen {
+            write!(out, " {}", w.chosen)?;
+        }
+        writeln!(out)?;
+
+        match (self.grade, self.policy) {
+            (Some(grade), Some(policy)) => {
+                write!(
+                    out,
+                    "{} {}: {}",
+                    w.grade,
+                    grade.label(language),
+                    policy.effort.label(language)
+                )?;
+                if policy.enter_sales_process {
+                    write!(out, "; {}", w.enter_sales_process)?;
+                }
+                if policy.maintain_customer {
+                    write!(out, "; {}", w.maintain_customer)?;
+                }
+                writeln!(
+                    out,
+                    "; {} {} {}",
+                    w.review_every, policy.review_every_days, w.days
+                )?;
+                writeln!(out, "  {}", policy.effort.guidance().get(language))
+            }
+            _ => writeln!(out, "{}", w.no_grade),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::Ratings;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn explanation_names_the_band_and_the_knock_outs() {
+        let grader = Grader::default();
+        let deal = Opportunity {
+            ratings: Ratings::uniform(7.0),
+            expected_close: date(2026, 6, 1),
+            possibility: 0.8,
+        };
+        let e = grader.explain(&deal, date(2026, 1, 15)).unwrap();
+        assert_eq!(e.grade, Some(Grade::B));
+        assert!(!e.bands[0].time_met && e.bands[0].possibility_met);
+        assert!(e.bands[1].met());
+        assert_eq!(e.policy, Some(grader.policy(Grade::B)));
+        let text = e.render(Language::English);
+        assert!(text.contains("B: within 6 months"), "{text}");
+        assert!(text.contains("Control the time invested"), "{text}");
+        let zh = e.render(Language::Chinese);
+        assert!(zh.contains("控制投入时间"), "{zh}");
+
+        let mut blocked = deal;
+        blocked.ratings.capital_status = 1.0;
+        let e = grader.explain(&blocked, date(2026, 1, 15)).unwrap();
+        assert_eq!(e.grade, None);
+        assert_eq!(e.verdict, Verdict::GiveUp);
+        assert!(e
+            .render(Language::English)
+            .contains("Knock-outs hit: Capital status"));
+    }
+}
