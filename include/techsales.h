@@ -60,6 +60,11 @@ enum {
   TECHSALES_ENUM_KIND_DIAGNOSIS_VERDICT = 32, /**< Diagnosis verdict */
   TECHSALES_ENUM_KIND_WORK_ITEM = 33, /**< Stage work item */
   TECHSALES_ENUM_KIND_PROBABILITY_FACTOR = 34, /**< Win-probability factor */
+  TECHSALES_ENUM_KIND_GRADING_FACTOR = 35, /**< Evaluation factor */
+  TECHSALES_ENUM_KIND_EVALUATION_VERDICT = 36, /**< Evaluation verdict */
+  TECHSALES_ENUM_KIND_GRADE_ITEM_STATUS = 37, /**< Grading status */
+  TECHSALES_ENUM_KIND_EFFORT = 38, /**< Resource effort */
+  TECHSALES_ENUM_KIND_HORIZON_UNIT = 39, /**< Time-horizon unit */
 };
 
 /** Language (语言). (`techsales_language` codes) */
@@ -401,6 +406,50 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
 };
 
+/** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */
+enum {
+  TECHSALES_GRADING_FACTOR_PROJECT_LEVEL = 0, /**< Project level / 项目级别 */
+  TECHSALES_GRADING_FACTOR_CAPITAL_STATUS = 1, /**< Capital status / 资金状况 */
+  TECHSALES_GRADING_FACTOR_TECHNICAL_REQUIREMENTS = 2, /**< Technical requirements / 技术要求 */
+  TECHSALES_GRADING_FACTOR_CUSTOMER_RELATIONSHIP = 3, /**< Customer relationship / 客户关系 */
+  TECHSALES_GRADING_FACTOR_CUSTOMER_REPUTATION = 4, /**< Customer reputation / 客户信誉 */
+  TECHSALES_GRADING_FACTOR_COMPETITION_PRODUCTS = 5, /**< Competition: products / 竞争：产品 */
+  TECHSALES_GRADING_FACTOR_COMPETITION_PRICES = 6, /**< Competition: prices / 竞争：价格 */
+  TECHSALES_GRADING_FACTOR_COMPETITION_TECHNICAL_SOLUTIONS = 7, /**< Competition: technical solutions / 竞争：技术方案 */
+  TECHSALES_GRADING_FACTOR_COMPETITION_AFTER_SALES = 8, /**< Competition: after-sales service / 竞争：售后服务 */
+};
+
+/** Evaluation verdict (评估结论). (`techsales_evaluation_verdict` codes) */
+enum {
+  TECHSALES_EVALUATION_VERDICT_PASS = 0, /**< Pass: grade it and move to the next stage / 通过：进行分级并进入下一销售阶段 */
+  TECHSALES_EVALUATION_VERDICT_LOWER_CONTACT_LEVEL = 1, /**< Fail: lower the contact level / 未通过：降低接触级别 */
+  TECHSALES_EVALUATION_VERDICT_GIVE_UP = 2, /**< Fail: give up / 未通过：放弃 */
+};
+
+/** Grading status (分级状态). (`techsales_grade_item_status` codes) */
+enum {
+  TECHSALES_GRADE_ITEM_STATUS_GRADED = 0, /**< Passed and graded / 通过评估并已分级 */
+  TECHSALES_GRADE_ITEM_STATUS_LOWER_CONTACT_LEVEL = 1, /**< Failed: lower the contact level / 未通过：降低接触级别 */
+  TECHSALES_GRADE_ITEM_STATUS_GIVE_UP = 2, /**< Failed: give up / 未通过：放弃 */
+  TECHSALES_GRADE_ITEM_STATUS_INVALID_RATING = 3, /**< Invalid rating / 评分无效 */
+  TECHSALES_GRADE_ITEM_STATUS_INVALID_POSSIBILITY = 4, /**< Invalid transaction possibility / 成交可能性无效 */
+  TECHSALES_GRADE_ITEM_STATUS_CLOSE_DATE_IN_PAST = 5, /**< Expected close date has passed / 预计成交日期已过 */
+};
+
+/** Resource effort (资源投入). (`techsales_effort` codes) */
+enum {
+  TECHSALES_EFFORT_ALL_OUT = 0, /**< Go all out / 全力以赴 */
+  TECHSALES_EFFORT_CONTROLLED_TIME = 1, /**< Control the time invested / 控制投入时间 */
+  TECHSALES_EFFORT_WATCH = 2, /**< Watch for changes / 关注变化 */
+  TECHSALES_EFFORT_LAST = 3, /**< Last in line / 最后考虑 */
+};
+
+/** Time-horizon unit (时间范围单位). (`techsales_horizon_unit` codes) */
+enum {
+  TECHSALES_HORIZON_UNIT_DAYS = 0, /**< days / 天 */
+  TECHSALES_HORIZON_UNIT_MONTHS = 1, /**< months / 个月 */
+};
+
 
 /**
  * The lowest valid score.
@@ -416,6 +465,42 @@ enum {
  * The version of the serialised [`TechnicalSale`] this build reads and writes.
  */
 #define FORMAT_VERSION 1
+
+/**
+ * The lowest rating on every factor's scale.
+ */
+#define RATING_MIN 0.0
+
+/**
+ * The highest rating on every factor's scale.
+ */
+#define RATING_MAX 10.0
+
+/**
+ * How many evaluation factors there are.
+ */
+#define FACTOR_COUNT 9
+
+/**
+ * The largest weight a factor may carry (weights are relative; this only
+ * keeps sums far from overflow).
+ */
+#define WEIGHT_MAX 1000000.0
+
+/**
+ * The longest review interval, in days.
+ */
+#define MAX_REVIEW_DAYS 366
+
+/**
+ * The longest horizon in days (about 100 years).
+ */
+#define MAX_DAYS 36525
+
+/**
+ * The longest horizon in months (100 years).
+ */
+#define MAX_MONTHS 1200
 
 /**
  * The outcome of every call. Codes are explicit and never reused.
@@ -484,6 +569,13 @@ typedef uint32_t techsales_result;
 #endif // __cplusplus
 
 /**
+ * A set of factors (for example the knock-outs hit), stored as bits.
+ *
+ * In JSON it is the list of factor keys, in [`Factor::ALL`] order.
+ */
+typedef struct FactorSet FactorSet;
+
+/**
  * A set of key nodes, held as a bitset so that gating a stage change is a
  * mask comparison. Serialised as a list of node keys.
  */
@@ -549,6 +641,8 @@ typedef struct techsales_recommendation {
    */
   uint32_t reason;
 } techsales_recommendation;
+
+
 
 
 

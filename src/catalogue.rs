@@ -10,7 +10,7 @@ use crate::customer::{
     Axis, BuyerBehaviour, CustomerType, Level, ReadinessCriterion, RelationshipLevel, WaitReason,
 };
 use crate::differentiation::{Action, ActionStatus, RecommendationReason};
-use crate::grading::Grade;
+use crate::grading::{self, Grade};
 use crate::labels::{Labelled, Language};
 use crate::{cycle, key_account, labelled_enum};
 
@@ -82,6 +82,11 @@ catalogue! {
     DiagnosisVerdict = 32, "diagnosis_verdict", key_account::Verdict => ("Diagnosis verdict", "诊断结论"),
     WorkItem = 33, "work_item", key_account::WorkItem => ("Stage work item", "阶段工作内容"),
     ProbabilityFactor = 34, "probability_factor", key_account::FactorKind => ("Win-probability factor", "赢单概率因素"),
+    GradingFactor = 35, "grading_factor", grading::Factor => ("Evaluation factor", "评估因素"),
+    EvaluationVerdict = 36, "evaluation_verdict", grading::Verdict => ("Evaluation verdict", "评估结论"),
+    GradeItemStatus = 37, "grade_item_status", grading::ItemStatus => ("Grading status", "分级状态"),
+    Effort = 38, "effort", grading::Effort => ("Resource effort", "资源投入"),
+    HorizonUnit = 39, "horizon_unit", grading::HorizonUnit => ("Time-horizon unit", "时间范围单位"),
 }
 
 impl Labelled for Language {
