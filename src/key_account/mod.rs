@@ -53,6 +53,7 @@
 
 pub mod definition;
 pub mod diagnosis;
+mod from_grading;
 pub mod guidance;
 pub mod influence;
 pub mod probability;
