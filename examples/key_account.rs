@@ -30,7 +30,7 @@ fn met(node: KeyNode, evidence: &str) -> KeyAccountEvent {
     KeyAccountEvent::KeyNodeMet {
         node,
         evidence: evidence.into(),
-        grade: None,
+        grade: (node == KeyNode::OpportunityGraded).then_some(Grade::A),
     }
 }
 

@@ -38,6 +38,20 @@ impl ConfigError {
     }
 }
 
+impl ConfigError {
+    /// The same error with its field placed under `parent`, so a nested
+    /// definition's error names the full dotted path.
+    pub fn nested(self, parent: &str) -> Self {
+        match self {
+            ConfigError::Invalid { field, reason } => ConfigError::Invalid {
+                field: format!("{parent}.{field}"),
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
 /// A definition that can check its own consistency after parsing.
 pub trait Validate {
     /// Checks every rule; the error names the first field that breaks one.

@@ -55,10 +55,19 @@ labelled_enum! {
 impl Action {
     /// The axis this action raises.
     pub fn axis(self) -> Axis {
-        if self.code() < 6 {
-            Axis::Loyalty
-        } else {
-            Axis::Assistance
+        match self {
+            Action::ProductInnovation
+            | Action::CustomerInformationIntegration
+            | Action::CustomerPossibilitiesPortal
+            | Action::ManagedPromotionsAndAgreements
+            | Action::JointPlanningAndForecasting
+            | Action::MarketSegmentation => Axis::Loyalty,
+            Action::SupplyChainCollaboration
+            | Action::ProductServiceInformation
+            | Action::ProviderPossibilitiesPortal
+            | Action::SalesForceIngenuity
+            | Action::StrategicInformationSources
+            | Action::SellerSegmentation => Axis::Assistance,
         }
     }
 
@@ -134,10 +143,10 @@ impl Validate for PlannerConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         self.thresholds
             .validate()
-            .map_err(|e| prefix("thresholds", e))?;
+            .map_err(|e| e.nested("thresholds"))?;
         self.readiness
             .validate()
-            .map_err(|e| prefix("readiness", e))?;
+            .map_err(|e| e.nested("readiness"))?;
         check_range("default_effect", self.default_effect, 0.0, SCORE_MAX)?;
         for (action, effect) in &self.effects {
             check_range(
@@ -148,16 +157,6 @@ impl Validate for PlannerConfig {
             )?;
         }
         Ok(())
-    }
-}
-
-fn prefix(parent: &str, e: ConfigError) -> ConfigError {
-    match e {
-        ConfigError::Invalid { field, reason } => ConfigError::Invalid {
-            field: format!("{parent}.{field}"),
-            reason,
-        },
-        other => other,
     }
 }
 

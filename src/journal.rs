@@ -79,7 +79,6 @@ impl<E> Journal<E> {
 
     /// Appends an accepted entry. Only state machines call this, after they
     /// have accepted the event.
-    #[allow(dead_code)] // used by the state machines
     pub(crate) fn push(&mut self, entry: Entry<E>) {
         self.entries.push(entry);
     }

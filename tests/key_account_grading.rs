@@ -80,3 +80,27 @@ fn a_failed_evaluation_cannot_meet_the_grading_node() {
     let deal = KeyAccountProcess::new(Utc.with_ymd_and_hms(2026, 1, 15, 0, 0, 0).unwrap());
     assert!(deal.grading_event(&failed).is_none());
 }
+
+#[test]
+fn the_grading_node_is_refused_without_a_grade_and_the_deal_is_unchanged() {
+    let def = ProcessDefinition::default();
+    let mut deal = KeyAccountProcess::new(Utc.with_ymd_and_hms(2026, 1, 15, 0, 0, 0).unwrap());
+    let before = deal.clone();
+    let event = KeyAccountEvent::KeyNodeMet {
+        node: KeyNode::OpportunityGraded,
+        evidence: "looked fine".into(),
+        grade: None,
+    };
+    let err = deal
+        .apply(
+            &def,
+            Entry::new(
+                Utc.with_ymd_and_hms(2026, 1, 16, 0, 0, 0).unwrap(),
+                "li",
+                event,
+            ),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("grade"), "{err}");
+    assert_eq!(deal, before);
+}

@@ -120,7 +120,8 @@ fn arb_contact() -> impl Strategy<Value = BuyingInfluence> {
 fn arb_event() -> impl Strategy<Value = KeyAccountEvent> {
     prop_oneof![
         24 => (arb_node(), arb_text(), prop::option::of(arb_grade())).prop_map(|(node, evidence, grade)| {
-            // Mostly well-formed: a grade only with the grading node.
+            // Mostly well-formed: a grade only with the grading node (and
+            // sometimes none, which is refused).
             let grade = if node == KeyNode::OpportunityGraded { grade } else { None };
             KeyAccountEvent::KeyNodeMet { node, evidence, grade }
         }),
@@ -187,7 +188,7 @@ fn resolve(
             Some(node) => KeyAccountEvent::KeyNodeMet {
                 node,
                 evidence: "done".into(),
-                grade: None,
+                grade: (node == KeyNode::OpportunityGraded).then_some(Grade::C),
             },
             None => KeyAccountEvent::Advanced,
         },
@@ -225,7 +226,7 @@ fn run(definition: &ProcessDefinition, ops: &[Entry<Op>]) -> (KeyAccountProcess,
 /// Meets every key node the stage requires and moves on, `stages` times.
 fn walk_unforced(
     definition: &ProcessDefinition,
-    grade: Option<Grade>,
+    grade: Grade,
     stages: usize,
 ) -> Vec<KeyAccountProcess> {
     let mut clock = opened();
@@ -235,11 +236,7 @@ fn walk_unforced(
         let stage = process.state().stage();
         for node in definition.required(stage).iter() {
             clock += Duration::hours(1);
-            let grade = if node == KeyNode::OpportunityGraded {
-                grade
-            } else {
-                None
-            };
+            let grade = (node == KeyNode::OpportunityGraded).then_some(grade);
             process
                 .apply(
                     definition,
@@ -335,7 +332,7 @@ proptest! {
         definition in arb_definition(),
         ops in arb_ops(),
         pick in any::<prop::sample::Index>(),
-        grade in prop::option::of(arb_grade()),
+        grade in arb_grade(),
     ) {
         let (last, steps) = run(&definition, &ops);
         for process in steps.iter().map(|s| &s.before).chain([&last]) {
@@ -352,7 +349,7 @@ proptest! {
             forced.apply(&definition, Entry::new(at, "li", KeyAccountEvent::ForcedAdvance { reason: "hurry".into() })).unwrap();
 
             let mut met = process.clone();
-            let grade = if node == KeyNode::OpportunityGraded { grade } else { None };
+            let grade = (node == KeyNode::OpportunityGraded).then_some(grade);
             met.apply(&definition, Entry::new(at, "li", KeyAccountEvent::KeyNodeMet { node, evidence: "done".into(), grade })).unwrap();
             let move_on = if met.state().missing_to_advance(&definition).is_empty() {
                 KeyAccountEvent::Advanced
@@ -374,7 +371,7 @@ proptest! {
     /// strictly more likely to be won at every stage it enters.
     #[test]
     fn win_probability_rises_with_the_stage_under_the_default_definition(
-        grade in prop::option::of(arb_grade()),
+        grade in arb_grade(),
     ) {
         let definition = ProcessDefinition::default();
         let walk = walk_unforced(&definition, grade, 5);

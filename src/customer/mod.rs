@@ -136,7 +136,7 @@ impl CustomerType {
     }
 }
 
-/// Why a score or threshold was refused.
+/// Why a score was refused (thresholds are configuration: see [`ConfigError`]).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScoreError {
@@ -226,7 +226,8 @@ impl Scores {
         }
     }
 
-    /// The same scores with `delta` added on `axis`, kept within 0-100.
+    /// The same scores with `delta` added on `axis`, kept within 0-100; a
+    /// delta that is not finite leaves the score as it was.
     pub fn shifted(self, axis: Axis, delta: f64) -> Self {
         let moved = (self.get(axis) + delta).clamp(SCORE_MIN, SCORE_MAX);
         let moved = if moved.is_finite() {

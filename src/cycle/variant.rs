@@ -186,18 +186,8 @@ impl Validate for CycleVariants {
                     ),
                 ));
             }
-            variant.validate().map_err(|e| prefix(name, e))?;
+            variant.validate().map_err(|e| e.nested(name))?;
         }
         Ok(())
-    }
-}
-
-fn prefix(parent: &str, e: ConfigError) -> ConfigError {
-    match e {
-        ConfigError::Invalid { field, reason } => ConfigError::Invalid {
-            field: format!("{parent}.{field}"),
-            reason,
-        },
-        other => other,
     }
 }

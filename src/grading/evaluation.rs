@@ -303,9 +303,10 @@ impl FactorValues {
     }
 }
 
-impl Default for FactorValues {
-    /// The default weights.
-    fn default() -> Self {
+impl FactorValues {
+    /// The default weights: capital status and technical requirements count
+    /// half again as much as the other factors.
+    pub fn standard_weights() -> Weights {
         FactorValues {
             project_level: 1.0,
             capital_status: 1.5,
@@ -433,7 +434,7 @@ pub struct EvaluationModel {
 impl Default for EvaluationModel {
     fn default() -> Self {
         EvaluationModel {
-            weights: Weights::default(),
+            weights: Weights::standard_weights(),
             pass_threshold: 5.0,
             give_up_below: 3.0,
             knock_outs: vec![
@@ -751,7 +752,7 @@ mod tests {
             Err(ConfigError::Invalid { field, .. }) => field,
             other => panic!("expected an invalid field, got {other:?}"),
         };
-        let mut weights = serde_json::to_value(Weights::default()).unwrap();
+        let mut weights = serde_json::to_value(Weights::standard_weights()).unwrap();
         weights["competition_prices"] = serde_json::json!(-1.0);
         let json = serde_json::json!({ "weights": weights }).to_string();
         assert_eq!(field(&json), "weights.competition_prices");

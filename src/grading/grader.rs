@@ -31,21 +31,9 @@ impl Validate for GradingConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         self.evaluation
             .validate()
-            .map_err(|e| prefixed("evaluation", e))?;
-        self.table.validate().map_err(|e| prefixed("table", e))?;
-        self.policies
-            .validate()
-            .map_err(|e| prefixed("policies", e))
-    }
-}
-
-fn prefixed(parent: &str, e: ConfigError) -> ConfigError {
-    match e {
-        ConfigError::Invalid { field, reason } => ConfigError::Invalid {
-            field: format!("{parent}.{field}"),
-            reason,
-        },
-        other => other,
+            .map_err(|e| e.nested("evaluation"))?;
+        self.table.validate().map_err(|e| e.nested("table"))?;
+        self.policies.validate().map_err(|e| e.nested("policies"))
     }
 }
 

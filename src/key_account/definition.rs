@@ -109,16 +109,6 @@ fn default_base_probability(stage: Stage) -> f64 {
     }
 }
 
-fn prefixed(parent: &str, e: ConfigError) -> ConfigError {
-    match e {
-        ConfigError::Invalid { field, reason } => ConfigError::Invalid {
-            field: format!("{parent}.{field}"),
-            reason,
-        },
-        other => other,
-    }
-}
-
 impl Validate for ProcessDefinition {
     fn validate(&self) -> Result<(), ConfigError> {
         let mut previous: Option<(Stage, f64)> = None;
@@ -164,13 +154,9 @@ impl Validate for ProcessDefinition {
             ));
         }
         check_range("forcing_penalty", self.forcing_penalty, 0.0, 1.0)?;
-        self.coverage
-            .validate()
-            .map_err(|e| prefixed("coverage", e))?;
+        self.coverage.validate().map_err(|e| e.nested("coverage"))?;
         if let Some(factors) = &self.grade_factors {
-            factors
-                .validate()
-                .map_err(|e| prefixed("grade_factors", e))?;
+            factors.validate().map_err(|e| e.nested("grade_factors"))?;
         }
         Ok(())
     }

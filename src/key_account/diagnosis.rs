@@ -255,7 +255,7 @@ mod tests {
         KeyAccountEvent::KeyNodeMet {
             node,
             evidence: "done".into(),
-            grade: None,
+            grade: (node == KeyNode::OpportunityGraded).then_some(crate::grading::Grade::B),
         }
     }
 

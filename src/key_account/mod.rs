@@ -20,6 +20,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
+//! use techsales::grading::Grade;
 //! use techsales::journal::Entry;
 //! use techsales::key_account::{
 //!     KeyAccountEvent, KeyAccountProcess, KeyNode, ProcessDefinition, ProcurementStep, Stage,
@@ -43,7 +44,7 @@
 //! deal.apply(&definition, Entry::new(day(4), "zhang", KeyAccountEvent::KeyNodeMet {
 //!     node: KeyNode::OpportunityGraded,
 //!     evidence: "evaluation model passed".into(),
-//!     grade: None,
+//!     grade: Some(Grade::B),
 //! }))?;
 //! deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Advanced))?;
 //! assert_eq!(deal.state().stage(), Stage::SalesEntry);

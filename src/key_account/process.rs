@@ -229,6 +229,9 @@ pub enum KeyAccountError {
     /// Regrading needs the opportunity to have been graded.
     #[error("the opportunity has not been graded yet")]
     NotGraded,
+    /// The grading node is met only with the grade the evaluation gave.
+    #[error("opportunity_graded needs the grade (A-D) the evaluation gave")]
+    GradeMissing,
     /// Evidence is required and was empty.
     #[error("evidence must not be empty")]
     MissingEvidence,
@@ -400,8 +403,10 @@ impl ProcessState {
                 grade,
             } => {
                 require_text(evidence, KeyAccountError::MissingEvidence)?;
-                if grade.is_some() && *node != KeyNode::OpportunityGraded {
-                    return Err(KeyAccountError::GradeOnOtherNode { node: *node });
+                match (*node == KeyNode::OpportunityGraded, grade.is_some()) {
+                    (false, true) => return Err(KeyAccountError::GradeOnOtherNode { node: *node }),
+                    (true, false) => return Err(KeyAccountError::GradeMissing),
+                    _ => {}
                 }
                 if self.met.contains(*node) {
                     return Err(KeyAccountError::AlreadyMet { node: *node });
@@ -786,7 +791,7 @@ mod tests {
         KeyAccountEvent::KeyNodeMet {
             node,
             evidence: "seen".into(),
-            grade: None,
+            grade: (node == KeyNode::OpportunityGraded).then_some(Grade::B),
         }
     }
 
@@ -1159,7 +1164,7 @@ mod tests {
         KeyAccountEvent::KeyNodeMet {
             node,
             evidence: evidence.into(),
-            grade: None,
+            grade: (node == KeyNode::OpportunityGraded).then_some(Grade::B),
         }
     }
 
