@@ -133,19 +133,23 @@ proptest! {
         prop_assert_eq!(back, c);
     }
 
-    /// The readiness rule makes a candidate exactly when enough criteria are
-    /// met and few enough wait-and-see reasons are present.
+    /// Readiness is monotone: meeting one more criterion never takes away
+    /// candidacy, and one more wait-and-see reason never creates it.
     #[test]
-    fn readiness_candidate_follows_the_rule(
+    fn readiness_rises_with_criteria_and_falls_with_wait_reasons(
         criteria in proptest::sample::subsequence(ReadinessCriterion::ALL, 0..=4),
         reasons in proptest::sample::subsequence(WaitReason::ALL, 0..=3),
+        extra_criterion in proptest::sample::select(ReadinessCriterion::ALL),
+        extra_reason in proptest::sample::select(WaitReason::ALL),
         min_criteria in 0u8..=4, max_wait_reasons in 0u8..=3,
     ) {
         let rule = ReadinessRule { min_criteria, max_wait_reasons };
-        let assessment = rule.assess(&Readiness::new(criteria.clone(), reasons.clone()));
-        prop_assert_eq!(assessment.candidate,
-            criteria.len() >= usize::from(min_criteria) && reasons.len() <= usize::from(max_wait_reasons));
-        prop_assert_eq!(assessment.met.len() + assessment.missing.len(), ReadinessCriterion::ALL.len());
+        let base = rule.assess(&Readiness::new(criteria.clone(), reasons.clone()));
+        let more_criteria = rule.assess(&Readiness::new(criteria.iter().copied().chain([extra_criterion]), reasons.clone()));
+        let more_reasons = rule.assess(&Readiness::new(criteria.clone(), reasons.iter().copied().chain([extra_reason])));
+        prop_assert!(more_criteria.candidate || !base.candidate);
+        prop_assert!(base.candidate || !more_reasons.candidate);
+        prop_assert_eq!(base.met.len() + base.missing.len(), ReadinessCriterion::ALL.len());
     }
 }
 
@@ -272,4 +276,24 @@ fn change_agents_are_sold_with_trials_and_pilots() {
         assert!(!r.selling_approach().is_empty());
     }
     assert_eq!(RelationshipLevel::Developing.next(), None);
+}
+
+#[test]
+fn the_default_readiness_rule_needs_two_criteria_and_no_wait_reason() {
+    let rule = ReadinessRule::default();
+    let two = [
+        ReadinessCriterion::EarlyAdopter,
+        ReadinessCriterion::ChangeLeadership,
+    ];
+    assert!(rule.assess(&Readiness::new(two, [])).candidate);
+    assert!(
+        !rule
+            .assess(&Readiness::new([ReadinessCriterion::EarlyAdopter], []))
+            .candidate
+    );
+    assert!(
+        !rule
+            .assess(&Readiness::new(two, [WaitReason::NoMoney]))
+            .candidate
+    );
 }

@@ -580,11 +580,9 @@ proptest! {
         variant in arb_variant(),
         moves in arb_moves(),
     ) {
-        let mut refusals = 0usize;
         drive(variant, &moves, |a| {
             match &a.outcome {
                 Err(_) => {
-                    refusals += 1;
                     prop_assert_eq!(
                         serde_json::to_string(&a.before).unwrap(),
                         serde_json::to_string(&a.after).unwrap()
@@ -594,6 +592,5 @@ proptest! {
             }
             Ok(())
         })?;
-        prop_assert!(refusals <= moves.len());
     }
 }

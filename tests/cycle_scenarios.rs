@@ -730,3 +730,21 @@ fn every_cycle_enum_has_both_labels_and_unique_codes() {
         }
     }
 }
+
+#[test]
+fn an_event_without_an_actor_is_refused_and_changes_nothing() {
+    let mut sale = techsales::cycle::TechnicalSale::for_customer_type(
+        techsales::customer::CustomerType::Loyal,
+    );
+    let before = sale.clone();
+    let entry = techsales::journal::Entry::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap(),
+        "   ",
+        techsales::cycle::CycleEvent::Advance {
+            to: techsales::cycle::Stage::EvaluatingOptions,
+        },
+    );
+    let err = sale.apply(entry).unwrap_err();
+    assert!(err.to_string().contains("actor"), "{err}");
+    assert_eq!(sale, before);
+}

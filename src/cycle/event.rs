@@ -10,7 +10,9 @@ use crate::labelled_enum;
 
 /// Something that happened in a deal. Events are applied with
 /// [`TechnicalSale::apply`](super::TechnicalSale::apply), which accepts or
-/// refuses them.
+/// refuses them. Recording a step's artefact again while its stage is
+/// current revises it (a corrected visit plan, say); the journal keeps every
+/// version. Technical phase runs are the exception: each is a new run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CycleEvent {

@@ -185,6 +185,11 @@ impl TechnicalSale {
             });
         }
         check_order(&self.journal, entry.at)?;
+        if entry.actor.trim().is_empty() {
+            return Err(CycleError::Blank {
+                field: "actor".into(),
+            });
+        }
         self.accept(&entry.event)?;
         self.journal.push(entry);
         Ok(())
