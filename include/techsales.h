@@ -838,7 +838,8 @@ techsales_result techsales_customer_to_json(const struct techsales_customer *cus
                                             char **out_json);
 
 /**
- * A customer loaded from JSON made by [`techsales_customer_to_json`].
+ * A customer loaded from JSON made by [`techsales_customer_to_json`]; a
+ * record whose history does not hold together is refused.
  *
  * # Safety
  * `json` NULL or NUL-terminated; `out_customer` NULL or writable.

@@ -297,3 +297,35 @@ fn the_default_readiness_rule_needs_two_criteria_and_no_wait_reason() {
             .candidate
     );
 }
+
+#[test]
+fn a_stored_record_whose_history_does_not_hold_together_is_refused() {
+    let mut c = Customer::from_type("C-1", "Acme", CustomerType::MarketTaker, t0()).unwrap();
+    c.set_type(CustomerType::Opportunity, t0() + Duration::days(3), "pilot")
+        .unwrap();
+    c.set_type(
+        CustomerType::Strategic,
+        t0() + Duration::days(9),
+        "joint plan",
+    )
+    .unwrap();
+    assert_eq!(c.check(), Ok(()));
+    let json = serde_json::to_string(&c).unwrap();
+    let broken = [
+        json.replace(
+            "\"customer_type\":\"strategic\"",
+            "\"customer_type\":\"loyal\"",
+        ),
+        json.replacen("\"from\":\"opportunity\"", "\"from\":\"loyal\"", 1),
+        json.replacen("\"id\":\"C-1\"", "\"id\":\" \"", 1),
+    ];
+    for text in broken {
+        let loaded: Customer = serde_json::from_str(&text).unwrap();
+        assert!(loaded.check().is_err(), "{text}");
+    }
+    let unknown_field = json.replacen("{", "{\"colour\":\"red\",", 1);
+    assert!(serde_json::from_str::<Customer>(&unknown_field)
+        .unwrap_err()
+        .to_string()
+        .contains("colour"));
+}

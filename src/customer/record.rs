@@ -30,6 +30,14 @@ pub enum CustomerError {
     /// The customer id is empty.
     #[error("customer id is empty")]
     EmptyId,
+    /// A stored record's history does not hold together.
+    #[error("history entry {index}: {problem}")]
+    InconsistentHistory {
+        /// The position of the offending movement (0 is the oldest).
+        index: usize,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// The update is dated before the record's latest change.
     #[error("update at {given} is earlier than the latest recorded change at {last}")]
     OutOfOrder {
@@ -43,6 +51,7 @@ pub enum CustomerError {
 /// A customer account: its type, the scores behind it, its buyer profile,
 /// its readiness, and every change of type it has gone through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Customer {
     id: String,
     name: String,
@@ -113,6 +122,42 @@ impl Customer {
             relationship: None,
             readiness: Readiness::default(),
         })
+    }
+
+    /// Checks a record read from storage: a non-empty id, and a history in
+    /// time order where each movement starts from the type the previous one
+    /// ended in, ends in the current type, and is no later than the last
+    /// classification.
+    pub fn check(&self) -> Result<(), CustomerError> {
+        if self.id.trim().is_empty() {
+            return Err(CustomerError::EmptyId);
+        }
+        let bad = |index, problem| Err(CustomerError::InconsistentHistory { index, problem });
+        for (index, m) in self.history.iter().enumerate() {
+            if m.from == m.to {
+                return bad(index, "a movement must change the type");
+            }
+            if let Some(previous) = index.checked_sub(1).and_then(|i| self.history.get(i)) {
+                if m.from != previous.to {
+                    return bad(
+                        index,
+                        "it does not start from the type the previous movement ended in",
+                    );
+                }
+                if m.at < previous.at {
+                    return bad(index, "it is dated before the previous movement");
+                }
+            }
+        }
+        if let Some((index, last)) = self.history.iter().enumerate().last() {
+            if last.to != self.customer_type {
+                return bad(index, "the last movement does not end in the current type");
+            }
+            if last.at > self.classified_at {
+                return bad(index, "it is dated after the last classification");
+            }
+        }
+        Ok(())
     }
 
     /// The CRM's id for this customer.

@@ -334,7 +334,8 @@ pub unsafe extern "C" fn techsales_customer_to_json(
     })
 }
 
-/// A customer loaded from JSON made by [`techsales_customer_to_json`].
+/// A customer loaded from JSON made by [`techsales_customer_to_json`]; a
+/// record whose history does not hold together is refused.
 ///
 /// # Safety
 /// `json` NULL or NUL-terminated; `out_customer` NULL or writable.
@@ -348,6 +349,9 @@ pub unsafe extern "C" fn techsales_customer_from_json(
         // SAFETY: forwarded contract.
         let text = unsafe { str_arg(json, "json") }?;
         let inner: Customer = json_in(text, "customer")?;
+        inner
+            .check()
+            .map_err(|e| FfiError::json(format!("inconsistent customer: {e}")))?;
         // SAFETY: checked by out_arg.
         unsafe { write(out, into_handle(techsales_customer { inner })) };
         Ok(())

@@ -541,21 +541,13 @@ pub unsafe extern "C" fn techsales_key_account_from_json(
         // SAFETY: forwarded contract.
         let (definition, text) =
             unsafe { (handle(definition, "definition")?, str_arg(json, "json")?) };
-        let inner: KeyAccountProcess = serde_json::from_str(text).map_err(|e| {
-            if e.to_string().contains("format version") {
+        let inner = KeyAccountProcess::from_json(text, &definition.inner).map_err(|e| {
+            if e.is_unsupported_version() {
                 FfiError::new(techsales_result::UnsupportedVersion, e.to_string())
             } else {
-                FfiError::json(format!("invalid key-account JSON: {e}"))
+                FfiError::json(e)
             }
         })?;
-        let rebuilt = inner
-            .rebuilt(&definition.inner)
-            .map_err(|e| FfiError::json(format!("the journal does not replay: {e}")))?;
-        if rebuilt != inner {
-            return Err(FfiError::json(
-                "the stored state differs from its journal's replay",
-            ));
-        }
         // SAFETY: checked by out_arg.
         unsafe { write(out, into_handle(techsales_key_account { inner })) };
         Ok(())

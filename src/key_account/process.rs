@@ -654,6 +654,32 @@ pub struct ReplayError {
     pub error: KeyAccountError,
 }
 
+/// Why a stored deal could not be loaded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The text is not a deal document (the message names the field, or the
+    /// unsupported format version).
+    #[error("invalid key-account document: {message}")]
+    Json {
+        /// serde_json's description, with line and column.
+        message: String,
+    },
+    /// An entry of the journal is refused when replayed.
+    #[error("the journal does not replay: {0}")]
+    Replay(ReplayError),
+    /// The journal replays, but not to the stored state.
+    #[error("the stored state differs from its journal's replay")]
+    StateDiffers,
+}
+
+impl LoadError {
+    /// Whether the document was refused for its format version.
+    pub fn is_unsupported_version(&self) -> bool {
+        matches!(self, LoadError::Json { message } if message.contains("format version"))
+    }
+}
+
 impl KeyAccountProcess {
     /// A new deal in development, opened at `opened_at`.
     pub fn new(opened_at: DateTime<Utc>) -> Self {
@@ -729,6 +755,25 @@ impl KeyAccountProcess {
         )
     }
 
+    /// Checks a deal read from storage: its journal must replay under
+    /// `definition` to exactly the stored state, so a tampered or
+    /// inconsistent document is refused instead of trusted.
+    pub fn verified(self, definition: &ProcessDefinition) -> Result<Self, LoadError> {
+        let rebuilt = self.rebuilt(definition).map_err(LoadError::Replay)?;
+        if rebuilt != self {
+            return Err(LoadError::StateDiffers);
+        }
+        Ok(self)
+    }
+
+    /// Reads a deal from JSON and [verifies](Self::verified) it.
+    pub fn from_json(json: &str, definition: &ProcessDefinition) -> Result<Self, LoadError> {
+        let process: Self = serde_json::from_str(json).map_err(|e| LoadError::Json {
+            message: e.to_string(),
+        })?;
+        process.verified(definition)
+    }
+
     /// Each procurement step observed, with when, oldest first.
     pub fn procurement_history(
         &self,
@@ -749,14 +794,16 @@ impl KeyAccountProcess {
         for entry in &self.journal {
             match entry.event {
                 KeyAccountEvent::Advanced | KeyAccountEvent::ForcedAdvance { .. } => {
-                    *times.get_mut(stage) += entry.at - since;
+                    // A well-formed journal is in time order; a hand-edited
+                    // one must not produce negative durations.
+                    *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
                     stage = stage.next().unwrap_or(stage);
                     since = entry.at;
                 }
                 KeyAccountEvent::Won
                 | KeyAccountEvent::Lost { .. }
                 | KeyAccountEvent::Withdrawn { .. } => {
-                    *times.get_mut(stage) += entry.at - since;
+                    *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
                     return times;
                 }
                 _ => {}
