@@ -149,7 +149,8 @@ impl Customer {
                 }
             }
         }
-        if let Some((index, last)) = self.history.iter().enumerate().last() {
+        if let Some(last) = self.history.last() {
+            let index = self.history.len() - 1;
             if last.to != self.customer_type {
                 return bad(index, "the last movement does not end in the current type");
             }
