@@ -50,10 +50,11 @@ fn a_state_that_disagrees_with_its_journal_is_refused() {
 fn a_journal_that_does_not_replay_is_refused_naming_the_entry() {
     let (deal, def) = graded_and_advanced();
     // The first entry now carries a grade on a node that takes none.
-    let json = serde_json::to_string(&deal).unwrap().replacen(
-        "\"opportunity_graded\"",
-        "\"insiders_found\"",
-        1,
+    let json = serde_json::to_string(&deal).unwrap();
+    let (state, journal) = json.split_at(json.find("\"journal\"").expect("a journal"));
+    let json = format!(
+        "{state}{}",
+        journal.replacen("\"opportunity_graded\"", "\"insiders_found\"", 1)
     );
     match KeyAccountProcess::from_json(&json, &def) {
         Err(LoadError::Replay(e)) => assert_eq!(e.index, 0, "{e}"),
