@@ -135,8 +135,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             in_progress: &in_progress,
         });
         match &plan {
-            Plan::Invest { recommendations } => {
-                println!("   differentiation plan:");
+            Plan::Invest {
+                recommendations,
+                readiness,
+            } => {
+                println!(
+                    "   differentiation plan (loyalty-network readiness: {} of 4 criteria{}):",
+                    readiness.met.len(),
+                    if readiness.candidate {
+                        ", a candidate"
+                    } else {
+                        ""
+                    }
+                );
                 for (rank, r) in recommendations.iter().take(4).enumerate() {
                     println!(
                         "     {}. {} (+{:.0} {}) - {}",

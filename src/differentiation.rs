@@ -196,6 +196,9 @@ pub enum Plan {
     Invest {
         /// Ranked recommendations.
         recommendations: Vec<Recommendation>,
+        /// The account's readiness for the loyalty network, so a CRM can
+        /// show how far it is from being a candidate.
+        readiness: ReadinessAssessment,
     },
     /// A market-taker that fails the readiness check: not worth investing in
     /// now. The assessment says why.
@@ -209,7 +212,9 @@ impl Plan {
     /// The recommendations (empty when not worth investing).
     pub fn recommendations(&self) -> &[Recommendation] {
         match self {
-            Plan::Invest { recommendations } => recommendations,
+            Plan::Invest {
+                recommendations, ..
+            } => recommendations,
             Plan::NotWorthInvestingNow { .. } => &[],
         }
     }
@@ -234,11 +239,11 @@ impl PlannerConfig {
     /// effect first.
     pub fn plan(&self, input: PlanInput<'_>) -> Plan {
         let ty = input.customer_type;
-        if ty == CustomerType::MarketTaker {
-            let assessment = self.readiness.assess(input.readiness);
-            if !assessment.candidate {
-                return Plan::NotWorthInvestingNow { assessment };
-            }
+        let readiness = self.readiness.assess(input.readiness);
+        if ty == CustomerType::MarketTaker && !readiness.candidate {
+            return Plan::NotWorthInvestingNow {
+                assessment: readiness,
+            };
         }
         let axes: Vec<(Axis, RecommendationReason)> = if ty == CustomerType::Strategic {
             Axis::ALL
@@ -280,7 +285,10 @@ impl PlannerConfig {
                 .then(b.expected_effect.total_cmp(&a.expected_effect))
                 .then(a.action.cmp(&b.action))
         });
-        Plan::Invest { recommendations }
+        Plan::Invest {
+            recommendations,
+            readiness,
+        }
     }
 
     /// The scores expected after carrying out `actions`.

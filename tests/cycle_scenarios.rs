@@ -748,3 +748,54 @@ fn an_event_without_an_actor_is_refused_and_changes_nothing() {
     assert!(err.to_string().contains("actor"), "{err}");
     assert_eq!(sale, before);
 }
+
+/// Buyer behaviour shapes the cycle: shaping only ever makes steps
+/// required, and each behaviour requires what it buys on.
+#[test]
+fn buyer_behaviour_shapes_the_variant_without_skipping_anything() {
+    use techsales::config::Validate;
+    use techsales::customer::{BuyerBehaviour, CustomerType};
+    use techsales::cycle::{CycleVariant, Step, StepRequirement, TechnicalPhase};
+    for &ty in CustomerType::ALL {
+        let base = CycleVariant::default_for(ty);
+        for &behaviour in BuyerBehaviour::ALL {
+            let shaped = base.clone().shaped_for(behaviour);
+            assert_eq!(shaped.validate(), Ok(()));
+            for &step in Step::ALL {
+                if base.requirement(step) == StepRequirement::Required {
+                    assert_eq!(
+                        shaped.requirement(step),
+                        StepRequirement::Required,
+                        "{ty:?} {behaviour:?} {step:?}"
+                    );
+                }
+            }
+            let must: &[Step] = match behaviour {
+                BuyerBehaviour::ChangeAgent => {
+                    &[Step::TechnicalEvaluation, Step::PerformanceEvaluation]
+                }
+                BuyerBehaviour::CommodityBuyer => &[Step::EconomicEvaluation, Step::Presentation],
+                BuyerBehaviour::VerticalMarket => &[Step::Knowledge, Step::EvaluationFramework],
+            };
+            for &step in must {
+                assert_eq!(
+                    shaped.requirement(step),
+                    StepRequirement::Required,
+                    "{ty:?} {behaviour:?} {step:?}"
+                );
+            }
+            if behaviour == BuyerBehaviour::ChangeAgent {
+                assert!(shaped.latest_start_phase <= TechnicalPhase::PilotPlant);
+            }
+        }
+    }
+    // The loyal variant may start at the plant, but not for a change agent.
+    let loyal = CycleVariant::default_for(CustomerType::Loyal);
+    assert_eq!(loyal.latest_start_phase, TechnicalPhase::Plant);
+    assert_eq!(
+        loyal
+            .shaped_for(BuyerBehaviour::ChangeAgent)
+            .latest_start_phase,
+        TechnicalPhase::PilotPlant
+    );
+}

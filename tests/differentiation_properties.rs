@@ -122,8 +122,9 @@ proptest! {
                 prop_assert!(!assessment.candidate);
                 prop_assert_eq!(a, assessment);
             }
-            Plan::Invest { recommendations } => {
+            Plan::Invest { recommendations, readiness } => {
                 prop_assert!(assessment.candidate);
+                prop_assert_eq!(readiness, assessment);
                 prop_assert_eq!(recommendations.len(), 12);
             }
         }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Stage, Step, TechnicalPhase};
 use crate::config::{ConfigError, Validate};
-use crate::customer::CustomerType;
+use crate::customer::{BuyerBehaviour, CustomerType};
 use crate::labelled_enum;
 use crate::labels::Labelled;
 
@@ -78,6 +78,29 @@ impl CycleVariant {
             steps: Step::ALL.iter().copied().zip(row).collect(),
             latest_start_phase,
         }
+    }
+
+    /// This variant shaped by how the customer buys. A change agent wants
+    /// trials, pilots and proofs of concept: the technical evaluation and
+    /// its performance check are required and trials start no later than
+    /// the pilot plant. A commodity buyer wants comparisons: the economic
+    /// evaluation and the presentation of results are required. A
+    /// vertical-market buyer wants a vendor that knows its industry: the
+    /// knowledge step and a framework agreed with the client are required.
+    /// Shaping only ever makes a step required; it never skips one.
+    pub fn shaped_for(mut self, behaviour: BuyerBehaviour) -> Self {
+        let required: &[Step] = match behaviour {
+            BuyerBehaviour::ChangeAgent => {
+                self.latest_start_phase = self.latest_start_phase.min(TechnicalPhase::PilotPlant);
+                &[Step::TechnicalEvaluation, Step::PerformanceEvaluation]
+            }
+            BuyerBehaviour::CommodityBuyer => &[Step::EconomicEvaluation, Step::Presentation],
+            BuyerBehaviour::VerticalMarket => &[Step::Knowledge, Step::EvaluationFramework],
+        };
+        for &step in required {
+            self.steps.insert(step, StepRequirement::Required);
+        }
+        self
     }
 
     /// Loads a variant from JSON; every step must be listed.
