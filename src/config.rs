@@ -4,6 +4,11 @@
 //! probabilities, grade tables) has built-in defaults from the domain model
 //! and can be loaded from JSON. A bad definition is refused whole, with an
 //! error that names the offending field.
+//!
+//! Load definitions with their `from_json` constructors (or [`from_json`]),
+//! which validate. Deserialising one with serde directly, or filling its
+//! public fields in code, skips validation: call [`Validate::validate`]
+//! before use.
 
 use serde::de::DeserializeOwned;
 
