@@ -12,11 +12,12 @@
 //! Calibration is deliberately simple enough to explain in one sentence per
 //! number: a stage's fitted probability is the observed win rate of the
 //! closed deals that reached it, blended with the current definition's base
-//! as if that base had been seen on `prior_strength` extra deals; where a
-//! later stage would come out less likely than an earlier one the two are
-//! pooled (weighted by their deal counts), so the fitted table is valid.
-//! A grade's factor is its smoothed win rate over the overall win rate,
-//! capped at 1.
+//! as if that base had been seen on `prior_strength` extra deals. Won deals
+//! pass every stage, so these blended rates rise from stage to stage under
+//! any valid definition; should a later stage still come out less likely
+//! than an earlier one, the two are pooled (weighted by their deal counts),
+//! so the fitted table is always valid. A grade's factor is its smoothed
+//! win rate over the overall win rate, capped at 1.
 
 use std::collections::BTreeMap;
 
@@ -34,9 +35,6 @@ use crate::key_account::{
     Stage,
 };
 use crate::labels::Labelled;
-
-/// The longest stalled-deal limit, in days (ten years).
-pub const MAX_STALLED_DAYS: u32 = 3_650;
 
 /// Tunable inputs of the analytics (choice: a deal is stalled after 45 days
 /// without an event in development, 30 in sales entry and proposal, 21 in
@@ -69,6 +67,9 @@ impl Default for AnalyticsConfig {
         }
     }
 }
+
+/// The longest stalled-deal limit, in days (ten years).
+const MAX_STALLED_DAYS: u32 = 3_650;
 
 impl Validate for AnalyticsConfig {
     fn validate(&self) -> Result<(), ConfigError> {

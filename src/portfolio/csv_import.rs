@@ -514,6 +514,19 @@ struct AccountInfo {
     scores: Option<Scores>,
 }
 
+impl AccountInfo {
+    /// Whether every detail this row gives matches `first` (details left
+    /// empty agree with anything).
+    fn agrees_with(&self, first: &AccountInfo) -> bool {
+        fn same<T: PartialEq>(later: &Option<T>, first: &Option<T>) -> bool {
+            later.is_none() || later == first
+        }
+        same(&self.name, &first.name)
+            && same(&self.customer_type, &first.customer_type)
+            && same(&self.scores, &first.scores)
+    }
+}
+
 /// Imports the CSV export read from `reader` through `mapping`.
 pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
     mapping.validate().map_err(CsvError::Mapping)?;
@@ -592,7 +605,7 @@ pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport,
         // Settle the account before committing anything.
         let new_account = match account_info.get(&row.account) {
             Some((_, first, first_line)) => {
-                if *first != row.account_info {
+                if !row.account_info.agrees_with(first) {
                     warnings.push(RowWarning {
                         line,
                         message: format!(

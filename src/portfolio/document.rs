@@ -36,8 +36,9 @@ use crate::labels::Labelled;
 /// The version of the portfolio document this library writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The most digits a currency's minor unit may have.
-pub const MAX_MINOR_DIGITS: u8 = 4;
+/// The most digits a currency's minor unit may have (kept out of the
+/// public constants, which the C header lists).
+pub(crate) const MAX_MINOR_DIGITS: u8 = 4;
 
 /// The document format version; reading any other version is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -269,7 +270,7 @@ pub enum PortfolioError {
     Definition(ConfigError),
     /// The currency code is not three capital letters, or has too many
     /// minor digits.
-    #[error("invalid currency `{code}` with {minor_digits} minor digits: expected three capital letters (ISO 4217) and at most {MAX_MINOR_DIGITS} minor digits")]
+    #[error("invalid currency `{code}` with {minor_digits} minor digits: expected three capital letters (ISO 4217) and at most 4 minor digits")]
     Currency {
         /// The code given.
         code: String,
@@ -454,12 +455,10 @@ impl Portfolio {
             match serde_json::from_slice::<VersionProbe>(json) {
                 Ok(VersionProbe {
                     format_version: Some(found),
-                }) if found != FORMAT_VERSION => {
-                    PortfolioError::UnsupportedVersion {
-                        found: found.to_string(),
-                        supported: FORMAT_VERSION,
-                    }
-                }
+                }) if found != FORMAT_VERSION => PortfolioError::UnsupportedVersion {
+                    found: found.to_string(),
+                    supported: FORMAT_VERSION,
+                },
                 _ => PortfolioError::Json {
                     message: e.to_string(),
                     line: e.line(),
