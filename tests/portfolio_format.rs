@@ -250,3 +250,24 @@ fn amounts_are_exact_minor_units() {
     assert_eq!(back.opportunity("O-big").unwrap().amount_minor, big);
     assert_eq!(back.format_amount(u128::from(big)), "184467440737095516.15");
 }
+
+#[test]
+fn grading_inputs_are_graded_as_of_the_portfolio_date() {
+    let mut p = small();
+    let mut deal = p.opportunity("O-1").unwrap().clone();
+    deal.id = "O-graded".into();
+    deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {
+        ratings: techsales::grading::Ratings::uniform(8.0),
+        possibility: 0.8,
+    }));
+    p.add_opportunity(deal).unwrap();
+    let grader = p.grader().unwrap();
+    // Closes 2026-07-01, one day after the as-of date, and likely: grade A.
+    let assessment = p
+        .assess(&grader, p.opportunity("O-graded").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(assessment.grade, Some(Grade::A));
+    assert_eq!(assessment.as_of, date(6, 30));
+    assert!(p.assess(&grader, p.opportunity("O-1").unwrap()).is_none());
+}
