@@ -114,7 +114,7 @@ labelled_enum! {
 
 /// Tunable inputs of the planner (choice: every action adds 10 points to
 /// its axis; readiness as in [`ReadinessRule`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PlannerConfig {
     /// Where each axis turns from low to high.
@@ -312,7 +312,7 @@ labelled_enum! {
 }
 
 /// One action applied to an account, with its dates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActionRecord {
     /// The action.
     pub action: Action,
@@ -348,7 +348,7 @@ pub enum ActionLogError {
 }
 
 /// The differentiation actions applied to one account, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct ActionLog {
     records: Vec<ActionRecord>,

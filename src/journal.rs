@@ -18,11 +18,12 @@ use serde::{Deserialize, Serialize};
 pub type Actor = CompactString;
 
 /// One accepted event with its time, actor and optional note.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry<E> {
     /// When the event happened (supplied by the caller, never read from a clock).
     pub at: DateTime<Utc>,
     /// Who caused it.
+    #[schemars(with = "String")]
     pub actor: Actor,
     /// What happened.
     pub event: E,
@@ -50,7 +51,7 @@ impl<E> Entry<E> {
 }
 
 /// An append-only list of entries in the order they were accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Journal<E> {
     entries: Vec<Entry<E>>,

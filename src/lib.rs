@@ -44,6 +44,7 @@ pub mod grading;
 pub mod journal;
 pub mod key_account;
 pub mod labels;
+pub mod portfolio;
 
 pub use config::ConfigError;
 pub use labels::{Labelled, Language, Text};

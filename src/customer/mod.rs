@@ -169,14 +169,14 @@ fn check_score(axis: Axis, value: f64) -> Result<f64, ScoreError> {
 }
 
 /// A customer's measured assistance and loyalty, each 0-100.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "RawScores", into = "RawScores")]
 pub struct Scores {
     assistance: f64,
     loyalty: f64,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScores {
     assistance: f64,
@@ -250,7 +250,7 @@ impl Scores {
 
 /// Where each axis turns from low to high: a score at or above its
 /// threshold is high. Default 50 on both axes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// Threshold on the assistance axis.

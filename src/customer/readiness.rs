@@ -41,7 +41,7 @@ labelled_enum! {
 }
 
 /// What is known about an account's readiness.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Readiness {
     /// The criteria the account meets.
@@ -67,7 +67,7 @@ impl Readiness {
 
 /// When an account counts as a candidate for the loyalty network
 /// (choice: at least two criteria and no wait-and-see reason).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadinessRule {
     /// The fewest criteria a candidate must meet (0-4).

@@ -8,7 +8,7 @@ use super::{
 };
 
 /// A change of customer type, with when and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TypeMovement {
     /// The type before.
     pub from: CustomerType,
@@ -50,7 +50,7 @@ pub enum CustomerError {
 
 /// A customer account: its type, the scores behind it, its buyer profile,
 /// its readiness, and every change of type it has gone through.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
     id: String,

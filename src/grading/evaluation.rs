@@ -189,7 +189,7 @@ impl Factor {
 /// One number per factor: ratings, weights or contributions.
 ///
 /// In JSON every factor is named and all nine are required.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactorValues {
     /// Project level.
@@ -386,7 +386,7 @@ impl From<FactorSet> for Vec<Factor> {
 }
 
 /// A factor rated below `below` fails the project whatever the score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnockOut {
     /// The factor checked.
@@ -416,7 +416,7 @@ impl Verdict {
 }
 
 /// The evaluation model: weights, pass threshold and knock-outs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvaluationModel {
     /// The relative weight of each factor (each 0 or more, not all 0).

@@ -16,7 +16,7 @@ use super::table::{day_number, CompiledTable, GradeTable};
 use super::Grade;
 
 /// Everything that can be tuned about grading, as loaded from JSON.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GradingConfig {
     /// Whether a project is an opportunity at all.

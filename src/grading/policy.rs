@@ -56,7 +56,7 @@ impl Effort {
 }
 
 /// One grade's resource policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcePolicy {
     /// How much effort the opportunity gets.
@@ -71,7 +71,7 @@ pub struct ResourcePolicy {
 }
 
 /// The resource policy of each grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PolicyTable {
     /// Grade A.

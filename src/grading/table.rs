@@ -62,7 +62,7 @@ pub fn date_from_day_number(day: i32) -> Option<NaiveDate> {
 }
 
 /// One band of the table: a time horizon and a minimum possibility.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradeBand {
     /// The expected close date is at most this many units after the as-of
@@ -73,7 +73,7 @@ pub struct GradeBand {
 }
 
 /// The table of time horizons and possibility bands that gives the grade.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GradeTable {
     /// The unit of every band's `within`.

@@ -15,7 +15,7 @@ use crate::grading::Grade;
 use crate::labels::Labelled;
 
 /// The rules of one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageRule {
     /// Win probability of an open deal in this stage before any factor
@@ -26,7 +26,7 @@ pub struct StageRule {
 }
 
 /// A win-probability factor for each opportunity grade (each 0-1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradeFactors {
     /// Factor for grade A.
@@ -68,7 +68,7 @@ impl Validate for GradeFactors {
 
 /// The tunable rules of the six-stage key-account process. Fields left out
 /// of the JSON take their defaults; `stages`, when given, lists all six.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProcessDefinition {
     /// Base probability and required key nodes of each stage (default: 0.10,

@@ -60,7 +60,7 @@ labelled_enum! {
 
 /// One buying influence: a contact in (or around) the account with a role.
 /// A person who plays two roles is recorded once per role, with two ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuyingInfluence {
     /// The CRM's id for this contact (not empty; unique within a deal).
@@ -111,7 +111,7 @@ impl BuyingInfluence {
 /// When coverage of the buying influences counts as "insiders found" and
 /// "key people identified" (choice: at least one coach, and the economic
 /// buyer identified; meeting them is not required).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageRule {
     /// Whether the two nodes are derived from coverage at all; when false

@@ -26,7 +26,7 @@ use crate::labels::Labelled;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Something that happened to a key-account deal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum KeyAccountEvent {
     /// A key node was reached. The date is the entry's time. A grade may be
@@ -110,7 +110,7 @@ labelled_enum! {
 }
 
 /// The record of a key node being met (or of the opportunity being regraded).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyNodeRecord {
     /// The node.
@@ -118,6 +118,7 @@ pub struct KeyNodeRecord {
     /// When it was met.
     pub at: DateTime<Utc>,
     /// Who recorded it.
+    #[schemars(with = "String")]
     pub by: Actor,
     /// What shows it was met.
     pub evidence: String,
@@ -129,12 +130,13 @@ pub struct KeyNodeRecord {
 }
 
 /// The record of a forced stage change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forcing {
     /// When.
     pub at: DateTime<Utc>,
     /// Who forced it.
+    #[schemars(with = "String")]
     pub by: Actor,
     /// Why.
     pub reason: String,
@@ -147,7 +149,7 @@ pub struct Forcing {
 }
 
 /// How and when a deal ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
     /// The outcome.
@@ -155,6 +157,7 @@ pub struct Closure {
     /// When.
     pub at: DateTime<Utc>,
     /// Who recorded it.
+    #[schemars(with = "String")]
     pub by: Actor,
     /// The stage the deal was in.
     pub stage: Stage,
@@ -251,7 +254,7 @@ pub enum KeyAccountError {
 
 /// The state of one key-account deal. Compact: the key-node check is a
 /// bitmask comparison, and the lists live behind `Vec`s.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessState {
     opened_at: DateTime<Utc>,
@@ -635,8 +638,22 @@ impl<'de> Deserialize<'de> for FormatVersion {
     }
 }
 
+impl schemars::JsonSchema for FormatVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "KeyAccountFormatVersion".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The key-account document format version; only this one is read.",
+            "type": "integer",
+            "const": FORMAT_VERSION,
+        })
+    }
+}
+
 /// A key-account deal: its state and the journal of every accepted event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyAccountProcess {
     format_version: FormatVersion,

@@ -196,7 +196,9 @@ impl KeyNode {
 
 /// A set of key nodes, held as a bitset so that gating a stage change is a
 /// mask comparison. Serialised as a list of node keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(from = "Vec<KeyNode>", into = "Vec<KeyNode>")]
 pub struct KeyNodeSet(u16);
 
@@ -320,8 +322,11 @@ impl core::fmt::Display for KeyNodeSet {
 
 /// One value for each of the six stages. In JSON an object keyed by the
 /// stage keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PerStage_of_{T}")]
 pub struct PerStage<T> {
     /// The value for development.
     pub development: T,

@@ -1,0 +1,711 @@
+//! Makes the bundled sample data under `examples/data/`: a portfolio of 60
+//! industrial accounts and 240 opportunities (with their journals), a CRM
+//! export in CSV made from part of it (with a few broken rows), and the
+//! column mapping for that export.
+//!
+//! The data is made through the library's own API (customers reclassified
+//! over time, actions started and completed, every deal event applied to
+//! its process), from a fixed seed, so the files are the same on every run.
+//! A test checks that the checked-in files are what this program makes.
+//!
+//! Run with `cargo run --example make_sample`.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use techsales::customer::{
+    BuyerBehaviour, Customer, CustomerType, Readiness, ReadinessCriterion, RelationshipLevel,
+    Scores, WaitReason,
+};
+use techsales::differentiation::{PlanInput, PlannerConfig};
+use techsales::grading::{Factor, Grade, Grader, Opportunity, Ratings};
+use techsales::journal::Entry;
+use techsales::key_account::{
+    Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess,
+    KeyNode, Outcome, ProcessDefinition, ProcurementStep, Stage,
+};
+use techsales::portfolio::{Account, Definitions, GradingInputs, OpportunityRecord, Portfolio};
+use techsales::Labelled;
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// The sample's three files, as text.
+pub struct Sample {
+    /// The portfolio document.
+    pub portfolio_json: String,
+    /// The CRM export.
+    pub crm_csv: String,
+    /// The column mapping of the export.
+    pub crm_mapping_json: String,
+}
+
+/// The directory the sample lives in.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join("data")
+}
+
+/// A small linear congruential generator: enough for sample data, and the
+/// same numbers on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low + 1) as u64) as i64
+    }
+
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() as f64 / (1u64 << 31) as f64) < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const PREFIXES: [&str; 26] = [
+    "Andes", "Baltic", "Cobalt", "Delta", "Emerald", "Fjord", "Granite", "Harbor", "Iberia",
+    "Jade", "Kestrel", "Lumen", "Meridian", "Nordic", "Orion", "Pacific", "Quartz", "Ridge",
+    "Sierra", "Tundra", "Umber", "Vega", "Willow", "Xenon", "Yangtze", "Zenith",
+];
+const SECTORS: [&str; 12] = [
+    "Mining",
+    "Foods",
+    "Paper",
+    "Chemicals",
+    "Steel",
+    "Cement",
+    "Pharma",
+    "Textiles",
+    "Glass",
+    "Water",
+    "Energy",
+    "Plastics",
+];
+const PRODUCTS: [&str; 10] = [
+    "Pump retrofit",
+    "Control valves",
+    "Flow meters",
+    "Heat exchangers",
+    "Dosing system",
+    "Filtration line",
+    "Compressor upgrade",
+    "Boiler controls",
+    "Conveyor drives",
+    "Water treatment skid",
+];
+const SITES: [&str; 8] = [
+    "north plant",
+    "line 2",
+    "new warehouse",
+    "expansion",
+    "pilot plant",
+    "head office",
+    "refinery",
+    "mill",
+];
+const OWNERS: [&str; 6] = ["li.wei", "anna.k", "marco", "chen.jie", "sofia", "tom.b"];
+const PEOPLE: [&str; 12] = [
+    "Wang",
+    "Novak",
+    "Garcia",
+    "Okafor",
+    "Lindqvist",
+    "Tanaka",
+    "Moreau",
+    "Rossi",
+    "Kowalski",
+    "Zhou",
+    "Silva",
+    "Haddad",
+];
+
+fn at(y: i32, m: u32, d: u32) -> Result<DateTime<Utc>> {
+    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
+        .single()
+        .ok_or_else(|| "invalid date".into())
+}
+
+/// The sample's as-of moment.
+fn as_of() -> Result<DateTime<Utc>> {
+    Ok(Utc
+        .with_ymd_and_hms(2026, 6, 30, 18, 0, 0)
+        .single()
+        .ok_or("invalid date")?)
+}
+
+/// Scores inside the quadrant of `t` (thresholds at 50).
+fn scores_for(rng: &mut Lcg, t: CustomerType) -> Result<Scores> {
+    let high = |rng: &mut Lcg| rng.between(55, 95) as f64;
+    let low = |rng: &mut Lcg| rng.between(8, 45) as f64;
+    let assistance = if t.assistance().is_high() {
+        high(rng)
+    } else {
+        low(rng)
+    };
+    let loyalty = if t.loyalty().is_high() {
+        high(rng)
+    } else {
+        low(rng)
+    };
+    Ok(Scores::new(assistance, loyalty)?)
+}
+
+/// Where an account may have come from before reaching `t`.
+fn earlier_type(t: CustomerType, rng: &mut Lcg) -> CustomerType {
+    match t {
+        CustomerType::Strategic => *rng.pick(&[CustomerType::Opportunity, CustomerType::Loyal]),
+        CustomerType::Opportunity => CustomerType::MarketTaker,
+        CustomerType::Loyal => *rng.pick(&[CustomerType::MarketTaker, CustomerType::Strategic]),
+        CustomerType::MarketTaker => CustomerType::Opportunity,
+    }
+}
+
+fn build_accounts(rng: &mut Lcg, planner: &PlannerConfig) -> Result<Vec<Account>> {
+    let thresholds = planner.thresholds;
+    let as_of = as_of()?;
+    let mut accounts = Vec::new();
+    for i in 0..60usize {
+        let id = format!("C-{:03}", i + 1);
+        let name = format!("{} {}", PREFIXES[i % 26], SECTORS[(i * 7) % 12]);
+        let final_type = CustomerType::ALL[(i + rng.below(2) as usize) % 4];
+        let first_seen = at(2025, 1, 6)? + Duration::days(rng.between(0, 120));
+        let mut customer = if i % 9 == 4 {
+            // Some CRMs only record two yes/no answers.
+            Customer::from_type(&id, &name, final_type, first_seen)?
+        } else if rng.chance(0.45) {
+            let before = earlier_type(final_type, rng);
+            let mut c = Customer::from_scores(
+                &id,
+                &name,
+                scores_for(rng, before)?,
+                &thresholds,
+                first_seen,
+            )?;
+            let moved = at(2025, 7, 1)? + Duration::days(rng.between(0, 360));
+            let reason = *rng.pick(&[
+                "quarterly account review",
+                "joint planning started",
+                "lost the framework agreement",
+                "new plant manager",
+                "support contract renewed",
+            ]);
+            c.reclassify(scores_for(rng, final_type)?, &thresholds, moved, reason)?;
+            c
+        } else {
+            Customer::from_scores(
+                &id,
+                &name,
+                scores_for(rng, final_type)?,
+                &thresholds,
+                first_seen,
+            )?
+        };
+        customer.buyer_behaviour = Some(*rng.pick(BuyerBehaviour::ALL));
+        customer.relationship = Some(*rng.pick(RelationshipLevel::ALL));
+        let criteria: Vec<ReadinessCriterion> = ReadinessCriterion::ALL
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(0.5))
+            .collect();
+        let waits: Vec<WaitReason> = WaitReason::ALL
+            .iter()
+            .copied()
+            .filter(|_| final_type == CustomerType::MarketTaker && rng.chance(0.35))
+            .collect();
+        customer.readiness = Readiness::new(criteria, waits);
+
+        let mut account = Account::new(customer);
+        let plan = planner.plan(PlanInput {
+            customer_type: account.customer.customer_type(),
+            scores: account.customer.scores(),
+            readiness: &account.customer.readiness,
+            in_progress: &[],
+        });
+        let started_actions = rng.below(3) as usize;
+        for r in plan.recommendations().iter().take(started_actions) {
+            let started = at(2025, 9, 1)? + Duration::days(rng.between(0, 270));
+            account.actions.start(r.action, started)?;
+            let ended = started + Duration::days(rng.between(30, 150));
+            if ended < as_of && rng.chance(0.4) {
+                if rng.chance(0.8) {
+                    account.actions.complete(r.action, ended)?;
+                } else {
+                    account.actions.abandon(r.action, ended)?;
+                }
+            }
+        }
+        accounts.push(account);
+    }
+    Ok(accounts)
+}
+
+/// Per-stage chance that a deal of `grade` moves on rather than ending.
+fn continue_chance(grade: Grade) -> f64 {
+    match grade {
+        Grade::A => 0.95,
+        Grade::B => 0.9,
+        Grade::C => 0.8,
+        Grade::D => 0.7,
+    }
+}
+
+struct DealWalk<'a> {
+    process: KeyAccountProcess,
+    definition: &'a ProcessDefinition,
+    id: String,
+    owner: &'static str,
+    t: DateTime<Utc>,
+    as_of: DateTime<Utc>,
+}
+
+impl DealWalk<'_> {
+    fn apply(&mut self, event: KeyAccountEvent) -> Result<()> {
+        let entry = Entry::new(self.t, self.owner, event);
+        self.process.apply(self.definition, entry)?;
+        Ok(())
+    }
+
+    /// Moves time on by `days`; false (and time unchanged) if that passes
+    /// the as-of moment.
+    fn wait(&mut self, days: i64) -> bool {
+        let next = self.t + Duration::days(days);
+        if next > self.as_of {
+            return false;
+        }
+        self.t = next;
+        true
+    }
+
+    fn met(&mut self, node: KeyNode, evidence: &str) -> Result<()> {
+        self.apply(KeyAccountEvent::KeyNodeMet {
+            node,
+            evidence: evidence.into(),
+            grade: None,
+        })
+    }
+
+    fn observe(&mut self, step: ProcurementStep) -> Result<()> {
+        self.apply(KeyAccountEvent::ProcurementStepObserved { step })
+    }
+}
+
+fn stage_work(walk: &mut DealWalk<'_>, stage: Stage, rng: &mut Lcg) -> Result<bool> {
+    // Sometimes the customer is seen a step ahead of us.
+    let step = if rng.chance(0.2) {
+        stage.next().unwrap_or(stage).procurement_step()
+    } else {
+        stage.procurement_step()
+    };
+    match stage {
+        Stage::Development => {}
+        Stage::SalesEntry => {
+            walk.observe(step)?;
+            let coach = BuyingInfluence::new(
+                format!("{}-c1", walk.id),
+                *rng.pick(&PEOPLE),
+                BuyingRole::Coach,
+                InfluenceDegree::Low,
+            )
+            .with_attitude(Attitude::Supportive);
+            walk.apply(KeyAccountEvent::ContactRecorded { contact: coach })?;
+            if rng.chance(0.85) {
+                let buyer = BuyingInfluence::new(
+                    format!("{}-e1", walk.id),
+                    *rng.pick(&PEOPLE),
+                    BuyingRole::EconomicBuyer,
+                    InfluenceDegree::High,
+                );
+                let buyer = if rng.chance(0.6) { buyer.met() } else { buyer };
+                walk.apply(KeyAccountEvent::ContactRecorded { contact: buyer })?;
+            }
+        }
+        Stage::Proposal => {
+            walk.observe(step)?;
+            if rng.chance(0.8) {
+                walk.met(
+                    KeyNode::StandardsInfluenced,
+                    "pilot results written into the specification",
+                )?;
+            }
+        }
+        Stage::Bidding => {
+            walk.observe(step)?;
+            walk.met(KeyNode::BidSubmitted, "bid handed in")?;
+        }
+        Stage::BusinessNegotiation => {
+            walk.observe(step)?;
+            walk.met(
+                KeyNode::ContractApproved,
+                "legal review passed on both sides",
+            )?;
+            if rng.chance(0.8) {
+                walk.met(KeyNode::ContractSigned, "signed by the plant director")?;
+            }
+        }
+        Stage::ProjectImplementation => {
+            walk.observe(step)?;
+            walk.met(KeyNode::ProjectAccepted, "site acceptance test passed")?;
+        }
+    }
+    Ok(true)
+}
+
+fn build_portfolio(rng: &mut Lcg) -> Result<Portfolio> {
+    let definitions = Definitions::default();
+    let grader = Grader::new(definitions.grading.clone())?;
+    let accounts = build_accounts(rng, &definitions.planner)?;
+    let as_of = as_of()?;
+    let mut opportunities = Vec::new();
+
+    for n in 0..240usize {
+        let account = &accounts[rng.below(accounts.len() as u64) as usize];
+        let account_type = account.customer.customer_type();
+        let id = format!("O-{:04}", n + 1);
+        let name = format!("{}, {}", rng.pick(&PRODUCTS), rng.pick(&SITES));
+        // More deals were opened recently than long ago.
+        let age = rng.between(0, 540).min(rng.between(0, 540));
+        let opened = as_of - Duration::days(age + 5);
+        let size = match account_type {
+            CustomerType::Strategic => rng.between(20, 400),
+            CustomerType::Loyal | CustomerType::Opportunity => rng.between(8, 200),
+            CustomerType::MarketTaker => rng.between(1, 60),
+        };
+        let amount_minor = size as u64 * 5_000 * 100;
+        let mut expected_close = (opened + Duration::days(rng.between(30, 420))).date_naive();
+
+        let base = match account_type {
+            CustomerType::Strategic => 7.5,
+            CustomerType::Loyal => 7.0,
+            CustomerType::Opportunity => 6.5,
+            CustomerType::MarketTaker => 5.5,
+        };
+        let mut ratings = Ratings::uniform(base);
+        for &factor in Factor::ALL {
+            let value = (base + rng.between(-30, 30) as f64 / 10.0).clamp(0.0, 10.0);
+            ratings = ratings.with(factor, (value * 10.0).round() / 10.0);
+        }
+        let possibility = rng.between(20, 90) as f64 / 100.0;
+        let grading = GradingInputs {
+            ratings,
+            possibility,
+        };
+        let assessment = grader.grade(
+            &Opportunity {
+                ratings,
+                expected_close,
+                possibility,
+            },
+            opened.date_naive(),
+        )?;
+
+        let owner = *rng.pick(&OWNERS);
+        let mut walk = DealWalk {
+            process: KeyAccountProcess::new(opened),
+            definition: &definitions.process,
+            id: id.clone(),
+            owner,
+            t: opened,
+            as_of,
+        };
+        walk.observe(ProcurementStep::InternalDemand)?;
+        let dormant = rng.chance(0.12);
+        let gap = |rng: &mut Lcg| rng.between(7, 45) * if dormant { 3 } else { 1 };
+        let outcome = walk_deal(&mut walk, rng, &assessment.grade, gap)?;
+
+        // Open deals whose close date has passed are mostly moved on by
+        // their owners; a few stay overdue.
+        if outcome.is_none() && expected_close < as_of.date_naive() && rng.chance(0.8) {
+            expected_close = as_of.date_naive() + Duration::days(rng.between(15, 240));
+        }
+        if let Some(Outcome::Won | Outcome::Lost | Outcome::Withdrawn) = outcome {
+            expected_close = walk.t.date_naive();
+        }
+        let mut record = OpportunityRecord::new(
+            id.as_str(),
+            account.id(),
+            name,
+            amount_minor,
+            expected_close,
+            opened,
+        );
+        record.grading = Some(Box::new(grading));
+        record.process = walk.process;
+        opportunities.push(record);
+    }
+    Ok(Portfolio::new(
+        "Sample book: industrial process equipment",
+        as_of,
+        "EUR",
+        definitions,
+    )?
+    .with_records(accounts, opportunities)?)
+}
+
+fn walk_deal(
+    walk: &mut DealWalk<'_>,
+    rng: &mut Lcg,
+    grade: &Option<Grade>,
+    gap: impl Fn(&mut Lcg) -> i64,
+) -> Result<Option<Outcome>> {
+    if !walk.wait(rng.between(1, 10)) {
+        return Ok(None);
+    }
+    let Some(grade) = *grade else {
+        walk.apply(KeyAccountEvent::Withdrawn {
+            reason: "failed the evaluation model: keep in touch at a lower contact level".into(),
+        })?;
+        return Ok(Some(Outcome::Withdrawn));
+    };
+    walk.apply(KeyAccountEvent::KeyNodeMet {
+        node: KeyNode::OpportunityGraded,
+        evidence: "evaluation model passed".into(),
+        grade: Some(grade),
+    })?;
+    for &stage in Stage::ALL {
+        if stage != Stage::Development {
+            if !walk.wait(gap(rng)) {
+                return Ok(None);
+            }
+            stage_work(walk, stage, rng)?;
+        }
+        if !walk.wait(gap(rng)) {
+            return Ok(None);
+        }
+        if !rng.chance(continue_chance(grade)) {
+            let (event, outcome) = if rng.chance(0.75) {
+                let reason = *rng.pick(&[
+                    "competitor won on price",
+                    "project cancelled by the customer",
+                    "technical solution not preferred",
+                    "budget moved to next year",
+                ]);
+                (
+                    KeyAccountEvent::Lost {
+                        reason: reason.into(),
+                    },
+                    Outcome::Lost,
+                )
+            } else {
+                (
+                    KeyAccountEvent::Withdrawn {
+                        reason:
+                            "procurement standards favour a competitor; wait for the next project"
+                                .into(),
+                    },
+                    Outcome::Withdrawn,
+                )
+            };
+            walk.apply(event)?;
+            return Ok(Some(outcome));
+        }
+        if stage == Stage::LAST {
+            walk.met(KeyNode::ProjectCompleted, "final handover signed")?;
+            walk.apply(KeyAccountEvent::Won)?;
+            return Ok(Some(Outcome::Won));
+        }
+        let ready = walk
+            .process
+            .state()
+            .missing_to_advance(walk.definition)
+            .is_empty();
+        if ready {
+            walk.apply(KeyAccountEvent::Advanced)?;
+        } else {
+            walk.apply(KeyAccountEvent::ForcedAdvance {
+                reason: "the customer moved on before our work was done".into(),
+            })?;
+        }
+    }
+    Ok(None)
+}
+
+/// The CRM's stage name for a deal.
+fn crm_stage(record: &OpportunityRecord) -> &'static str {
+    let state = record.process.state();
+    match state.outcome() {
+        Some(Outcome::Won) => "Closed Won",
+        Some(Outcome::Lost) => "Closed Lost",
+        Some(Outcome::Withdrawn) => "No Bid",
+        None => match state.stage() {
+            Stage::Development => "Prospecting",
+            Stage::SalesEntry => "Qualification",
+            Stage::Proposal => "Proposal/Price Quote",
+            Stage::Bidding => "Bid Preparation",
+            Stage::BusinessNegotiation => "Negotiation/Review",
+            Stage::ProjectImplementation => "Implementation",
+        },
+    }
+}
+
+fn crm_segment(t: CustomerType) -> &'static str {
+    match t {
+        CustomerType::MarketTaker => "Transactional",
+        CustomerType::Opportunity => "Opportunistic",
+        CustomerType::Loyal => "Loyal",
+        CustomerType::Strategic => "Key Account",
+    }
+}
+
+fn crm_amount(minor: u64) -> String {
+    let units = (minor / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{grouped}.{:02}", minor % 100)
+}
+
+fn build_csv(portfolio: &Portfolio) -> Result<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    writer.write_record([
+        "Opportunity ID",
+        "Opportunity Name",
+        "Account ID",
+        "Account Name",
+        "Customer Segment",
+        "Stage",
+        "Amount",
+        "Currency",
+        "Close Date",
+        "Created Date",
+        "Last Stage Change",
+        "Owner",
+        "Rating",
+    ])?;
+    let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    for (n, record) in portfolio.opportunities().iter().take(80).enumerate() {
+        let state = record.process.state();
+        let account = portfolio
+            .account(&record.account)
+            .ok_or("sample account missing")?;
+        let owner = record
+            .process
+            .journal()
+            .last()
+            .map_or("crm", |e| e.actor.as_str())
+            .to_owned();
+        let mut row = vec![
+            record.id.to_string(),
+            record.name.clone(),
+            record.account.to_string(),
+            account.customer.name().to_owned(),
+            crm_segment(account.customer.customer_type()).to_owned(),
+            crm_stage(record).to_owned(),
+            crm_amount(record.amount_minor),
+            "EUR".to_owned(),
+            dmy(record.expected_close),
+            dmy(state.opened_at().date_naive()),
+            dmy(state.stage_entered_at().date_naive()),
+            owner,
+            state
+                .grade()
+                .map_or(String::new(), |g| g.label_en().to_owned()),
+        ];
+        // A few rows as real exports have them: broken.
+        match n {
+            7 => row[5] = "Perception Analysis".into(),
+            15 => row[6] = "12.5k".into(),
+            23 => row[2] = String::new(),
+            31 => row[9] = "31/02/2026".into(),
+            39 => row[0] = "O-0001".into(),
+            47 => row.truncate(9),
+            55 => row[7] = "USD".into(),
+            _ => {}
+        }
+        writer.write_record(&row)?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}
+
+const MAPPING: &str = r#"{
+  "portfolio_name": "CRM export (sample)",
+  "currency": "EUR",
+  "as_of": "2026-06-30T18:00:00Z",
+  "date_format": "%d/%m/%Y",
+  "thousands_separator": ",",
+  "columns": {
+    "id": "Opportunity ID",
+    "name": "Opportunity Name",
+    "account": "Account ID",
+    "account_name": "Account Name",
+    "customer_type": "Customer Segment",
+    "stage": "Stage",
+    "amount": "Amount",
+    "currency": "Currency",
+    "expected_close": "Close Date",
+    "opened": "Created Date",
+    "stage_since": "Last Stage Change",
+    "owner": "Owner",
+    "grade": "Rating"
+  },
+  "stages": {
+    "Prospecting": { "stage": "development" },
+    "Qualification": { "stage": "sales_entry" },
+    "Proposal/Price Quote": { "stage": "proposal" },
+    "Bid Preparation": { "stage": "bidding" },
+    "Negotiation/Review": { "stage": "business_negotiation" },
+    "Implementation": { "stage": "project_implementation" },
+    "Closed Won": { "stage": "project_implementation", "outcome": "won" },
+    "Closed Lost": { "stage": "bidding", "outcome": "lost" },
+    "No Bid": { "stage": "proposal", "outcome": "withdrawn" }
+  },
+  "customer_types": {
+    "Transactional": "market_taker",
+    "Opportunistic": "opportunity",
+    "Loyal": "loyal",
+    "Key Account": "strategic"
+  }
+}
+"#;
+
+/// Makes the three sample files, the same on every run.
+pub fn build_sample() -> Result<Sample> {
+    let mut rng = Lcg(0x7EC5_A1E5);
+    let portfolio = build_portfolio(&mut rng)?;
+    let mut portfolio_json = portfolio.to_json_pretty();
+    portfolio_json.push('\n');
+    Ok(Sample {
+        crm_csv: build_csv(&portfolio)?,
+        portfolio_json,
+        crm_mapping_json: MAPPING.to_owned(),
+    })
+}
+
+fn main() -> Result<()> {
+    let sample = build_sample()?;
+    let dir = data_dir();
+    std::fs::create_dir_all(&dir)?;
+    for (name, text) in [
+        ("portfolio.json", &sample.portfolio_json),
+        ("crm_export.csv", &sample.crm_csv),
+        ("crm_mapping.json", &sample.crm_mapping_json),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text)?;
+        println!("wrote {} ({} bytes)", path.display(), text.len());
+    }
+    Ok(())
+}

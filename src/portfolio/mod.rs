@@ -1,0 +1,55 @@
+//! The portfolio: a whole book of accounts and deals, as a CRM integrator
+//! runs it every day.
+//!
+//! - [`document`]: the versioned interchange document (accounts with their
+//!   history and differentiation actions, opportunities with their process
+//!   state and journal, the definitions in use), checked on load;
+//! - [`analytics`]: weighted pipeline and forecast, conversion and time in
+//!   stage, stalled deals, the customer quadrant, actions in progress and
+//!   the calibration of win probabilities from closed deals;
+//! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
+//!   through a column mapping, with every refused row reported;
+//! - [`report`] and [`svg`]: the text report and the charts.
+//!
+//! [`json_schema`] gives the JSON Schema of the document, for CRMs in other
+//! languages to validate what they send.
+
+pub mod analytics;
+pub mod csv_import;
+pub mod document;
+pub mod report;
+pub mod svg;
+
+pub use analytics::{
+    actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
+    top_deals, ActionsInProgress, Amounts, AnalyticsConfig, Calibration, GradeCalibration,
+    MovementCount, Pipeline, Quadrant, StageCalibration, StageDurations, StageFlow, StalledDeal,
+    YearMonth,
+};
+pub use csv_import::{
+    import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
+    StageTarget,
+};
+pub use document::{
+    format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
+    PortfolioError, FORMAT_VERSION,
+};
+pub use report::{render as render_report, ReportOptions};
+pub use svg::render as render_svg;
+
+/// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs
+/// should send it.
+pub fn json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator();
+    generator.into_root_schema_for::<Portfolio>().to_value()
+}
+
+/// [`json_schema`] as indented JSON text ending in a newline, as checked in
+/// at `schema/portfolio.schema.json`.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,514 @@
+//! The text report of a portfolio: the customer quadrant, the pipeline by
+//! stage, grade and customer type, the forecast by close month,
+//! conversion and time in stage, stalled deals, the diagnosis and next
+//! actions of the top deals, the calibration from closed deals, and the
+//! recommended differentiation plan of each account.
+//!
+//! Everything is computed as of the portfolio's date, so the same document
+//! always gives the same report.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::analytics::{
+    actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
+    top_deals, Amounts, YearMonth,
+};
+use super::document::Portfolio;
+use crate::customer::CustomerType;
+use crate::differentiation::{Plan, PlanInput};
+use crate::key_account::{diagnose, win_probability, Stage};
+use crate::labels::{Labelled, Language};
+
+/// What the report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// How many top deals get their diagnosis and next actions.
+    pub top_deals: usize,
+    /// How many next actions to show per top deal.
+    pub next_actions: usize,
+    /// How many recommended actions to show per account.
+    pub plan_actions: usize,
+    /// How far back, in days before the as-of date, type movements count.
+    pub movement_days: i64,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            top_deals: 5,
+            next_actions: 3,
+            plan_actions: 3,
+            movement_days: 182,
+        }
+    }
+}
+
+/// The report of `portfolio`, in English.
+pub fn render(portfolio: &Portfolio, options: &ReportOptions) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_report(&mut out, portfolio, options);
+    let mut trimmed = String::with_capacity(out.len());
+    for line in out.lines() {
+        trimmed.push_str(line.trim_end());
+        trimmed.push('\n');
+    }
+    trimmed
+}
+
+/// Whole major units with thousands separators (`1,250,000`), from minor
+/// units, rounded half up.
+pub(crate) fn money(portfolio: &Portfolio, minor: f64) -> String {
+    let scale = 10f64.powi(i32::from(portfolio.minor_digits()));
+    let units = (minor / scale).round();
+    let digits = if units.is_finite() && units >= 0.0 {
+        format!("{units:.0}")
+    } else {
+        "0".to_owned()
+    };
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    grouped
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.0}%", value * 100.0)
+}
+
+fn day(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+fn optional_days(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |d| format!("{d:.0}"))
+}
+
+fn amounts_row(
+    out: &mut String,
+    portfolio: &Portfolio,
+    label: &str,
+    amounts: &Amounts,
+) -> std::fmt::Result {
+    writeln!(
+        out,
+        "  {label:<28} {:>6} {:>15} {:>15}",
+        amounts.count,
+        money(portfolio, amounts.amount_minor as f64),
+        money(portfolio, amounts.weighted_minor)
+    )
+}
+
+fn amounts_header(out: &mut String, first: &str, currency: &str) -> std::fmt::Result {
+    writeln!(
+        out,
+        "  {first:<28} {:>6} {:>15} {:>15}",
+        "deals",
+        format!("amount {currency}"),
+        "weighted"
+    )
+}
+
+fn write_report(
+    out: &mut String,
+    portfolio: &Portfolio,
+    options: &ReportOptions,
+) -> std::fmt::Result {
+    let definitions = portfolio.definitions();
+    let as_of = portfolio.as_of();
+    let currency = portfolio.currency();
+    let pipe = pipeline(portfolio);
+    let closed_count: usize = pipe.closed.iter().map(|(_, a)| a.count).sum();
+
+    writeln!(out, "PORTFOLIO REPORT: {}", portfolio.name())?;
+    writeln!(
+        out,
+        "as of {}; amounts in {currency}; {} accounts, {} opportunities ({} open, {} closed)",
+        day(as_of),
+        portfolio.accounts().len(),
+        portfolio.opportunities().len(),
+        pipe.total.count,
+        closed_count
+    )?;
+
+    // The quadrant.
+    let from = as_of - TimeDelta::days(options.movement_days.max(0));
+    let q = quadrant(portfolio, from, as_of);
+    let count = |t: CustomerType| {
+        q.counts
+            .iter()
+            .find(|(ty, _)| *ty == t)
+            .map_or(0, |(_, n)| *n)
+    };
+    writeln!(
+        out,
+        "\n== Customer quadrant (supplier assistance x customer loyalty)"
+    )?;
+    writeln!(
+        out,
+        "  {:<18} {:<34} {:<34}",
+        "", "low loyalty", "high loyalty"
+    )?;
+    for (label, low, high) in [
+        (
+            "high assistance",
+            CustomerType::Opportunity,
+            CustomerType::Strategic,
+        ),
+        (
+            "low assistance",
+            CustomerType::MarketTaker,
+            CustomerType::Loyal,
+        ),
+    ] {
+        writeln!(
+            out,
+            "  {label:<18} {:<29}{:>5} {:<29}{:>5}",
+            low.label_en(),
+            count(low),
+            high.label_en(),
+            count(high)
+        )?;
+    }
+    writeln!(
+        out,
+        "  movements {} .. {}: {}",
+        day(from),
+        day(as_of),
+        if q.movements.is_empty() { "none" } else { "" }
+    )?;
+    for m in &q.movements {
+        writeln!(
+            out,
+            "    {:<28} -> {:<28} {:>3}",
+            m.from.label_en(),
+            m.to.label_en(),
+            m.count
+        )?;
+    }
+    let net: Vec<String> = q
+        .net
+        .iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|(t, n)| format!("{} {n:+}", t.label_en()))
+        .collect();
+    if !net.is_empty() {
+        writeln!(out, "  net change: {}", net.join(", "))?;
+    }
+    let actions = actions_in_progress(portfolio);
+    writeln!(
+        out,
+        "  differentiation actions in progress: {} on {} accounts",
+        actions.total, actions.accounts
+    )?;
+    for (action, n) in &actions.by_action {
+        writeln!(out, "    {:<52} {n:>3}", action.label_en())?;
+    }
+
+    // The pipeline.
+    writeln!(
+        out,
+        "\n== Pipeline by stage (open deals, weighted by win probability)"
+    )?;
+    amounts_header(out, "stage", currency)?;
+    for (stage, amounts) in pipe.by_stage.iter() {
+        amounts_row(out, portfolio, stage.label_en(), amounts)?;
+    }
+    amounts_row(out, portfolio, "total", &pipe.total)?;
+
+    writeln!(out, "\n== Pipeline by grade")?;
+    amounts_header(out, "grade", currency)?;
+    for (grade, amounts) in &pipe.by_grade {
+        let label = grade.map_or("not graded", |g| g.label_en());
+        amounts_row(out, portfolio, label, amounts)?;
+    }
+
+    writeln!(out, "\n== Pipeline by customer type")?;
+    amounts_header(out, "customer type", currency)?;
+    for (ty, amounts) in &pipe.by_customer_type {
+        amounts_row(out, portfolio, ty.label_en(), amounts)?;
+    }
+
+    writeln!(out, "\n== Forecast by expected close month (* overdue)")?;
+    amounts_header(out, "month", currency)?;
+    let this_month = YearMonth::of(as_of.date_naive());
+    for (month, amounts) in &pipe.by_close_month {
+        let label = if *month < this_month {
+            format!("{month} *")
+        } else {
+            month.to_string()
+        };
+        amounts_row(out, portfolio, &label, amounts)?;
+    }
+
+    writeln!(out, "\n== Closed deals")?;
+    amounts_header(out, "outcome", currency)?;
+    for (outcome, amounts) in &pipe.closed {
+        amounts_row(out, portfolio, outcome.label_en(), amounts)?;
+    }
+
+    // Flow and time.
+    let flows = stage_flows(portfolio);
+    let durations = stage_durations(portfolio);
+    writeln!(out, "\n== Conversion and time in stage (from the journals)")?;
+    writeln!(
+        out,
+        "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>9} {:>9}",
+        "stage",
+        "entered",
+        "advanced",
+        "forced",
+        "won",
+        "lost",
+        "withdrawn",
+        "open",
+        "conversion",
+        "mean days",
+        "open days"
+    )?;
+    for (stage, flow) in flows.iter() {
+        let d = durations.get(stage);
+        writeln!(
+            out,
+            "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>9} {:>9}",
+            stage.label_en(),
+            flow.entered,
+            flow.advanced,
+            flow.forced,
+            flow.won,
+            flow.lost,
+            flow.withdrawn,
+            flow.open,
+            flow.conversion().map_or_else(|| "-".to_owned(), percent),
+            optional_days(d.mean_days),
+            optional_days(d.ongoing_mean_days)
+        )?;
+    }
+
+    // Stalled deals.
+    let stalled = stalled(portfolio);
+    writeln!(
+        out,
+        "\n== Stalled deals: {} open deals with no event for longer than their stage allows",
+        stalled.len()
+    )?;
+    for deal in &stalled {
+        let Some(record) = portfolio.opportunities().get(deal.index) else {
+            continue;
+        };
+        writeln!(
+            out,
+            "  {:<10} {:<10} {:<22} last event {}  silent {:>4} days (limit {})",
+            deal.id,
+            record.account,
+            deal.stage.label_en(),
+            day(deal.last_event_at),
+            deal.days_silent,
+            deal.limit_days
+        )?;
+    }
+
+    // Top deals.
+    let top = top_deals(portfolio, options.top_deals);
+    writeln!(
+        out,
+        "\n== Top {} open deals by weighted amount: diagnosis and next actions",
+        top.len()
+    )?;
+    let index = portfolio.account_index();
+    for (rank, &i) in top.iter().enumerate() {
+        let Some(record) = portfolio.opportunities().get(i) else {
+            continue;
+        };
+        let state = record.process.state();
+        let account_name = index
+            .get(record.account.as_str())
+            .and_then(|&a| portfolio.accounts().get(a))
+            .map_or(record.account.as_str(), |a| a.customer.name());
+        let win = win_probability(state, &definitions.process);
+        writeln!(
+            out,
+            "{}. {} \"{}\" for {} ({}), {} {currency}, closes {}",
+            rank + 1,
+            record.id,
+            record.name,
+            account_name,
+            record.account,
+            money(portfolio, record.amount_minor as f64),
+            record.expected_close
+        )?;
+        writeln!(
+            out,
+            "   stage {}, grade {}; {}",
+            state.stage().label_en(),
+            state.grade().map_or("none", |g| g.label_en()),
+            win.explain(Language::English).replace('\n', "\n   ")
+        )?;
+        let diagnosis = diagnose(state, &definitions.process);
+        writeln!(out, "   diagnosis: {}", diagnosis.verdict.label_en())?;
+        if !diagnosis.missing_to_advance.is_empty() {
+            let missing: Vec<&str> = diagnosis
+                .missing_to_advance
+                .iter()
+                .map(|n| n.label_en())
+                .collect();
+            writeln!(out, "   to move on: {}", missing.join(", "))?;
+        }
+        for action in diagnosis.next_actions.iter().take(options.next_actions) {
+            writeln!(
+                out,
+                "   next: {} ({})",
+                action.item.label_en(),
+                action.stage.label_en()
+            )?;
+        }
+    }
+
+    // Calibration.
+    let calibration = calibrate(portfolio);
+    writeln!(
+        out,
+        "\n== Calibration from {} closed deals ({} won; {} withdrawn left out; prior weight {} deals)",
+        calibration.closed, calibration.won, calibration.withdrawn_excluded, calibration.prior_strength
+    )?;
+    writeln!(
+        out,
+        "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
+        "stage", "reached", "won", "observed", "current", "fitted"
+    )?;
+    for s in &calibration.stages {
+        writeln!(
+            out,
+            "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
+            s.stage.label_en(),
+            s.reached,
+            s.won,
+            s.observed.map_or_else(|| "-".to_owned(), percent),
+            percent(s.prior),
+            percent(s.fitted)
+        )?;
+    }
+    if !calibration.grades.is_empty() {
+        writeln!(
+            out,
+            "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
+            "grade", "closed", "won", "observed", "smoothed", "factor"
+        )?;
+        for g in &calibration.grades {
+            writeln!(
+                out,
+                "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7.2}",
+                g.grade.label_en(),
+                g.closed,
+                g.won,
+                g.observed.map_or_else(|| "-".to_owned(), percent),
+                percent(g.smoothed),
+                g.factor
+            )?;
+        }
+    }
+
+    // Plans.
+    writeln!(out, "\n== Differentiation plan per account")?;
+    let planner = &definitions.planner;
+    for account in portfolio.accounts() {
+        let customer = &account.customer;
+        let in_progress = account.actions.in_progress();
+        let plan = planner.plan(PlanInput {
+            customer_type: customer.customer_type(),
+            scores: customer.scores(),
+            readiness: &customer.readiness,
+            in_progress: &in_progress,
+        });
+        let scores = customer.scores().map_or_else(String::new, |s| {
+            format!(
+                ", assistance {:.0} / loyalty {:.0}",
+                s.assistance(),
+                s.loyalty()
+            )
+        });
+        writeln!(
+            out,
+            "{} {} ({}{scores}; {} in progress)",
+            customer.id(),
+            customer.name(),
+            customer.customer_type().label_en(),
+            in_progress.len()
+        )?;
+        match &plan {
+            Plan::Invest {
+                recommendations, ..
+            } if recommendations.is_empty() => {
+                writeln!(out, "   every recommended action is already in progress")?;
+            }
+            Plan::Invest {
+                recommendations, ..
+            } => {
+                for r in recommendations.iter().take(options.plan_actions) {
+                    writeln!(
+                        out,
+                        "   - {} (+{:.0} {})",
+                        r.action.label_en(),
+                        r.expected_effect,
+                        r.axis.key()
+                    )?;
+                }
+            }
+            Plan::NotWorthInvestingNow { assessment } => {
+                let reasons: Vec<&str> = assessment
+                    .wait_reasons
+                    .iter()
+                    .map(|w| w.label_en())
+                    .collect();
+                writeln!(
+                    out,
+                    "   not worth investing now: {} of {} readiness criteria met{}",
+                    assessment.met.len(),
+                    assessment.met.len() + assessment.missing.len(),
+                    if reasons.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; waits: {}", reasons.join(", "))
+                    }
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stages in funnel order with their open-deal counts and amounts, for
+/// charts.
+pub(crate) fn funnel(portfolio: &Portfolio) -> Vec<(Stage, Amounts)> {
+    let pipe = pipeline(portfolio);
+    pipe.by_stage.iter().map(|(s, a)| (s, *a)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portfolio::document::Definitions;
+    use chrono::TimeZone;
+
+    #[test]
+    fn money_groups_thousands_and_rounds() {
+        let p = Portfolio::new(
+            "p",
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            "EUR",
+            Definitions::default(),
+        )
+        .unwrap();
+        assert_eq!(money(&p, 125_000_000.0), "1,250,000");
+        assert_eq!(money(&p, 99_950.0), "1,000");
+        assert_eq!(money(&p, 0.0), "0");
+        assert_eq!(money(&p, 12_345.0), "123");
+        assert_eq!(money(&p, f64::NAN), "0");
+    }
+}
