@@ -6,7 +6,12 @@
  * last failure on the calling thread. Strings returned as `char *` are the
  * caller's to free with techsales_string_free(); `const char *` results are
  * static. Domain enums are passed as uint32_t codes listed below. Times are
- * Unix seconds, UTC.
+ * Unix seconds, UTC; calendar dates are days since 1970-01-01.
+ *
+ * Graders, planners and key-account definitions are immutable and may be
+ * shared by any number of threads. Customers, key-account deals and
+ * technical sales may move between threads but must not be used from two
+ * threads at once.
  */
 
 #ifndef TECHSALES_H
@@ -22,6 +27,11 @@
 #define TECHSALES_VERSION_MINOR 1
 #define TECHSALES_VERSION_PATCH 0
 #define TECHSALES_VERSION "0.1.0"
+
+/** The grade written for an opportunity that was not graded. */
+#define TECHSALES_NO_GRADE 4294967295u
+/** How many ratings an opportunity has: one per evaluation factor. */
+#define TECHSALES_FACTOR_COUNT 9
 
 /** Which domain enum a code belongs to (for techsales_enum_label and friends). (`techsales_enum_kind` codes) */
 enum {
@@ -452,57 +462,6 @@ enum {
 
 
 /**
- * The lowest valid score.
- */
-#define SCORE_MIN 0.0
-
-/**
- * The highest valid score.
- */
-#define SCORE_MAX 100.0
-
-/**
- * The version of the serialised [`TechnicalSale`] this build reads and writes.
- */
-#define FORMAT_VERSION 1
-
-/**
- * The lowest rating on every factor's scale.
- */
-#define RATING_MIN 0.0
-
-/**
- * The highest rating on every factor's scale.
- */
-#define RATING_MAX 10.0
-
-/**
- * How many evaluation factors there are.
- */
-#define FACTOR_COUNT 9
-
-/**
- * The largest weight a factor may carry (weights are relative; this only
- * keeps sums far from overflow).
- */
-#define WEIGHT_MAX 1000000.0
-
-/**
- * The longest review interval, in days.
- */
-#define MAX_REVIEW_DAYS 366
-
-/**
- * The longest horizon in days (about 100 years).
- */
-#define MAX_DAYS 36525
-
-/**
- * The longest horizon in months (100 years).
- */
-#define MAX_MONTHS 1200
-
-/**
  * The outcome of every call. Codes are explicit and never reused.
  */
 enum techsales_result
@@ -569,22 +528,21 @@ typedef uint32_t techsales_result;
 #endif // __cplusplus
 
 /**
- * A set of factors (for example the knock-outs hit), stored as bits.
- *
- * In JSON it is the list of factor keys, in [`Factor::ALL`] order.
- */
-typedef struct FactorSet FactorSet;
-
-/**
- * A set of key nodes, held as a bitset so that gating a stage change is a
- * mask comparison. Serialised as a list of node keys.
- */
-typedef struct KeyNodeSet KeyNodeSet;
-
-/**
  * A customer record with its type history (opaque).
  */
 typedef struct techsales_customer techsales_customer;
+
+/**
+ * One technical sale with one customer: its variant, state and journal
+ * (opaque).
+ */
+typedef struct techsales_cycle techsales_cycle;
+
+/**
+ * A grader: the evaluation model, the grade table and the resource
+ * policies (opaque, shareable).
+ */
+typedef struct techsales_grader techsales_grader;
 
 /**
  * One key-account deal: its state and journal (opaque).
@@ -642,13 +600,45 @@ typedef struct techsales_recommendation {
   uint32_t reason;
 } techsales_recommendation;
 
+/**
+ * What a grade means for resources.
+ */
+typedef struct techsales_resource_policy {
+  /**
+   * `TECHSALES_EFFORT_*`.
+   */
+  uint32_t effort;
+  /**
+   * Whether to enter the sales process.
+   */
+  bool enter_sales_process;
+  /**
+   * Whether to keep up customer maintenance rather than active selling.
+   */
+  bool maintain_customer;
+  /**
+   * Days between reviews of the opportunity.
+   */
+  uint16_t review_every_days;
+} techsales_resource_policy;
 
-
-
-
-
-
-
+/**
+ * How the items of a batch came out.
+ */
+typedef struct techsales_batch_summary {
+  /**
+   * Items that passed evaluation and were graded.
+   */
+  size_t graded;
+  /**
+   * Items that failed evaluation (lower the contact level, or give up).
+   */
+  size_t failed;
+  /**
+   * Items whose input was refused.
+   */
+  size_t invalid;
+} techsales_batch_summary;
 
 #ifdef __cplusplus
 extern "C" {
@@ -897,6 +887,360 @@ techsales_result techsales_planner_plan(const struct techsales_planner *planner,
 techsales_result techsales_planner_plan_json(const struct techsales_planner *planner,
                                              const struct techsales_customer *customer,
                                              char **out_json);
+
+/**
+ * A new technical sale at recognition of needs, first iteration, under
+ * the built-in variant of a customer type (`TECHSALES_CUSTOMER_TYPE_*`).
+ *
+ * # Safety
+ * `out_cycle` NULL or writable. Free with [`techsales_cycle_free`].
+ */
+techsales_result techsales_cycle_new(uint32_t customer_type, struct techsales_cycle **out_cycle);
+
+/**
+ * A new technical sale under a variant given as JSON (the customer type,
+ * every step's requirement, the latest technical phase to start at);
+ * a bad variant is refused naming the field.
+ *
+ * # Safety
+ * `variant_json` NULL or NUL-terminated; `out_cycle` NULL or writable.
+ */
+techsales_result techsales_cycle_new_with_variant(const char *variant_json,
+                                                  struct techsales_cycle **out_cycle);
+
+/**
+ * Frees a technical sale. NULL is ignored.
+ *
+ * # Safety
+ * `cycle` is NULL or a live handle, not used afterwards.
+ */
+void techsales_cycle_free(struct techsales_cycle *cycle);
+
+/**
+ * Applies any event given as a journal entry in JSON, for example
+ * `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"event":"advance","to":"evaluating_options"}}`.
+ * A refusal (`TECHSALES_RESULT_REFUSED_TRANSITION`, the message says why)
+ * leaves the sale unchanged.
+ *
+ * # Safety
+ * `cycle` NULL or live; `entry_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_apply_json(struct techsales_cycle *cycle,
+                                            const char *entry_json);
+
+/**
+ * Moves to the next stage (from evolution, to a new iteration at
+ * recognition of needs); refused while required steps of the stage are
+ * not done (the message names them), and at resolving concerns, which
+ * ends with the client's decision instead.
+ *
+ * # Safety
+ * `cycle` NULL or live; `actor` NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_advance(struct techsales_cycle *cycle,
+                                         int64_t at,
+                                         const char *actor);
+
+/**
+ * Records a step without an artefact of its own
+ * (`TECHSALES_CYCLE_STEP_*`, for example presentation or assembly) as
+ * done, with a summary.
+ *
+ * # Safety
+ * `cycle` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_complete_step(struct techsales_cycle *cycle,
+                                               int64_t at,
+                                               const char *actor,
+                                               uint32_t step,
+                                               const char *summary);
+
+/**
+ * Records an objection the client raised (resolving concerns only); `id`
+ * must be new.
+ *
+ * # Safety
+ * `cycle` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_raise_objection(struct techsales_cycle *cycle,
+                                                 int64_t at,
+                                                 const char *actor,
+                                                 const char *id,
+                                                 const char *text);
+
+/**
+ * Resolves an open objection; an unknown `id` gives
+ * `TECHSALES_RESULT_NOT_FOUND`.
+ *
+ * # Safety
+ * `cycle` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_resolve_objection(struct techsales_cycle *cycle,
+                                                   int64_t at,
+                                                   const char *actor,
+                                                   const char *id,
+                                                   const char *resolution);
+
+/**
+ * Records the client's decision (`TECHSALES_CYCLE_DECISION_*`) at the end
+ * of resolving concerns: agreement moves to implementation, no agreement
+ * ends the cycle. Refused while required steps or objections are open.
+ *
+ * # Safety
+ * `cycle` NULL or live; `actor` NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_decide(struct techsales_cycle *cycle,
+                                        int64_t at,
+                                        const char *actor,
+                                        uint32_t decision);
+
+/**
+ * Records a lesson learned; it is kept across iterations.
+ *
+ * # Safety
+ * `cycle` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_learn(struct techsales_cycle *cycle,
+                                       int64_t at,
+                                       const char *actor,
+                                       const char *lesson);
+
+/**
+ * Cancels the deal during implementation, with a reason; the cycle ends.
+ *
+ * # Safety
+ * `cycle` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_cycle_cancel(struct techsales_cycle *cycle,
+                                        int64_t at,
+                                        const char *actor,
+                                        const char *reason);
+
+/**
+ * Where the sale stands: its stage (`TECHSALES_CYCLE_STAGE_*`; for an
+ * ended cycle, the stage it ended in), the outcome of the current
+ * iteration (`TECHSALES_CYCLE_OUTCOME_*`) and the iteration number, from 1.
+ *
+ * # Safety
+ * `cycle` NULL or live; out-parameters NULL or writable.
+ */
+techsales_result techsales_cycle_status(const struct techsales_cycle *cycle,
+                                        uint32_t *out_stage,
+                                        uint32_t *out_outcome,
+                                        uint32_t *out_iteration);
+
+/**
+ * The customer type (`TECHSALES_CUSTOMER_TYPE_*`) whose variant the sale
+ * runs under.
+ *
+ * # Safety
+ * `cycle` NULL or live; `out_type` NULL or writable.
+ */
+techsales_result techsales_cycle_customer_type(const struct techsales_cycle *cycle,
+                                               uint32_t *out_type);
+
+/**
+ * The required steps of the current stage not done yet, as a mask with
+ * bit `1 << TECHSALES_CYCLE_STEP_*` set for each.
+ *
+ * # Safety
+ * `cycle` NULL or live; `out_mask` NULL or writable.
+ */
+techsales_result techsales_cycle_missing_steps(const struct techsales_cycle *cycle,
+                                               uint32_t *out_mask);
+
+/**
+ * What remains to do in the current stage (open steps, technical phases
+ * to run, objections to resolve, and what ends the stage, each marked
+ * ready or waiting), as JSON (`as_text` false) or as text in `language`
+ * (`as_text` true). Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `cycle` NULL or live; `out_text` NULL or writable.
+ */
+techsales_result techsales_cycle_guidance(const struct techsales_cycle *cycle,
+                                          uint32_t language,
+                                          bool as_text,
+                                          char **out_text);
+
+/**
+ * The sale (variant, state and journal) as JSON, the format the Rust API
+ * serialises. Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `cycle` NULL or live; `out_json` NULL or writable.
+ */
+techsales_result techsales_cycle_to_json(const struct techsales_cycle *cycle, char **out_json);
+
+/**
+ * Loads a sale from JSON made by [`techsales_cycle_to_json`]. The journal
+ * is replayed under the stored variant and must rebuild exactly the stored
+ * state, so a tampered or inconsistent document is refused
+ * (`TECHSALES_RESULT_INVALID_JSON`); another format version gives
+ * `TECHSALES_RESULT_UNSUPPORTED_VERSION`.
+ *
+ * # Safety
+ * `json` NULL or NUL-terminated; `out_cycle` NULL or writable.
+ */
+techsales_result techsales_cycle_from_json(const char *json, struct techsales_cycle **out_cycle);
+
+/**
+ * Writes 1970-01-01 + `days` as a calendar date.
+ *
+ * # Safety
+ * Out-parameters NULL or writable.
+ */
+techsales_result techsales_date_to_ymd(int32_t days,
+                                       int32_t *out_year,
+                                       uint32_t *out_month,
+                                       uint32_t *out_day);
+
+/**
+ * The number of days from 1970-01-01 to a calendar date (negative before).
+ *
+ * # Safety
+ * `out_days` NULL or writable.
+ */
+techsales_result techsales_date_from_ymd(int32_t year,
+                                         uint32_t month,
+                                         uint32_t day,
+                                         int32_t *out_days);
+
+/**
+ * A grader: the built-in defaults when `json` is NULL, otherwise the
+ * grading configuration it holds (missing fields take their defaults).
+ *
+ * # Safety
+ * `json` NULL or NUL-terminated; `out_grader` NULL or writable. Free the
+ * handle with [`techsales_grader_free`].
+ */
+techsales_result techsales_grader_new(const char *json, struct techsales_grader **out_grader);
+
+/**
+ * Frees a grader. NULL is ignored.
+ *
+ * # Safety
+ * `grader` is NULL or a live handle, not used afterwards.
+ */
+void techsales_grader_free(struct techsales_grader *grader);
+
+/**
+ * The grader's whole configuration as JSON (the form
+ * [`techsales_grader_new`] reads). Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `grader` NULL or live; `out_json` NULL or writable.
+ */
+techsales_result techsales_grader_to_json(const struct techsales_grader *grader, char **out_json);
+
+/**
+ * Evaluates a project's nine ratings: the verdict
+ * (`TECHSALES_EVALUATION_VERDICT_*`), the score (0-10) and the knock-outs
+ * hit as a mask with bit `1 << TECHSALES_GRADING_FACTOR_*` set for each.
+ * A NaN or out-of-range rating is refused, naming the factor.
+ *
+ * # Safety
+ * `grader` NULL or live; `ratings` NULL or nine readable doubles;
+ * out-parameters NULL or writable.
+ */
+techsales_result techsales_grader_evaluate(const struct techsales_grader *grader,
+                                           const double *ratings,
+                                           uint32_t *out_verdict,
+                                           double *out_score,
+                                           uint32_t *out_knocked_out);
+
+/**
+ * Evaluates and grades one opportunity as of `as_of_day`: writes its
+ * status (`TECHSALES_GRADE_ITEM_STATUS_*`: graded, or failed evaluation),
+ * its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
+ * evaluation) and its evaluation score (0-10).
+ *
+ * Input the batch would mark with an error status (a NaN or out-of-range
+ * rating or possibility, a close date before `as_of_day` where the table
+ * refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
+ * a message that names it.
+ *
+ * # Safety
+ * `grader` NULL or live; `ratings` NULL or nine readable doubles;
+ * out-parameters NULL or writable.
+ */
+techsales_result techsales_grader_grade(const struct techsales_grader *grader,
+                                        const double *ratings,
+                                        int32_t expected_close_day,
+                                        int32_t as_of_day,
+                                        double possibility,
+                                        uint32_t *out_status,
+                                        uint32_t *out_grade,
+                                        double *out_score);
+
+/**
+ * Grades one opportunity and explains every step (each factor's
+ * contribution, the knock-outs, the verdict, each band of the table and
+ * the resource policy), as JSON (`as_text` false) or as text in `language`
+ * (`as_text` true). Refuses what [`techsales_grader_grade`] refuses. Free
+ * the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * As [`techsales_grader_grade`]; `out_text` NULL or writable.
+ */
+techsales_result techsales_grader_explain(const struct techsales_grader *grader,
+                                          const double *ratings,
+                                          int32_t expected_close_day,
+                                          int32_t as_of_day,
+                                          double possibility,
+                                          uint32_t language,
+                                          bool as_text,
+                                          char **out_text);
+
+/**
+ * The resource policy of a grade (`TECHSALES_GRADE_*`).
+ *
+ * # Safety
+ * `grader` NULL or live; `out_policy` NULL or writable.
+ */
+techsales_result techsales_grader_policy(const struct techsales_grader *grader,
+                                         uint32_t grade,
+                                         struct techsales_resource_policy *out_policy);
+
+/**
+ * Grades `n` opportunities given as columns, as of `as_of_day`, into the
+ * caller's arrays, without allocating.
+ *
+ * - `ratings`: nine column pointers, in `TECHSALES_GRADING_FACTOR_*`
+ *   order, each to `n` doubles;
+ * - `close_day`: `n` expected close dates, days since the Unix epoch
+ *   (dates beyond the calendar's range, about 262,000 years away, count
+ *   as the farthest date it has);
+ * - `possibility`: `n` transaction possibilities (0-1);
+ * - `out_status`: `n` `TECHSALES_GRADE_ITEM_STATUS_*` codes: graded,
+ *   failed evaluation, or an error status for that item alone (invalid
+ *   rating, invalid possibility, close date in the past);
+ * - `out_grade`: `n` `TECHSALES_GRADE_*` codes, [`TECHSALES_NO_GRADE`]
+ *   for items not graded;
+ * - `out_score`: `n` evaluation scores (0-10), NaN for refused items;
+ * - `out_summary`: the counts of graded, failed and invalid items.
+ *
+ * Each item's result is what [`techsales_grader_grade`] gives for it.
+ * Column pointers may be NULL only when `n` is 0. The output arrays must
+ * not overlap the inputs or each other (refused with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT`). Nothing is written unless the
+ * call succeeds.
+ *
+ * # Safety
+ * `grader` NULL or live; `ratings` NULL or nine readable pointers; every
+ * non-NULL column holds `n` values; out-parameters NULL or writable.
+ */
+techsales_result techsales_grader_grade_columns(const struct techsales_grader *grader,
+                                                int32_t as_of_day,
+                                                const double *const *ratings,
+                                                const int32_t *close_day,
+                                                const double *possibility,
+                                                size_t n,
+                                                uint32_t *out_status,
+                                                uint32_t *out_grade,
+                                                double *out_score,
+                                                struct techsales_batch_summary *out_summary);
 
 /**
  * A definition: the built-in defaults when `json` is NULL, otherwise the

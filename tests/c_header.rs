@@ -29,6 +29,11 @@ fn generated_constants() -> String {
         env!("CARGO_PKG_VERSION_PATCH"),
         env!("CARGO_PKG_VERSION"),
     ));
+    text.push_str(&format!(
+        "\n/** The grade written for an opportunity that was not graded. */\n#define TECHSALES_NO_GRADE {}u\n/** How many ratings an opportunity has: one per evaluation factor. */\n#define TECHSALES_FACTOR_COUNT {}\n",
+        techsales::ffi::grading::TECHSALES_NO_GRADE,
+        techsales::ffi::grading::TECHSALES_FACTOR_COUNT,
+    ));
     let mut block = |name: &str, doc: &str, values: Vec<(String, u32, String)>| {
         text.push_str(&format!(
             "\n/** {doc} (`techsales_{name}` codes) */\nenum {{\n"

@@ -12,7 +12,13 @@
 //! - opaque handles come in `_new`/`_free` pairs and `_free(NULL)` does
 //!   nothing; strings the library returns are owned by the caller and freed
 //!   with [`techsales_string_free`] unless documented as static;
-//! - time is given as seconds since the Unix epoch, UTC.
+//! - time is given as seconds since the Unix epoch, UTC; calendar dates
+//!   (grading) as whole days since the Unix epoch.
+//!
+//! Which handles may be shared: the definitions, the planner and the grader
+//! are immutable once made and may be used from any number of threads at
+//! once; customers, key-account deals and technical sales may move between
+//! threads but must not be used from two at once.
 //!
 //! Domain enums cross the boundary as `uint32_t` codes; the header lists
 //! every code as a constant, generated from [`crate::catalogue`].
@@ -20,6 +26,8 @@
 #![allow(non_camel_case_types)]
 
 pub mod customer;
+pub mod cycle;
+pub mod grading;
 pub mod key_account;
 
 use std::cell::RefCell;
@@ -424,12 +432,14 @@ fn enum_value(kind: u32, code: u32) -> FfiResult<crate::catalogue::EnumValue> {
 }
 
 /// Labels and keys are compile-time constants; this interns each as a
-/// NUL-terminated static string once.
+/// NUL-terminated static string once. (A B-tree rather than a hash map:
+/// its nodes are reached from their start, so leak checkers see the
+/// interned strings as still reachable at exit, not as possibly lost.)
 fn static_c_str(text: &'static str) -> *const c_char {
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
     use std::sync::{Mutex, OnceLock};
-    static INTERNED: OnceLock<Mutex<HashMap<usize, &'static CStr>>> = OnceLock::new();
-    let map = INTERNED.get_or_init(|| Mutex::new(HashMap::new()));
+    static INTERNED: OnceLock<Mutex<BTreeMap<usize, &'static CStr>>> = OnceLock::new();
+    let map = INTERNED.get_or_init(|| Mutex::new(BTreeMap::new()));
     let mut map = match map.lock() {
         Ok(m) => m,
         Err(poisoned) => poisoned.into_inner(),

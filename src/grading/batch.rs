@@ -187,6 +187,52 @@ pub struct ColumnOutput<'a> {
     pub score: &'a mut [f64],
 }
 
+/// A cell of a status column: the status itself, or its code (C ABI).
+pub(crate) trait StatusCell {
+    /// Stores `status`.
+    fn set(&mut self, status: ItemStatus);
+}
+
+impl StatusCell for ItemStatus {
+    #[inline(always)]
+    fn set(&mut self, status: ItemStatus) {
+        *self = status;
+    }
+}
+
+impl StatusCell for u32 {
+    #[inline(always)]
+    fn set(&mut self, status: ItemStatus) {
+        *self = status.code();
+    }
+}
+
+/// The grade code that stands for "not graded" in a column of codes.
+pub(crate) const NO_GRADE_CODE: u32 = u32::MAX;
+
+/// A cell of a grade column: the grade itself, or its code (C ABI), with
+/// [`NO_GRADE_CODE`] for none. Each kind reads the grade from its own table
+/// by the row [`finish_row`] gives: converting an `Option<Grade>` would
+/// compile to a jump that random grades mispredict.
+pub(crate) trait GradeCell {
+    /// Stores the grade of `row` (see [`GRADE_BY_ROW`]).
+    fn set_row(&mut self, row: usize);
+}
+
+impl GradeCell for Option<Grade> {
+    #[inline(always)]
+    fn set_row(&mut self, row: usize) {
+        *self = GRADE_BY_ROW.get(row).copied().flatten();
+    }
+}
+
+impl GradeCell for u32 {
+    #[inline(always)]
+    fn set_row(&mut self, row: usize) {
+        *self = GRADE_CODE_BY_ROW.get(row).copied().unwrap_or(NO_GRADE_CODE);
+    }
+}
+
 /// Statuses by code, padded to a power of two so that a masked code always
 /// finds one: a table load instead of a jump that random data would
 /// mispredict.
@@ -214,7 +260,7 @@ fn finish_row(
     scored: Scored,
     close_day: i32,
     possibility: f64,
-) -> BatchResult {
+) -> Finished {
     let give_up = scored.knocked_out() | (scored.score < model.give_up_below);
     let below_pass = scored.score < model.pass_threshold;
     let possibility_valid = (possibility >= 0.0) & (possibility <= 1.0);
@@ -231,16 +277,52 @@ fn finish_row(
     // The grade only for a graded item, by table lookup: compilers turn an
     // `if` here into a jump taken at random.
     let held = table.bands_held(close_day, possibility);
-    let row = 4 * usize::from(code != 0) + usize::from(held & 3);
-    let grade = GRADE_BY_ROW.get(row).copied().flatten();
+    let grade_row = 4 * usize::from(code != 0) + usize::from(held & 3);
     // NaN for refused input, by bit mask for the same reason.
     let keep = 0u64.wrapping_sub(u64::from(code < 3));
     let score = f64::from_bits((scored.score.to_bits() & keep) | (f64::NAN.to_bits() & !keep));
-    BatchResult {
+    Finished {
         status,
-        grade,
+        grade_row,
         score,
     }
+}
+
+/// One row's result, its grade given as its row of [`GRADE_BY_ROW`].
+#[derive(Clone, Copy)]
+struct Finished {
+    status: ItemStatus,
+    grade_row: usize,
+    score: f64,
+}
+
+impl Finished {
+    #[inline(always)]
+    fn result(self) -> BatchResult {
+        let mut grade = None;
+        grade.set_row(self.grade_row);
+        BatchResult {
+            status: self.status,
+            grade,
+            score: self.score,
+        }
+    }
+}
+
+/// The table for close days counted `offset` days later than
+/// [`day_number`]: moving the table once per batch instead of every close
+/// day gives the same comparisons as adding `offset` to each close day,
+/// saturating (an unbounded horizon stays unbounded).
+fn shift_table(mut table: CompiledTable, offset: i32) -> CompiledTable {
+    if offset != 0 {
+        table.as_of_day = table.as_of_day.saturating_sub(offset);
+        for last in &mut table.last_close_day {
+            if *last != i32::MAX {
+                *last = last.saturating_sub(offset);
+            }
+        }
+    }
+    table
 }
 
 /// The grade by bands held (0-3), then `None` for the four rows of items
@@ -255,6 +337,19 @@ const GRADE_BY_ROW: [Option<Grade>; 8] = [
     None,
     None,
 ];
+
+/// [`GRADE_BY_ROW`] as codes, [`NO_GRADE_CODE`] for `None`.
+const GRADE_CODE_BY_ROW: [u32; 8] = {
+    let mut codes = [NO_GRADE_CODE; 8];
+    let mut row = 0;
+    while row < GRADE_BY_ROW.len() {
+        if let Some(grade) = GRADE_BY_ROW[row] {
+            codes[row] = grade as u32;
+        }
+        row += 1;
+    }
+    codes
+};
 
 impl Grader {
     /// Grades each opportunity as of `as_of` into `out` (one entry per
@@ -285,7 +380,8 @@ impl Grader {
                     scored,
                     day_number(opportunity.expected_close),
                     opportunity.possibility,
-                );
+                )
+                .result();
                 summary.count(result.status);
             }
         }
@@ -314,29 +410,39 @@ impl Grader {
         input: &ColumnInput<'_>,
         output: &mut ColumnOutput<'_>,
     ) -> Result<BatchSummary, BatchError> {
+        self.grade_column_cells::<_, _, 0>(as_of, input, output.status, output.grade, output.score)
+    }
+
+    /// [`Grader::grade_columns`] into any kind of status and grade cells
+    /// (the C ABI writes codes). Each close day plus `CLOSE_DAY_OFFSET`
+    /// (saturating) is its [`day_number`], so the C ABI can pass days since
+    /// the Unix epoch.
+    pub(crate) fn grade_column_cells<S: StatusCell, G: GradeCell, const CLOSE_DAY_OFFSET: i32>(
+        &self,
+        as_of: NaiveDate,
+        input: &ColumnInput<'_>,
+        statuses: &mut [S],
+        grades: &mut [G],
+        scores: &mut [f64],
+    ) -> Result<BatchSummary, BatchError> {
         let n = input.possibility.len();
         for (column, values) in RATING_COLUMNS.iter().zip(&input.ratings) {
             check_len(column, n, values.len())?;
         }
         check_len("close_day", n, input.close_day.len())?;
-        check_len("status", n, output.status.len())?;
-        check_len("grade", n, output.grade.len())?;
-        check_len("score", n, output.score.len())?;
+        check_len("status", n, statuses.len())?;
+        check_len("grade", n, grades.len())?;
+        check_len("score", n, scores.len())?;
 
         let model = self.compiled_model();
-        let table = self.compile_table(as_of);
+        let table = shift_table(self.compile_table(as_of), CLOSE_DAY_OFFSET);
         let [c0, c1, c2, c3, c4, c5, c6, c7, c8] = input.ratings;
         let rows = input
             .close_day
             .chunks(BLOCK)
             .zip(input.possibility.chunks(BLOCK))
-            .zip(output.status.chunks_mut(BLOCK))
-            .zip(
-                output
-                    .grade
-                    .chunks_mut(BLOCK)
-                    .zip(output.score.chunks_mut(BLOCK)),
-            );
+            .zip(statuses.chunks_mut(BLOCK))
+            .zip(grades.chunks_mut(BLOCK).zip(scores.chunks_mut(BLOCK)));
         let mut summary = BatchSummary::default();
         let mut score = [0.0; BLOCK];
         let mut lowest = [0.0; BLOCK];
@@ -412,8 +518,8 @@ impl Grader {
                     slack,
                 };
                 let result = finish_row(model, &table, scored, close_day, possibility);
-                *status = result.status;
-                *grade = result.grade;
+                status.set(result.status);
+                grade.set_row(result.grade_row);
                 *out_score = result.score;
                 summary.count(result.status);
             }

@@ -1,0 +1,604 @@
+//! C ABI for A-D opportunity grading: one opportunity at a time, with its
+//! explanation, or whole columns of them.
+//!
+//! Dates are whole days since the Unix epoch (1970-01-01 is day 0, UTC
+//! calendar), as `int32_t`: `time(NULL) / 86400` in C, or
+//! [`techsales_date_from_ymd`]. Ratings are the nine factors in
+//! `TECHSALES_GRADING_FACTOR_*` order, each 0-10.
+//!
+//! Thread safety: a `techsales_grader` is immutable once made and may be
+//! shared by any number of threads.
+
+use std::cell::Cell;
+use std::ffi::c_char;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::*;
+use crate::grading::table::CompiledTable;
+use crate::grading::{
+    day_number, Assessment, ColumnInput, Grade, GradeError, GradeTable, Grader, Opportunity,
+    Ratings, FACTOR_COUNT,
+};
+
+/// The grade written for an opportunity that was not graded (it failed
+/// evaluation, or its input was refused).
+pub const TECHSALES_NO_GRADE: u32 = crate::grading::batch::NO_GRADE_CODE;
+
+/// How many ratings an opportunity has: one per evaluation factor.
+pub const TECHSALES_FACTOR_COUNT: usize = FACTOR_COUNT;
+
+/// The day number ([`day_number`], days from the start of the common era)
+/// of 1970-01-01.
+const UNIX_EPOCH_DAY: i32 = 719_163;
+
+/// A grader: the evaluation model, the grade table and the resource
+/// policies (opaque, shareable).
+pub struct techsales_grader {
+    inner: Grader,
+}
+
+/// What a grade means for resources.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct techsales_resource_policy {
+    /// `TECHSALES_EFFORT_*`.
+    pub effort: u32,
+    /// Whether to enter the sales process.
+    pub enter_sales_process: bool,
+    /// Whether to keep up customer maintenance rather than active selling.
+    pub maintain_customer: bool,
+    /// Days between reviews of the opportunity.
+    pub review_every_days: u16,
+}
+
+/// How the items of a batch came out.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct techsales_batch_summary {
+    /// Items that passed evaluation and were graded.
+    pub graded: usize,
+    /// Items that failed evaluation (lower the contact level, or give up).
+    pub failed: usize,
+    /// Items whose input was refused.
+    pub invalid: usize,
+}
+
+/// The date of a day count since the Unix epoch.
+fn date_arg(days: i32, name: &str) -> FfiResult<NaiveDate> {
+    days.checked_add(UNIX_EPOCH_DAY)
+        .and_then(crate::grading::date_from_day_number)
+        .ok_or_else(|| FfiError::invalid(format!("`{name}` = {days} is not a representable date")))
+}
+
+/// Reads the nine ratings.
+///
+/// # Safety
+/// `ratings` is NULL or points to nine readable doubles.
+unsafe fn ratings_arg(ratings: *const f64) -> FfiResult<Ratings> {
+    if ratings.is_null() {
+        return Err(FfiError::null("ratings"));
+    }
+    // SAFETY: non-NULL and nine doubles long per the caller's contract; an
+    // unaligned read is allowed.
+    let values = unsafe { ratings.cast::<[f64; FACTOR_COUNT]>().read_unaligned() };
+    Ok(Ratings::from_array(values))
+}
+
+/// The opportunity and as-of date of one grading.
+///
+/// # Safety
+/// As [`ratings_arg`].
+unsafe fn opportunity_arg(
+    ratings: *const f64,
+    expected_close_day: i32,
+    as_of_day: i32,
+    possibility: f64,
+) -> FfiResult<(Opportunity, NaiveDate)> {
+    let opportunity = Opportunity {
+        // SAFETY: forwarded contract.
+        ratings: unsafe { ratings_arg(ratings) }?,
+        expected_close: date_arg(expected_close_day, "expected_close_day")?,
+        possibility,
+    };
+    Ok((opportunity, date_arg(as_of_day, "as_of_day")?))
+}
+
+thread_local! {
+    /// The grade table last compiled on this thread, with what it was
+    /// compiled from. A CRM grading one opportunity at a time mostly
+    /// repeats the as-of date, and compiling the table (calendar-month
+    /// arithmetic) costs more than the grading itself.
+    static LAST_TABLE: Cell<Option<(GradeTable, NaiveDate, CompiledTable)>> =
+        const { Cell::new(None) };
+}
+
+/// [`Grader::grade`], reusing this thread's last compiled table when it
+/// was compiled from the same table and as-of date.
+fn grade_cached(
+    grader: &Grader,
+    opportunity: &Opportunity,
+    as_of: NaiveDate,
+) -> Result<Assessment, GradeError> {
+    let source = grader.config().table;
+    let table = match LAST_TABLE.get() {
+        Some((cached_source, cached_as_of, table))
+            if cached_as_of == as_of && cached_source == source =>
+        {
+            table
+        }
+        _ => {
+            let table = grader.compile_table(as_of);
+            LAST_TABLE.set(Some((source, as_of, table)));
+            table
+        }
+    };
+    grader.grade_with(&table, opportunity)
+}
+
+fn grade_error(e: GradeError) -> FfiError {
+    FfiError::invalid(e)
+}
+
+fn grade_code(grade: Option<Grade>) -> u32 {
+    grade.map_or(TECHSALES_NO_GRADE, Grade::code)
+}
+
+/// Writes 1970-01-01 + `days` as a calendar date.
+///
+/// # Safety
+/// Out-parameters NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_date_to_ymd(
+    days: i32,
+    out_year: *mut i32,
+    out_month: *mut u32,
+    out_day: *mut u32,
+) -> techsales_result {
+    guard(|| {
+        let (y, m, d) = (
+            out_arg(out_year, "out_year")?,
+            out_arg(out_month, "out_month")?,
+            out_arg(out_day, "out_day")?,
+        );
+        let date = date_arg(days, "days")?;
+        // SAFETY: checked by out_arg.
+        unsafe {
+            write(y, date.year());
+            write(m, date.month());
+            write(d, date.day());
+        }
+        Ok(())
+    })
+}
+
+/// The number of days from 1970-01-01 to a calendar date (negative before).
+///
+/// # Safety
+/// `out_days` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_date_from_ymd(
+    year: i32,
+    month: u32,
+    day: u32,
+    out_days: *mut i32,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_days, "out_days")?;
+        let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+            FfiError::invalid(format!("{year}-{month}-{day} is not a calendar date"))
+        })?;
+        let days = day_number(date)
+            .checked_sub(UNIX_EPOCH_DAY)
+            .ok_or_else(|| FfiError::invalid(format!("{year}-{month}-{day} is out of range")))?;
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, days) };
+        Ok(())
+    })
+}
+
+/// A grader: the built-in defaults when `json` is NULL, otherwise the
+/// grading configuration it holds (missing fields take their defaults).
+///
+/// # Safety
+/// `json` NULL or NUL-terminated; `out_grader` NULL or writable. Free the
+/// handle with [`techsales_grader_free`].
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_new(
+    json: *const c_char,
+    out_grader: *mut *mut techsales_grader,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_grader, "out_grader")?;
+        // SAFETY: forwarded contract.
+        let inner = match unsafe { opt_str_arg(json, "json") }? {
+            None => Grader::default(),
+            Some(text) => Grader::from_json(text).map_err(config_error)?,
+        };
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, into_handle(techsales_grader { inner })) };
+        Ok(())
+    })
+}
+
+/// Frees a grader. NULL is ignored.
+///
+/// # Safety
+/// `grader` is NULL or a live handle, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_free(grader: *mut techsales_grader) {
+    // SAFETY: forwarded contract.
+    unsafe { free_handle(grader) }
+}
+
+/// The grader's whole configuration as JSON (the form
+/// [`techsales_grader_new`] reads). Free the string with
+/// [`techsales_string_free`].
+///
+/// # Safety
+/// `grader` NULL or live; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_to_json(
+    grader: *const techsales_grader,
+    out_json: *mut *mut c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_json, "out_json")?;
+        // SAFETY: forwarded contract.
+        let json = json_out(unsafe { handle(grader, "grader") }?.inner.config())?;
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, json) };
+        Ok(())
+    })
+}
+
+/// Evaluates a project's nine ratings: the verdict
+/// (`TECHSALES_EVALUATION_VERDICT_*`), the score (0-10) and the knock-outs
+/// hit as a mask with bit `1 << TECHSALES_GRADING_FACTOR_*` set for each.
+/// A NaN or out-of-range rating is refused, naming the factor.
+///
+/// # Safety
+/// `grader` NULL or live; `ratings` NULL or nine readable doubles;
+/// out-parameters NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_evaluate(
+    grader: *const techsales_grader,
+    ratings: *const f64,
+    out_verdict: *mut u32,
+    out_score: *mut f64,
+    out_knocked_out: *mut u32,
+) -> techsales_result {
+    guard(|| {
+        let (verdict_out, score_out, knocked_out) = (
+            out_arg(out_verdict, "out_verdict")?,
+            out_arg(out_score, "out_score")?,
+            out_arg(out_knocked_out, "out_knocked_out")?,
+        );
+        // SAFETY: forwarded contract.
+        let (grader, ratings) = unsafe { (handle(grader, "grader")?, ratings_arg(ratings)?) };
+        let evaluation = grader.inner.evaluate(&ratings).map_err(grade_error)?;
+        let mask = evaluation
+            .knocked_out
+            .iter()
+            .fold(0u32, |mask, f| mask | 1 << f.code());
+        // SAFETY: checked by out_arg.
+        unsafe {
+            write(verdict_out, evaluation.verdict.code());
+            write(score_out, evaluation.score);
+            write(knocked_out, mask);
+        }
+        Ok(())
+    })
+}
+
+/// Evaluates and grades one opportunity as of `as_of_day`: writes its
+/// status (`TECHSALES_GRADE_ITEM_STATUS_*`: graded, or failed evaluation),
+/// its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
+/// evaluation) and its evaluation score (0-10).
+///
+/// Input the batch would mark with an error status (a NaN or out-of-range
+/// rating or possibility, a close date before `as_of_day` where the table
+/// refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
+/// a message that names it.
+///
+/// # Safety
+/// `grader` NULL or live; `ratings` NULL or nine readable doubles;
+/// out-parameters NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_grade(
+    grader: *const techsales_grader,
+    ratings: *const f64,
+    expected_close_day: i32,
+    as_of_day: i32,
+    possibility: f64,
+    out_status: *mut u32,
+    out_grade: *mut u32,
+    out_score: *mut f64,
+) -> techsales_result {
+    guard(|| {
+        let (status_out, grade_out, score_out) = (
+            out_arg(out_status, "out_status")?,
+            out_arg(out_grade, "out_grade")?,
+            out_arg(out_score, "out_score")?,
+        );
+        // SAFETY: forwarded contract.
+        let grader = unsafe { handle(grader, "grader") }?;
+        // SAFETY: forwarded contract.
+        let (opportunity, as_of) =
+            unsafe { opportunity_arg(ratings, expected_close_day, as_of_day, possibility) }?;
+        let assessment = grade_cached(&grader.inner, &opportunity, as_of).map_err(grade_error)?;
+        // SAFETY: checked by out_arg.
+        unsafe {
+            write(status_out, assessment.status().code());
+            write(grade_out, grade_code(assessment.grade));
+            write(score_out, assessment.evaluation.score);
+        }
+        Ok(())
+    })
+}
+
+/// Grades one opportunity and explains every step (each factor's
+/// contribution, the knock-outs, the verdict, each band of the table and
+/// the resource policy), as JSON (`as_text` false) or as text in `language`
+/// (`as_text` true). Refuses what [`techsales_grader_grade`] refuses. Free
+/// the string with [`techsales_string_free`].
+///
+/// # Safety
+/// As [`techsales_grader_grade`]; `out_text` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_explain(
+    grader: *const techsales_grader,
+    ratings: *const f64,
+    expected_close_day: i32,
+    as_of_day: i32,
+    possibility: f64,
+    language: u32,
+    as_text: bool,
+    out_text: *mut *mut c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_text, "out_text")?;
+        let language: Language = enum_arg(language, "language")?;
+        // SAFETY: forwarded contract.
+        let grader = unsafe { handle(grader, "grader") }?;
+        // SAFETY: forwarded contract.
+        let (opportunity, as_of) =
+            unsafe { opportunity_arg(ratings, expected_close_day, as_of_day, possibility) }?;
+        let explanation = grader
+            .inner
+            .explain(&opportunity, as_of)
+            .map_err(grade_error)?;
+        let text = if as_text {
+            owned_c_string(explanation.render(language))?
+        } else {
+            json_out(&explanation)?
+        };
+        // SAFETY: checked by out_arg.
+        unsafe { write(out, text) };
+        Ok(())
+    })
+}
+
+/// The resource policy of a grade (`TECHSALES_GRADE_*`).
+///
+/// # Safety
+/// `grader` NULL or live; `out_policy` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_policy(
+    grader: *const techsales_grader,
+    grade: u32,
+    out_policy: *mut techsales_resource_policy,
+) -> techsales_result {
+    guard(|| {
+        let out = out_arg(out_policy, "out_policy")?;
+        // SAFETY: forwarded contract.
+        let grader = unsafe { handle(grader, "grader") }?;
+        let policy = grader.inner.policy(enum_arg(grade, "grade")?);
+        // SAFETY: checked by out_arg.
+        unsafe {
+            write(
+                out,
+                techsales_resource_policy {
+                    effort: policy.effort.code(),
+                    enter_sales_process: policy.enter_sales_process,
+                    maintain_customer: policy.maintain_customer,
+                    review_every_days: policy.review_every_days,
+                },
+            )
+        };
+        Ok(())
+    })
+}
+
+/// Borrows `n` values of a column.
+///
+/// # Safety
+/// `p` is NULL or points to `n` readable values of `T` that nothing writes
+/// meanwhile.
+unsafe fn column<'a, T>(p: *const T, n: usize, name: &str) -> FfiResult<&'a [T]> {
+    check_column(p, n, name)?;
+    if n == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL, aligned, within isize::MAX bytes, and `n` values
+    // long per the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// Borrows `n` values of an output column.
+///
+/// # Safety
+/// `p` is NULL or points to `n` writable values of `T` that nothing else
+/// reads or writes meanwhile.
+unsafe fn column_mut<'a, T>(p: *mut T, n: usize, name: &str) -> FfiResult<&'a mut [T]> {
+    check_column(p, n, name)?;
+    if n == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: as `column`, and not aliased (checked by the caller).
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, n) })
+}
+
+/// NULL is allowed only for an empty column; a column must be aligned and
+/// small enough to address.
+fn check_column<T>(p: *const T, n: usize, name: &str) -> FfiResult {
+    if n == 0 {
+        return Ok(());
+    }
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    if !p.is_aligned() {
+        return Err(FfiError::invalid(format!("`{name}` is not aligned")));
+    }
+    if n > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(FfiError::invalid(format!("`n` = {n} is too large")));
+    }
+    Ok(())
+}
+
+/// The byte range a column of `n` values of `T` covers.
+fn span<T>(p: *const T, n: usize) -> (usize, usize) {
+    let start = p as usize;
+    (start, start.saturating_add(n * std::mem::size_of::<T>()))
+}
+
+fn overlap(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Grades `n` opportunities given as columns, as of `as_of_day`, into the
+/// caller's arrays, without allocating.
+///
+/// - `ratings`: nine column pointers, in `TECHSALES_GRADING_FACTOR_*`
+///   order, each to `n` doubles;
+/// - `close_day`: `n` expected close dates, days since the Unix epoch
+///   (dates beyond the calendar's range, about 262,000 years away, count
+///   as the farthest date it has);
+/// - `possibility`: `n` transaction possibilities (0-1);
+/// - `out_status`: `n` `TECHSALES_GRADE_ITEM_STATUS_*` codes: graded,
+///   failed evaluation, or an error status for that item alone (invalid
+///   rating, invalid possibility, close date in the past);
+/// - `out_grade`: `n` `TECHSALES_GRADE_*` codes, [`TECHSALES_NO_GRADE`]
+///   for items not graded;
+/// - `out_score`: `n` evaluation scores (0-10), NaN for refused items;
+/// - `out_summary`: the counts of graded, failed and invalid items.
+///
+/// Each item's result is what [`techsales_grader_grade`] gives for it.
+/// Column pointers may be NULL only when `n` is 0. The output arrays must
+/// not overlap the inputs or each other (refused with
+/// `TECHSALES_RESULT_INVALID_ARGUMENT`). Nothing is written unless the
+/// call succeeds.
+///
+/// # Safety
+/// `grader` NULL or live; `ratings` NULL or nine readable pointers; every
+/// non-NULL column holds `n` values; out-parameters NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_grade_columns(
+    grader: *const techsales_grader,
+    as_of_day: i32,
+    ratings: *const *const f64,
+    close_day: *const i32,
+    possibility: *const f64,
+    n: usize,
+    out_status: *mut u32,
+    out_grade: *mut u32,
+    out_score: *mut f64,
+    out_summary: *mut techsales_batch_summary,
+) -> techsales_result {
+    guard(|| {
+        let summary_out = out_arg(out_summary, "out_summary")?;
+        // SAFETY: forwarded contract.
+        let grader = unsafe { handle(grader, "grader") }?;
+        let as_of = date_arg(as_of_day, "as_of_day")?;
+        if ratings.is_null() {
+            return Err(FfiError::null("ratings"));
+        }
+        // SAFETY: non-NULL and nine pointers long per the contract.
+        let rating_ptrs = unsafe {
+            ratings
+                .cast::<[*const f64; FACTOR_COUNT]>()
+                .read_unaligned()
+        };
+        const NAMES: [&str; FACTOR_COUNT] = [
+            "ratings[0]",
+            "ratings[1]",
+            "ratings[2]",
+            "ratings[3]",
+            "ratings[4]",
+            "ratings[5]",
+            "ratings[6]",
+            "ratings[7]",
+            "ratings[8]",
+        ];
+        for (p, name) in rating_ptrs.iter().zip(NAMES) {
+            check_column(*p, n, name)?;
+        }
+        check_column(close_day, n, "close_day")?;
+        check_column(possibility, n, "possibility")?;
+        check_column(out_status, n, "out_status")?;
+        check_column(out_grade, n, "out_grade")?;
+        check_column(out_score, n, "out_score")?;
+        if n > 0 {
+            let outputs = [
+                ("out_status", span(out_status, n)),
+                ("out_grade", span(out_grade, n)),
+                ("out_score", span(out_score, n)),
+            ];
+            let inputs = rating_ptrs
+                .iter()
+                .map(|&p| span(p, n))
+                .chain([span(close_day, n), span(possibility, n)]);
+            for (i, (name, out)) in outputs.iter().enumerate() {
+                let clash = inputs.clone().any(|input| overlap(*out, input))
+                    || outputs[i + 1..]
+                        .iter()
+                        .any(|(_, other)| overlap(*out, *other));
+                if clash {
+                    return Err(FfiError::invalid(format!(
+                        "`{name}` overlaps another column"
+                    )));
+                }
+            }
+        }
+        // SAFETY: each pointer checked above and `n` long per the contract;
+        // the outputs overlap nothing.
+        let (columns, close_day, possibility, out_status, out_grade, out_score) = unsafe {
+            let mut columns: [&[f64]; FACTOR_COUNT] = [&[]; FACTOR_COUNT];
+            for (c, (p, name)) in columns.iter_mut().zip(rating_ptrs.iter().zip(NAMES)) {
+                *c = column(*p, n, name)?;
+            }
+            (
+                columns,
+                column(close_day, n, "close_day")?,
+                column(possibility, n, "possibility")?,
+                column_mut(out_status, n, "out_status")?,
+                column_mut(out_grade, n, "out_grade")?,
+                column_mut(out_score, n, "out_score")?,
+            )
+        };
+        let input = ColumnInput {
+            ratings: columns,
+            close_day,
+            possibility,
+        };
+        let summary = grader
+            .inner
+            .grade_column_cells::<u32, u32, UNIX_EPOCH_DAY>(
+                as_of, &input, out_status, out_grade, out_score,
+            )
+            .map_err(FfiError::invalid)?;
+        // SAFETY: checked by out_arg.
+        unsafe {
+            write(
+                summary_out,
+                techsales_batch_summary {
+                    graded: summary.graded,
+                    failed: summary.failed,
+                    invalid: summary.invalid,
+                },
+            )
+        };
+        Ok(())
+    })
+}
