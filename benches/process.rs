@@ -252,9 +252,47 @@ fn bench_advance(c: &mut Criterion) {
     group.finish();
 }
 
+/// One pass of one routine, for an instruction count.
+fn one_pass(name: &str) {
+    let definition = ProcessDefinition::default();
+    let advances = advance_entries(&KeyAccountEvent::Advanced);
+    let observations = advance_entries(&KeyAccountEvent::ProcurementStepObserved {
+        step: ProcurementStep::SupplierScreening,
+    });
+    let transitions = DEALS * ADVANCES;
+    match name {
+        "gated" => {
+            let input = pass(ready_deals(&definition), &advances);
+            support::measured(transitions, || {
+                run(input, |deal, entry| {
+                    deal.apply(&definition, entry)
+                        .expect("an advance is accepted")
+                })
+            });
+        }
+        "ungated_event" => {
+            let input = pass(ready_deals(&definition), &observations);
+            support::measured(transitions, || {
+                run(input, |deal, entry| {
+                    deal.apply(&definition, entry)
+                        .expect("an observation is accepted")
+                })
+            });
+        }
+        "unchecked" => {
+            let input = pass(unchecked_deals(), &advances);
+            support::measured(transitions, || run(input, Unchecked::advance));
+        }
+        other => panic!("no routine {other} in this bench"),
+    }
+}
+
 criterion_group!(benches, bench_advance);
 
 fn main() {
+    if let Some(name) = support::one_pass() {
+        return one_pass(&name);
+    }
     let start = SystemTime::now();
     benches();
     Criterion::default().configure_from_args().final_summary();

@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
 use techsales::customer::CustomerType;
-use techsales::cycle::{CycleEvent, Stage as CycleStage, TechnicalSale};
+use techsales::cycle::{CycleEvent, CycleVariant, Stage as CycleStage, TechnicalSale};
 use techsales::journal::{Entry, Journal};
 use techsales::key_account::{KeyAccountEvent, KeyAccountProcess, Outcome, ProcessDefinition};
 
@@ -110,27 +110,34 @@ fn cycle_deal() -> TechnicalSale {
     sale
 }
 
-fn bench_cycle(c: &mut Criterion) {
+/// The variant of the cycle deals and journals adding up to `EVENTS`
+/// entries: whole deals, the last one cut short.
+fn cycle_journals() -> (CycleVariant, Vec<Journal<CycleEvent>>) {
     let deal = cycle_deal();
-    let variant = deal.variant().clone();
     let per_deal = deal.journal().len();
-    let full = EVENTS / per_deal;
-    let mut journals: Vec<Journal<CycleEvent>> = vec![deal.journal().clone(); full];
+    let mut journals = vec![deal.journal().clone(); EVENTS / per_deal];
     // The rest as a prefix of the same journal (a prefix is valid), through
     // its JSON form: a journal is only ever built by a deal or read back.
     let rest: Vec<&Entry<CycleEvent>> = deal.journal().iter().take(EVENTS % per_deal).collect();
     let json = serde_json::to_string(&rest).expect("entries serialise");
     journals.push(serde_json::from_str(&json).expect("a journal reads back"));
     assert_eq!(journals.iter().map(Journal::len).sum::<usize>(), EVENTS);
+    (deal.variant().clone(), journals)
+}
 
-    let replay_all = |journals: &[Journal<CycleEvent>]| -> Vec<TechnicalSale> {
-        journals
-            .iter()
-            .map(|journal| TechnicalSale::replay(variant.clone(), journal).expect("valid"))
-            .collect()
-    };
-    let rebuilt = replay_all(&journals);
-    assert_eq!(rebuilt[0], deal);
+/// Replays every cycle journal into a deal.
+fn replay_cycles(variant: &CycleVariant, journals: &[Journal<CycleEvent>]) -> Vec<TechnicalSale> {
+    journals
+        .iter()
+        .map(|journal| TechnicalSale::replay(variant.clone(), journal).expect("a valid journal"))
+        .collect()
+}
+
+fn bench_cycle(c: &mut Criterion) {
+    let (variant, journals) = cycle_journals();
+    let per_deal = journals[0].len();
+    let rebuilt = replay_cycles(&variant, &journals);
+    assert_eq!(rebuilt[0], cycle_deal());
     assert_eq!(rebuilt[0].completed_iterations(), 2);
     support::note(format_args!(
         "{} cycle deals of {per_deal} entries rebuilt from {EVENTS} entries",
@@ -144,14 +151,37 @@ fn bench_cycle(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(2));
     group.measurement_time(Duration::from_secs(15));
     group.bench_function("replay", |b| {
-        b.iter_with_large_drop(|| replay_all(&journals))
+        b.iter_with_large_drop(|| replay_cycles(&variant, &journals))
     });
     group.finish();
+}
+
+/// One pass of one routine, for an instruction count.
+fn one_pass(name: &str) {
+    let definition = ProcessDefinition::default();
+    match name {
+        "replay" => {
+            let journals = support::key_account_journals(EVENTS);
+            support::measured(EVENTS, || replay_all(&definition, journals));
+        }
+        "append_only" => {
+            let journals = support::key_account_journals(EVENTS);
+            support::measured(EVENTS, || append_all(journals));
+        }
+        "cycle_replay" => {
+            let (variant, journals) = cycle_journals();
+            support::measured(EVENTS, || replay_cycles(&variant, &journals));
+        }
+        other => panic!("no routine {other} in this bench"),
+    }
 }
 
 criterion_group!(benches, bench_key_account, bench_cycle);
 
 fn main() {
+    if let Some(name) = support::one_pass() {
+        return one_pass(&name);
+    }
     let start = SystemTime::now();
     benches();
     Criterion::default().configure_from_args().final_summary();

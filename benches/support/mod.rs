@@ -257,3 +257,21 @@ pub fn report_ratio(
         base_ns / ours_ns,
     );
 }
+
+/// The routine named by `BENCH_ONE_PASS`, if set. A bench then runs only
+/// that routine, once, inside [`measured`], and prints how many elements
+/// it handled: `benches/instructions.sh` runs it under callgrind to count
+/// instructions, which unlike time do not depend on what else the machine
+/// is doing.
+pub fn one_pass() -> Option<String> {
+    std::env::var("BENCH_ONE_PASS").ok()
+}
+
+/// Runs `routine` as its own function (callgrind counts from its entry to
+/// its exit) and prints the number of elements it handled.
+#[inline(never)]
+pub fn measured<T>(elements: usize, routine: impl FnOnce() -> T) -> T {
+    let output = criterion::black_box(routine());
+    println!("elements: {elements}");
+    output
+}
