@@ -215,9 +215,9 @@ fn bench_advance(c: &mut Criterion) {
 
     let mut group = c.benchmark_group(GROUP);
     group.throughput(Throughput::Elements((DEALS * ADVANCES) as u64));
-    group.sample_size(50);
+    group.sample_size(100);
     group.warm_up_time(Duration::from_secs(2));
-    group.measurement_time(Duration::from_secs(6));
+    group.measurement_time(Duration::from_secs(10));
     group.bench_function("gated", |b| {
         b.iter_batched(
             || pass(ready_deals(&definition), &advances),
