@@ -391,7 +391,7 @@ impl ProcessState {
         definition: &ProcessDefinition,
         entry: &Entry<KeyAccountEvent>,
     ) -> Result<(), KeyAccountError> {
-        if entry.actor.trim().is_empty() {
+        if is_blank(&entry.actor) {
             return Err(KeyAccountError::MissingActor);
         }
         if let Some(closure) = &self.closure {
@@ -607,8 +607,15 @@ impl ProcessState {
     }
 }
 
+/// Whether `text` is empty or only whitespace: the same test as
+/// `trim().is_empty()`, but it stops at the first other character instead
+/// of trimming both ends (this runs on every event).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         Err(error)
     } else {
         Ok(())
@@ -753,8 +760,10 @@ impl KeyAccountProcess {
         opened_at: DateTime<Utc>,
         entries: impl IntoIterator<Item = Entry<KeyAccountEvent>>,
     ) -> Result<Self, ReplayError> {
-        let mut process = KeyAccountProcess::new(opened_at);
-        for (index, entry) in entries.into_iter().enumerate() {
+        let entries = entries.into_iter();
+        // Room for the whole journal at once, not grown entry by entry.
+        let mut process = KeyAccountProcess::with_capacity(opened_at, entries.size_hint().0);
+        for (index, entry) in entries.enumerate() {
             process
                 .apply(definition, entry)
                 .map_err(|error| ReplayError { index, error })?;

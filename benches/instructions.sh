@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Counts the instructions each bench routine executes per element, under
+# callgrind. Unlike times, the counts do not change with the load of a
+# shared machine, so their ratios are a steady check on the timed ones.
+#
+# Usage: benches/instructions.sh [bench:routine ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+routines=("$@")
+if [ ${#routines[@]} -eq 0 ]; then
+    routines=(
+        grading:columns grading:structs grading:sqlite_rows grading:sqlite_counts
+        process:gated process:ungated_event process:unchecked
+        replay:replay replay:append_only replay:cycle_replay
+    )
+fi
+
+# The bench executables, by bench name.
+declare -A executable
+while read -r name path; do
+    executable[$name]=$path
+done < <(cargo bench --no-run --message-format=json 2>/dev/null |
+    grep '"kind":\["bench"\]' |
+    sed -n 's/.*"target":{[^}]*"name":"\([^"]*\)".*"executable":"\([^"]*\)".*/\1 \2/p')
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+printf '%-28s %14s %10s %14s\n' routine instructions elements per_element
+for pair in "${routines[@]}"; do
+    bench=${pair%%:*}
+    routine=${pair#*:}
+    log="$out/$bench.$routine"
+    BENCH_ONE_PASS=$routine valgrind --tool=callgrind \
+        --callgrind-out-file="$out/callgrind.out" \
+        --toggle-collect='*support::measured*' \
+        "${executable[$bench]}" >"$log.stdout" 2>"$log.stderr"
+    collected=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$log.stderr")
+    elements=$(sed -n 's/^elements: \([0-9]*\)$/\1/p' "$log.stdout")
+    printf '%-28s %14s %10s %14.1f\n' "$pair" "$collected" "$elements" \
+        "$(awk -v c="$collected" -v e="$elements" 'BEGIN { print c / e }')"
+done

@@ -1,0 +1,195 @@
+//! Journal replay: rebuilding deals from 1,000,000 journal entries.
+//!
+//! Run: `cargo bench --bench replay`.
+//!
+//! - Key-account process: won deals of 21 entries each (every key node,
+//!   every advance, the customer's procurement steps, the win), replayed
+//!   from owned entries as a CRM loading its journals would. Baseline: the
+//!   same entries appended to a journal with no rule checked and no state
+//!   built.
+//! - Technical-sale cycle: strategic-customer deals of two full iterations
+//!   each, replayed from their journals ([`TechnicalSale::replay`] borrows
+//!   the journal and copies each entry).
+
+mod support;
+
+#[path = "../tests/support/cycle_fixtures.rs"]
+mod cycle_fixtures;
+
+use std::time::{Duration, SystemTime};
+
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+use techsales::customer::CustomerType;
+use techsales::cycle::{CycleEvent, CycleVariant, Stage as CycleStage, TechnicalSale};
+use techsales::journal::{Entry, Journal};
+use techsales::key_account::{KeyAccountEvent, KeyAccountProcess, Outcome, ProcessDefinition};
+
+/// Journal entries replayed per timed pass.
+const EVENTS: usize = 1_000_000;
+
+const KEY_ACCOUNT_GROUP: &str = "replay_key_account_1m";
+const CYCLE_GROUP: &str = "replay_cycle_1m";
+
+type Journals = Vec<Vec<Entry<KeyAccountEvent>>>;
+
+/// Replays every journal into a deal.
+fn replay_all(definition: &ProcessDefinition, journals: Journals) -> Vec<KeyAccountProcess> {
+    let opened_at = support::opened_at();
+    journals
+        .into_iter()
+        .map(|journal| {
+            KeyAccountProcess::replay(definition, opened_at, journal).expect("a valid journal")
+        })
+        .collect()
+}
+
+/// The baseline: the same entries moved one by one into journals that
+/// reserve their room up front (as replay does), with no rule checked and
+/// no state built.
+fn append_all(journals: Journals) -> Vec<Vec<Entry<KeyAccountEvent>>> {
+    journals
+        .into_iter()
+        .map(|journal| {
+            let mut appended = Vec::with_capacity(journal.len());
+            for entry in journal {
+                appended.push(entry);
+            }
+            appended
+        })
+        .collect()
+}
+
+fn bench_key_account(c: &mut Criterion) {
+    let definition = ProcessDefinition::default();
+    let journals = support::key_account_journals(EVENTS);
+
+    // Once, untimed: every full journal ends in a win, and the replayed
+    // journals hold every entry.
+    let deals = replay_all(&definition, journals.clone());
+    let won = deals
+        .iter()
+        .filter(|d| d.state().outcome() == Some(Outcome::Won))
+        .count();
+    let recorded: usize = deals.iter().map(|d| d.journal().len()).sum();
+    assert_eq!(recorded, EVENTS);
+    assert_eq!(won, EVENTS / support::won_deal().len());
+    assert_eq!(append_all(journals.clone()), journals);
+    support::note(format_args!(
+        "{} key-account deals ({won} won) rebuilt from {EVENTS} entries",
+        deals.len()
+    ));
+    drop(deals);
+
+    let mut group = c.benchmark_group(KEY_ACCOUNT_GROUP);
+    group.throughput(Throughput::Elements(EVENTS as u64));
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_secs(2));
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("replay", |b| {
+        b.iter_batched(
+            || journals.clone(),
+            |journals| replay_all(&definition, journals),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("append_only", |b| {
+        b.iter_batched(|| journals.clone(), append_all, BatchSize::PerIteration)
+    });
+    group.finish();
+}
+
+/// A strategic customer's deal through two full iterations of the cycle.
+fn cycle_deal() -> TechnicalSale {
+    let mut sale = TechnicalSale::for_customer_type(CustomerType::Strategic);
+    let mut hours = 0;
+    for _ in 0..2 {
+        for _ in CycleStage::ALL {
+            hours = cycle_fixtures::finish_stage(&mut sale, hours);
+        }
+    }
+    sale
+}
+
+/// The variant of the cycle deals and journals adding up to `EVENTS`
+/// entries: whole deals, the last one cut short.
+fn cycle_journals() -> (CycleVariant, Vec<Journal<CycleEvent>>) {
+    let deal = cycle_deal();
+    let per_deal = deal.journal().len();
+    let mut journals = vec![deal.journal().clone(); EVENTS / per_deal];
+    // The rest as a prefix of the same journal (a prefix is valid), through
+    // its JSON form: a journal is only ever built by a deal or read back.
+    let rest: Vec<&Entry<CycleEvent>> = deal.journal().iter().take(EVENTS % per_deal).collect();
+    let json = serde_json::to_string(&rest).expect("entries serialise");
+    journals.push(serde_json::from_str(&json).expect("a journal reads back"));
+    assert_eq!(journals.iter().map(Journal::len).sum::<usize>(), EVENTS);
+    (deal.variant().clone(), journals)
+}
+
+/// Replays every cycle journal into a deal.
+fn replay_cycles(variant: &CycleVariant, journals: &[Journal<CycleEvent>]) -> Vec<TechnicalSale> {
+    journals
+        .iter()
+        .map(|journal| TechnicalSale::replay(variant.clone(), journal).expect("a valid journal"))
+        .collect()
+}
+
+fn bench_cycle(c: &mut Criterion) {
+    let (variant, journals) = cycle_journals();
+    let per_deal = journals[0].len();
+    let rebuilt = replay_cycles(&variant, &journals);
+    assert_eq!(rebuilt[0], cycle_deal());
+    assert_eq!(rebuilt[0].completed_iterations(), 2);
+    support::note(format_args!(
+        "{} cycle deals of {per_deal} entries rebuilt from {EVENTS} entries",
+        journals.len()
+    ));
+    drop(rebuilt);
+
+    let mut group = c.benchmark_group(CYCLE_GROUP);
+    group.throughput(Throughput::Elements(EVENTS as u64));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(2));
+    group.measurement_time(Duration::from_secs(15));
+    group.bench_function("replay", |b| {
+        b.iter_with_large_drop(|| replay_cycles(&variant, &journals))
+    });
+    group.finish();
+}
+
+/// One pass of one routine, for an instruction count.
+fn one_pass(name: &str) {
+    let definition = ProcessDefinition::default();
+    match name {
+        "replay" => {
+            let journals = support::key_account_journals(EVENTS);
+            support::measured(EVENTS, || replay_all(&definition, journals));
+        }
+        "append_only" => {
+            let journals = support::key_account_journals(EVENTS);
+            support::measured(EVENTS, || append_all(journals));
+        }
+        "cycle_replay" => {
+            let (variant, journals) = cycle_journals();
+            support::measured(EVENTS, || replay_cycles(&variant, &journals));
+        }
+        other => panic!("no routine {other} in this bench"),
+    }
+}
+
+criterion_group!(benches, bench_key_account, bench_cycle);
+
+fn main() {
+    if let Some(name) = support::one_pass() {
+        return one_pass(&name);
+    }
+    let start = SystemTime::now();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    support::report_ratio(
+        KEY_ACCOUNT_GROUP,
+        "replay",
+        "append_only",
+        EVENTS as u64,
+        start,
+    );
+}
