@@ -40,6 +40,7 @@ pub mod customer;
 pub mod cycle;
 pub mod differentiation;
 pub mod ffi;
+mod format;
 pub mod grading;
 pub mod journal;
 pub mod key_account;

@@ -1,6 +1,6 @@
 //! The state of one deal in the cycle, and the one way to change it.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::{
     CycleError, CycleEvent, CycleVariant, Decision, Lesson, Objection, Outcome, PhaseResult,
@@ -46,7 +46,7 @@ impl TechnicalSale {
 
     fn start(variant: CycleVariant) -> Self {
         TechnicalSale {
-            format_version: FormatVersion,
+            format_version: FormatVersion::CURRENT,
             variant,
             stage: Stage::RecognitionOfNeeds,
             outcome: Outcome::Pending,
@@ -397,24 +397,14 @@ impl TechnicalSale {
     }
 }
 
-/// The format version; reading any other version is refused.
+/// The stored technical-sale document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FormatVersion;
+pub(crate) struct TechnicalSaleDocument;
 
-impl Serialize for FormatVersion {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u32(FORMAT_VERSION)
-    }
+impl crate::format::Document for TechnicalSaleDocument {
+    const NAME: &'static str = "technical-sale";
+    const SCHEMA_NAME: &'static str = "TechnicalSaleFormatVersion";
+    const VERSION: u32 = FORMAT_VERSION;
 }
 
-impl<'de> Deserialize<'de> for FormatVersion {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let version = u32::deserialize(deserializer)?;
-        if version != FORMAT_VERSION {
-            return Err(serde::de::Error::custom(format!(
-                "unsupported technical-sale format version {version}; this build reads version {FORMAT_VERSION}"
-            )));
-        }
-        Ok(FormatVersion)
-    }
-}
+type FormatVersion = crate::format::FormatVersion<TechnicalSaleDocument>;

@@ -622,42 +622,17 @@ fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountErro
     }
 }
 
-/// The document format version; reading any other version is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct FormatVersion;
+/// The stored key-account deal document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyAccountDocument;
 
-impl Serialize for FormatVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u32(FORMAT_VERSION)
-    }
+impl crate::format::Document for KeyAccountDocument {
+    const NAME: &'static str = "key-account";
+    const SCHEMA_NAME: &'static str = "KeyAccountFormatVersion";
+    const VERSION: u32 = FORMAT_VERSION;
 }
 
-impl<'de> Deserialize<'de> for FormatVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let version = u32::deserialize(deserializer)?;
-        if version == FORMAT_VERSION {
-            Ok(FormatVersion)
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "unsupported key-account format version {version}; this library reads version {FORMAT_VERSION}"
-            )))
-        }
-    }
-}
-
-impl schemars::JsonSchema for FormatVersion {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "KeyAccountFormatVersion".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "The key-account document format version; only this one is read.",
-            "type": "integer",
-            "const": FORMAT_VERSION,
-        })
-    }
-}
+type FormatVersion = crate::format::FormatVersion<KeyAccountDocument>;
 
 /// A key-account deal: its state and the journal of every accepted event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -708,7 +683,7 @@ impl KeyAccountProcess {
     /// A new deal in development, opened at `opened_at`.
     pub fn new(opened_at: DateTime<Utc>) -> Self {
         KeyAccountProcess {
-            format_version: FormatVersion,
+            format_version: FormatVersion::CURRENT,
             state: ProcessState::new(opened_at),
             journal: Journal::new(),
         }

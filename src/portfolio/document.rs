@@ -40,48 +40,17 @@ pub const FORMAT_VERSION: u32 = 1;
 /// public constants, which the C header lists).
 pub(crate) const MAX_MINOR_DIGITS: u8 = 4;
 
-/// The document format version; reading any other version is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct FormatVersion;
+/// The stored portfolio document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PortfolioDocument;
 
-impl Serialize for FormatVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u32(FORMAT_VERSION)
-    }
+impl crate::format::Document for PortfolioDocument {
+    const NAME: &'static str = "portfolio";
+    const SCHEMA_NAME: &'static str = "PortfolioFormatVersion";
+    const VERSION: u32 = FORMAT_VERSION;
 }
 
-impl<'de> Deserialize<'de> for FormatVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let version = u64::deserialize(deserializer)?;
-        if version == u64::from(FORMAT_VERSION) {
-            Ok(FormatVersion)
-        } else {
-            Err(serde::de::Error::custom(unsupported_message(
-                &version.to_string(),
-            )))
-        }
-    }
-}
-
-impl schemars::JsonSchema for FormatVersion {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PortfolioFormatVersion".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "The portfolio document format version; only this one is read.",
-            "type": "integer",
-            "const": FORMAT_VERSION,
-        })
-    }
-}
-
-fn unsupported_message(found: &str) -> String {
-    format!(
-        "unsupported portfolio format version {found}; this library reads version {FORMAT_VERSION}"
-    )
-}
+type FormatVersion = crate::format::FormatVersion<PortfolioDocument>;
 
 /// Every definition a portfolio is analysed under, held once for the whole
 /// document. Fields left out take their defaults.
@@ -400,7 +369,7 @@ impl Portfolio {
         definitions: Definitions,
     ) -> Result<Self, PortfolioError> {
         let portfolio = Portfolio {
-            format_version: FormatVersion,
+            format_version: FormatVersion::CURRENT,
             name: name.into(),
             as_of,
             currency: currency.into(),
