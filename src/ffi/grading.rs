@@ -11,14 +11,14 @@
 
 use std::cell::Cell;
 use std::ffi::c_char;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::*;
 use crate::grading::table::CompiledTable;
 use crate::grading::{
-    day_number, Assessment, ColumnInput, Grade, GradeError, GradeTable, Grader, Opportunity,
-    Ratings, FACTOR_COUNT,
+    day_number, ColumnInput, Grade, GradeError, Grader, Opportunity, Ratings, FACTOR_COUNT,
 };
 
 /// The grade written for an opportunity that was not graded (it failed
@@ -36,7 +36,13 @@ const UNIX_EPOCH_DAY: i32 = 719_163;
 /// policies (opaque, shareable).
 pub struct techsales_grader {
     inner: Grader,
+    /// Names this grader in the per-thread table cache; never reused, so a
+    /// cached table cannot outlive its grader's identity.
+    id: u64,
 }
+
+/// The id of the next grader made.
+static NEXT_GRADER_ID: AtomicU64 = AtomicU64::new(1);
 
 /// What a grade means for resources.
 #[repr(C)]
@@ -105,35 +111,28 @@ unsafe fn opportunity_arg(
 }
 
 thread_local! {
-    /// The grade table last compiled on this thread, with what it was
-    /// compiled from. A CRM grading one opportunity at a time mostly
-    /// repeats the as-of date, and compiling the table (calendar-month
-    /// arithmetic) costs more than the grading itself.
-    static LAST_TABLE: Cell<Option<(GradeTable, NaiveDate, CompiledTable)>> =
-        const { Cell::new(None) };
+    /// The grade table last compiled on this thread, with the grader and
+    /// the as-of day (since the Unix epoch) it was compiled for. A CRM
+    /// grading one opportunity at a time mostly repeats the as-of date, and
+    /// compiling the table (calendar-month arithmetic) costs more than the
+    /// grading itself.
+    static LAST_TABLE: Cell<Option<(u64, i32, CompiledTable)>> = const { Cell::new(None) };
 }
 
-/// [`Grader::grade`], reusing this thread's last compiled table when it
-/// was compiled from the same table and as-of date.
-fn grade_cached(
-    grader: &Grader,
-    opportunity: &Opportunity,
-    as_of: NaiveDate,
-) -> Result<Assessment, GradeError> {
-    let source = grader.config().table;
-    let table = match LAST_TABLE.get() {
-        Some((cached_source, cached_as_of, table))
-            if cached_as_of == as_of && cached_source == source =>
-        {
-            table
+/// `grader`'s table as of `as_of_day`, reusing this thread's last compiled
+/// table when it was compiled for the same grader and day (then the day
+/// was already found valid and is not converted again).
+fn cached_table(grader: &techsales_grader, as_of_day: i32) -> FfiResult<CompiledTable> {
+    if let Some((id, day, table)) = LAST_TABLE.get() {
+        if id == grader.id && day == as_of_day {
+            return Ok(table);
         }
-        _ => {
-            let table = grader.compile_table(as_of);
-            LAST_TABLE.set(Some((source, as_of, table)));
-            table
-        }
-    };
-    grader.grade_with(&table, opportunity)
+    }
+    let table = grader
+        .inner
+        .compile_table(date_arg(as_of_day, "as_of_day")?);
+    LAST_TABLE.set(Some((grader.id, as_of_day, table)));
+    Ok(table)
 }
 
 fn grade_error(e: GradeError) -> FfiError {
@@ -215,8 +214,9 @@ pub unsafe extern "C" fn techsales_grader_new(
             None => Grader::default(),
             Some(text) => Grader::from_json(text).map_err(config_error)?,
         };
+        let id = NEXT_GRADER_ID.fetch_add(1, Ordering::Relaxed);
         // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_grader { inner })) };
+        unsafe { write(out, into_handle(techsales_grader { inner, id })) };
         Ok(())
     })
 }
@@ -277,10 +277,9 @@ pub unsafe extern "C" fn techsales_grader_evaluate(
         // SAFETY: forwarded contract.
         let (grader, ratings) = unsafe { (handle(grader, "grader")?, ratings_arg(ratings)?) };
         let evaluation = grader.inner.evaluate(&ratings).map_err(grade_error)?;
-        let mask = evaluation
-            .knocked_out
-            .iter()
-            .fold(0u32, |mask, f| mask | 1 << f.code());
+        // The set's own bits: folding over the factors compiled to a read
+        // wider than the stored set, which stalled the call by about 10 ns.
+        let mask = evaluation.knocked_out.mask();
         // SAFETY: checked by out_arg.
         unsafe {
             write(verdict_out, evaluation.verdict.code());
@@ -323,10 +322,17 @@ pub unsafe extern "C" fn techsales_grader_grade(
         );
         // SAFETY: forwarded contract.
         let grader = unsafe { handle(grader, "grader") }?;
-        // SAFETY: forwarded contract.
-        let (opportunity, as_of) =
-            unsafe { opportunity_arg(ratings, expected_close_day, as_of_day, possibility) }?;
-        let assessment = grade_cached(&grader.inner, &opportunity, as_of).map_err(grade_error)?;
+        let opportunity = Opportunity {
+            // SAFETY: forwarded contract.
+            ratings: unsafe { ratings_arg(ratings) }?,
+            expected_close: date_arg(expected_close_day, "expected_close_day")?,
+            possibility,
+        };
+        let table = cached_table(grader, as_of_day)?;
+        let assessment = grader
+            .inner
+            .grade_with(&table, &opportunity)
+            .map_err(grade_error)?;
         // SAFETY: checked by out_arg.
         unsafe {
             write(status_out, assessment.status().code());

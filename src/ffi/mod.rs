@@ -138,7 +138,10 @@ fn set_last_error(message: &str) {
 }
 
 /// Runs an exported body inside the panic boundary and turns its outcome
-/// into a result code, recording the message of any error.
+/// into a result code, recording the message of any error. Inlined: each
+/// exported function has its own copy anyway (one closure type each), and
+/// inlining saves a call and the spilling of every argument on each call.
+#[inline(always)]
 pub(crate) fn guard(body: impl FnOnce() -> FfiResult) -> techsales_result {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => techsales_result::Ok,
@@ -361,11 +364,13 @@ pub unsafe extern "C" fn techsales_enum_label(
 ) -> techsales_result {
     guard(|| {
         let out = out_arg(out_label, "out_label")?;
-        let value = enum_value(kind, code)?;
-        let language: Language = enum_arg(language, "language")?;
-        let label = static_c_str(value.label(language));
+        let texts = enum_texts(kind, code)?;
+        let label = match enum_arg(language, "language")? {
+            Language::English => &texts.en,
+            Language::Chinese => &texts.zh,
+        };
         // SAFETY: checked by out_arg.
-        unsafe { write(out, label) };
+        unsafe { write(out, label.as_ptr()) };
         Ok(())
     })
 }
@@ -383,9 +388,9 @@ pub unsafe extern "C" fn techsales_enum_key(
 ) -> techsales_result {
     guard(|| {
         let out = out_arg(out_key, "out_key")?;
-        let value = enum_value(kind, code)?;
+        let texts = enum_texts(kind, code)?;
         // SAFETY: checked by out_arg.
-        unsafe { write(out, static_c_str(value.key)) };
+        unsafe { write(out, texts.key.as_ptr()) };
         Ok(())
     })
 }
@@ -421,35 +426,66 @@ pub unsafe extern "C" fn techsales_enum_from_key(
     })
 }
 
-fn enum_value(kind: u32, code: u32) -> FfiResult<crate::catalogue::EnumValue> {
-    let kind: EnumKind = enum_arg(kind, "kind")?;
-    kind.value(code).ok_or_else(|| {
-        FfiError::new(
-            techsales_result::InvalidEnumValue,
-            format!("`code` = {code} is not a valid {} code", kind.key()),
-        )
-    })
+/// The key and labels of one domain enum value as NUL-terminated strings.
+struct EnumTexts {
+    key: CString,
+    en: CString,
+    zh: CString,
 }
 
-/// Labels and keys are compile-time constants; this interns each as a
-/// NUL-terminated static string once. (A B-tree rather than a hash map:
-/// its nodes are reached from their start, so leak checkers see the
-/// interned strings as still reachable at exit, not as possibly lost.)
-fn static_c_str(text: &'static str) -> *const c_char {
-    use std::collections::BTreeMap;
-    use std::sync::{Mutex, OnceLock};
-    static INTERNED: OnceLock<Mutex<BTreeMap<usize, &'static CStr>>> = OnceLock::new();
-    let map = INTERNED.get_or_init(|| Mutex::new(BTreeMap::new()));
-    let mut map = match map.lock() {
-        Ok(m) => m,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    map.entry(text.as_ptr() as usize)
-        .or_insert_with(|| {
-            let owned = CString::new(text).unwrap_or_default();
-            Box::leak(owned.into_boxed_c_str())
+/// The texts of a domain enum value. Every value's texts are made once, on
+/// first use, into a table by kind code and value code that lives as long
+/// as the program (so the strings handed to C stay valid and leak checkers
+/// see them as reachable); afterwards a lookup is two indexed loads, with
+/// no lock.
+fn enum_texts(kind: u32, code: u32) -> FfiResult<&'static EnumTexts> {
+    use std::sync::OnceLock;
+    type Table = Vec<Option<Vec<Option<EnumTexts>>>>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let text = |s: &str| CString::new(s).unwrap_or_default();
+        let texts = |value: crate::catalogue::EnumValue| EnumTexts {
+            key: text(value.key),
+            en: text(value.en),
+            zh: text(value.zh),
+        };
+        by_code(EnumKind::ALL.iter().map(|kind| {
+            let values = kind.values().into_iter().map(|v| (v.code, texts(v)));
+            (kind.code(), by_code(values))
+        }))
+    });
+    let values = table.get(kind as usize).and_then(Option::as_ref);
+    let values = values.ok_or_else(|| {
+        FfiError::new(
+            techsales_result::InvalidEnumValue,
+            format!("`kind` = {kind} is not a valid code"),
+        )
+    })?;
+    values
+        .get(code as usize)
+        .and_then(Option::as_ref)
+        .ok_or_else(|| {
+            let kind = EnumKind::from_code(kind).map_or("", |k| k.key());
+            FfiError::new(
+                techsales_result::InvalidEnumValue,
+                format!("`code` = {code} is not a valid {kind} code"),
+            )
         })
-        .as_ptr()
+}
+
+/// Items placed at their codes, `None` where no item has the code.
+fn by_code<T>(items: impl Iterator<Item = (u32, T)>) -> Vec<Option<T>> {
+    let mut slots: Vec<Option<T>> = Vec::new();
+    for (code, item) in items {
+        let at = code as usize;
+        if slots.len() <= at {
+            slots.resize_with(at + 1, || None);
+        }
+        if let Some(slot) = slots.get_mut(at) {
+            *slot = Some(item);
+        }
+    }
+    slots
 }
 
 #[cfg(test)]
@@ -462,6 +498,48 @@ mod tests {
         assert_eq!(result, techsales_result::Panic);
         let message = unsafe { CStr::from_ptr(techsales_last_error_message()) };
         assert!(message.to_str().unwrap().contains("forced for the test"));
+    }
+
+    #[test]
+    fn every_enum_value_has_its_key_and_labels_as_static_c_strings() {
+        for kind in EnumKind::ALL {
+            for value in kind.values() {
+                let (mut key, mut en, mut zh) =
+                    (std::ptr::null(), std::ptr::null(), std::ptr::null());
+                let (k, c) = (kind.code(), value.code);
+                unsafe {
+                    assert_eq!(techsales_enum_key(k, c, &mut key), techsales_result::Ok);
+                    assert_eq!(techsales_enum_label(k, c, 0, &mut en), techsales_result::Ok);
+                    assert_eq!(techsales_enum_label(k, c, 1, &mut zh), techsales_result::Ok);
+                    assert_eq!(CStr::from_ptr(key).to_str(), Ok(value.key));
+                    assert_eq!(CStr::from_ptr(en).to_str(), Ok(value.en));
+                    assert_eq!(CStr::from_ptr(zh).to_str(), Ok(value.zh));
+                }
+                // The same string every time: C callers may keep the pointer.
+                let mut again = std::ptr::null();
+                unsafe { techsales_enum_label(k, c, 0, &mut again) };
+                assert_eq!(again, en);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_and_codes_are_refused() {
+        let mut label = std::ptr::null();
+        let last_kind = EnumKind::ALL.iter().map(|k| k.code()).max().unwrap();
+        unsafe {
+            assert_eq!(
+                techsales_enum_label(last_kind + 1, 0, 0, &mut label),
+                techsales_result::InvalidEnumValue
+            );
+            assert_eq!(
+                techsales_enum_label(EnumKind::Grade.code(), 4, 0, &mut label),
+                techsales_result::InvalidEnumValue
+            );
+            let message = CStr::from_ptr(techsales_last_error_message());
+            assert_eq!(message.to_str(), Ok("`code` = 4 is not a valid grade code"));
+        }
+        assert!(label.is_null());
     }
 
     #[test]

@@ -354,6 +354,11 @@ impl FactorSet {
         self.bits.count_ones() as usize
     }
 
+    /// The set as a mask with bit `1 << code` set for each factor in it.
+    pub(crate) fn mask(self) -> u32 {
+        u32::from(self.bits)
+    }
+
     /// The factors in the set, in [`Factor::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = Factor> {
         Factor::ALL
