@@ -131,13 +131,15 @@ fn main() -> Result<()> {
     walk.apply(
         day(2, 20),
         "liu",
-        KeyAccountEvent::ContactRecorded { contact: coach },
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(coach),
+        },
     )?;
     walk.apply(
         day(2, 25),
         "liu",
         KeyAccountEvent::ContactRecorded {
-            contact: economic_buyer,
+            contact: Box::new(economic_buyer),
         },
     )?;
     for record in walk.deal.state().key_node_records().iter().skip(1) {

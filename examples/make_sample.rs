@@ -325,7 +325,9 @@ fn stage_work(walk: &mut DealWalk<'_>, stage: Stage, rng: &mut Lcg) -> Result<bo
                 InfluenceDegree::Low,
             )
             .with_attitude(Attitude::Supportive);
-            walk.apply(KeyAccountEvent::ContactRecorded { contact: coach })?;
+            walk.apply(KeyAccountEvent::ContactRecorded {
+                contact: Box::new(coach),
+            })?;
             if rng.chance(0.85) {
                 let buyer = BuyingInfluence::new(
                     format!("{}-e1", walk.id),
@@ -334,7 +336,9 @@ fn stage_work(walk: &mut DealWalk<'_>, stage: Stage, rng: &mut Lcg) -> Result<bo
                     InfluenceDegree::High,
                 );
                 let buyer = if rng.chance(0.6) { buyer.met() } else { buyer };
-                walk.apply(KeyAccountEvent::ContactRecorded { contact: buyer })?;
+                walk.apply(KeyAccountEvent::ContactRecorded {
+                    contact: Box::new(buyer),
+                })?;
             }
         }
         Stage::Proposal => {

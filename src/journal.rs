@@ -28,8 +28,10 @@ pub struct Entry<E> {
     /// What happened.
     pub event: E,
     /// Free text the actor attached.
+    // A boxed `str`, not a `String`: an entry is kept for good, so it need
+    // not carry a capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }
 
 impl<E> Entry<E> {
@@ -45,16 +47,27 @@ impl<E> Entry<E> {
 
     /// The same entry with a note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.note = Some(note.into().into_boxed_str());
         self
     }
 }
 
 /// An append-only list of entries in the order they were accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Journal<E> {
     entries: Vec<Entry<E>>,
+}
+
+impl<'de, E: Deserialize<'de>> Deserialize<'de> for Journal<E> {
+    /// Reads the list of entries, without the spare capacity the parser's
+    /// growth leaves: a loaded journal is mostly read, and a portfolio
+    /// holds many.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut entries = Vec::<Entry<E>>::deserialize(deserializer)?;
+        entries.shrink_to_fit();
+        Ok(Journal { entries })
+    }
 }
 
 impl<E> Default for Journal<E> {
@@ -138,5 +151,37 @@ pub fn check_order<E>(journal: &Journal<E>, at: DateTime<Utc>) -> Result<(), Out
     match journal.last_at() {
         Some(last) if at < last => Err(OutOfOrder { last, given: at }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loaded_journal_keeps_no_spare_capacity() {
+        let json = r#"[
+            {"at": "2026-01-05T09:00:00Z", "actor": "li.wei", "event": 1},
+            {"at": "2026-01-05T10:00:00Z", "actor": "li.wei", "event": 2},
+            {"at": "2026-01-05T11:00:00Z", "actor": "anna.k", "event": 3, "note": "call back"},
+            {"at": "2026-01-05T12:00:00Z", "actor": "anna.k", "event": 4},
+            {"at": "2026-01-05T13:00:00Z", "actor": "li.wei", "event": 5}
+        ]"#;
+        let journal: Journal<u32> = serde_json::from_str(json).unwrap();
+        assert_eq!(journal.len(), 5);
+        assert_eq!(journal.entries.capacity(), 5);
+        assert_eq!(journal.entries()[2].note.as_deref(), Some("call back"));
+    }
+
+    #[test]
+    fn notes_are_written_as_plain_strings() {
+        let at = DateTime::from_timestamp(0, 0).unwrap();
+        let entry = Entry::new(at, "li.wei", 7u32).with_note(String::from("site visit"));
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(json["note"], "site visit");
+        let back: Entry<u32> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, entry);
+        let plain = serde_json::to_value(Entry::new(at, "li.wei", 7u32)).unwrap();
+        assert!(plain.get("note").is_none());
     }
 }

@@ -47,13 +47,15 @@ fn xiao_zhangs_deal() -> KeyAccountProcess {
         &mut deal,
         day(7, 5),
         KeyAccountEvent::ContactRecorded {
-            contact: instrument_head,
+            contact: Box::new(instrument_head),
         },
     );
     apply(
         &mut deal,
         day(9, 14),
-        KeyAccountEvent::ContactRecorded { contact: deputy },
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(deputy),
+        },
     );
     apply(
         &mut deal,

@@ -135,7 +135,9 @@ fn arb_event() -> impl Strategy<Value = KeyAccountEvent> {
         9 => arb_text().prop_map(|reason| KeyAccountEvent::ForcedAdvance { reason }),
         6 => prop::sample::select(ProcurementStep::ALL.to_vec())
             .prop_map(|step| KeyAccountEvent::ProcurementStepObserved { step }),
-        9 => arb_contact().prop_map(|contact| KeyAccountEvent::ContactRecorded { contact }),
+        9 => arb_contact().prop_map(|contact| KeyAccountEvent::ContactRecorded {
+            contact: Box::new(contact)
+        }),
         3 => prop::sample::select(vec!["c0", "c1", "c9"])
             .prop_map(|id| KeyAccountEvent::ContactRemoved { id: id.to_owned() }),
         6 => Just(KeyAccountEvent::Won),

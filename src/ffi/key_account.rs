@@ -323,7 +323,9 @@ pub unsafe extern "C" fn techsales_key_account_set_contact(
                 );
                 contact.met = met;
                 contact.attitude = enum_arg::<Attitude>(attitude, "attitude")?;
-                Ok(KeyAccountEvent::ContactRecorded { contact })
+                Ok(KeyAccountEvent::ContactRecorded {
+                    contact: Box::new(contact),
+                })
             })
         }
     })

@@ -64,7 +64,9 @@ pub enum KeyAccountEvent {
     /// A buying influence was added, or updated when its id is known.
     ContactRecorded {
         /// The contact.
-        contact: BuyingInfluence,
+        // Boxed: the largest event by far, kept out of line so that every
+        // journal entry stays small.
+        contact: Box<BuyingInfluence>,
     },
     /// A buying influence was removed.
     ContactRemoved {
@@ -254,6 +256,8 @@ pub enum KeyAccountError {
 
 /// The state of one key-account deal. Compact: the key-node check is a
 /// bitmask comparison, and the lists live behind `Vec`s.
+// The lists are read without spare capacity, and the closure, which only
+// ended deals have, lives behind a `Box`: a portfolio holds many states.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessState {
@@ -266,14 +270,14 @@ pub struct ProcessState {
     grade: Option<Grade>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customer_step: Option<ProcurementStep>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "without_spare_capacity")]
     key_nodes: Vec<KeyNodeRecord>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "without_spare_capacity")]
     forcings: Vec<Forcing>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "without_spare_capacity")]
     contacts: Vec<BuyingInfluence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    closure: Option<Closure>,
+    closure: Option<Box<Closure>>,
 }
 
 impl ProcessState {
@@ -372,7 +376,7 @@ impl ProcessState {
 
     /// How the deal ended, if it has.
     pub fn closure(&self) -> Option<&Closure> {
-        self.closure.as_ref()
+        self.closure.as_deref()
     }
 
     /// The outcome, if the deal has ended.
@@ -533,8 +537,8 @@ impl ProcessState {
             KeyAccountEvent::ProcurementStepObserved { step } => self.customer_step = Some(*step),
             KeyAccountEvent::ContactRecorded { contact } => {
                 match self.contacts.iter_mut().find(|c| c.id == contact.id) {
-                    Some(known) => *known = contact.clone(),
-                    None => self.contacts.push(contact.clone()),
+                    Some(known) => known.clone_from(contact),
+                    None => self.contacts.push(BuyingInfluence::clone(contact)),
                 }
                 self.derive_from_coverage(definition, entry);
             }
@@ -561,13 +565,13 @@ impl ProcessState {
     }
 
     fn close(&mut self, outcome: Outcome, entry: &Entry<KeyAccountEvent>, reason: Option<String>) {
-        self.closure = Some(Closure {
+        self.closure = Some(Box::new(Closure {
             outcome,
             at: entry.at,
             by: entry.actor.clone(),
             stage: self.stage,
             reason,
-        });
+        }));
     }
 
     fn derive_from_coverage(
@@ -612,6 +616,18 @@ impl ProcessState {
 /// of trimming both ends (this runs on every event).
 fn is_blank(text: &str) -> bool {
     text.chars().all(char::is_whitespace)
+}
+
+/// Reads a list without the spare capacity the parser's growth leaves: a
+/// loaded state is mostly read, and a portfolio holds many.
+fn without_spare_capacity<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut items = Vec::<T>::deserialize(deserializer)?;
+    items.shrink_to_fit();
+    Ok(items)
 }
 
 fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
@@ -854,6 +870,42 @@ mod tests {
     }
 
     #[test]
+    fn a_loaded_deal_keeps_no_spare_capacity() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        for (d, node) in [
+            KeyNode::OpportunityGraded,
+            KeyNode::InsidersFound,
+            KeyNode::KeyPeopleIdentified,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            p.apply(&def, at(d as u32 + 2, met(node))).unwrap();
+        }
+        p.apply(&def, at(6, KeyAccountEvent::Advanced)).unwrap();
+        p.apply(
+            &def,
+            at(
+                7,
+                KeyAccountEvent::Lost {
+                    reason: "price".into(),
+                },
+            ),
+        )
+        .unwrap();
+        let loaded: KeyAccountProcess =
+            serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(loaded, p);
+        assert_eq!(loaded.state.key_nodes.capacity(), 3);
+        assert_eq!(loaded.journal.entries().len(), 5);
+        assert_eq!(
+            loaded.state().closure().map(|c| (c.outcome, c.stage)),
+            Some((Outcome::Lost, Stage::SalesEntry))
+        );
+    }
+
+    #[test]
     fn advance_is_refused_with_the_missing_nodes_named() {
         let def = ProcessDefinition::default();
         let mut p = KeyAccountProcess::new(day(1));
@@ -933,13 +985,23 @@ mod tests {
         );
         p.apply(
             &def,
-            at(2, KeyAccountEvent::ContactRecorded { contact: coach }),
+            at(
+                2,
+                KeyAccountEvent::ContactRecorded {
+                    contact: Box::new(coach),
+                },
+            ),
         )
         .unwrap();
         assert_eq!(p.state().met(), KeyNodeSet::of(&[KeyNode::InsidersFound]));
         p.apply(
             &def,
-            at(3, KeyAccountEvent::ContactRecorded { contact: eb }),
+            at(
+                3,
+                KeyAccountEvent::ContactRecorded {
+                    contact: Box::new(eb),
+                },
+            ),
         )
         .unwrap();
         let record = p
@@ -975,7 +1037,7 @@ mod tests {
             at(
                 2,
                 KeyAccountEvent::ContactRecorded {
-                    contact: user.clone(),
+                    contact: Box::new(user.clone()),
                 },
             ),
         )
@@ -985,7 +1047,7 @@ mod tests {
             at(
                 3,
                 KeyAccountEvent::ContactRecorded {
-                    contact: user.met().with_attitude(Attitude::Neutral),
+                    contact: Box::new(user.met().with_attitude(Attitude::Neutral)),
                 },
             ),
         )

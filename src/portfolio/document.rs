@@ -353,6 +353,17 @@ fn default_minor_digits() -> u8 {
     2
 }
 
+/// Appends `items` to `list`, taking `items`' buffer over when `list` is
+/// empty: a portfolio built in one go then never holds two copies of its
+/// records at once.
+fn append<T>(list: &mut Vec<T>, mut items: Vec<T>) {
+    if list.is_empty() {
+        *list = items;
+    } else {
+        list.append(&mut items);
+    }
+}
+
 /// Reads only the version, to name it when the full parse fails.
 #[derive(Deserialize)]
 struct VersionProbe {
@@ -397,8 +408,8 @@ impl Portfolio {
         accounts: Vec<Account>,
         opportunities: Vec<OpportunityRecord>,
     ) -> Result<Self, PortfolioError> {
-        self.accounts.extend(accounts);
-        self.opportunities.extend(opportunities);
+        append(&mut self.accounts, accounts);
+        append(&mut self.opportunities, opportunities);
         self.check()?;
         Ok(self)
     }
