@@ -280,6 +280,18 @@ pub struct ProcessState {
     closure: Option<Box<Closure>>,
 }
 
+/// Reads a list without the spare capacity the parser's growth leaves: a
+/// loaded state is mostly read, and a portfolio holds many.
+fn without_spare_capacity<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut items = Vec::<T>::deserialize(deserializer)?;
+    items.shrink_to_fit();
+    Ok(items)
+}
+
 impl ProcessState {
     fn new(opened_at: DateTime<Utc>) -> Self {
         ProcessState {
@@ -609,18 +621,6 @@ impl ProcessState {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// Reads a list without the spare capacity the parser's growth leaves: a
-/// loaded state is mostly read, and a portfolio holds many.
-fn without_spare_capacity<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    let mut items = Vec::<T>::deserialize(deserializer)?;
-    items.shrink_to_fit();
-    Ok(items)
 }
 
 fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
