@@ -10,6 +10,9 @@
 //! `ratio` line from alternating rounds of the two sides.
 
 mod paired;
+mod support;
+
+use support::{as_of, opportunities};
 
 use std::ffi::{c_char, CStr};
 use std::hint::black_box;
@@ -32,7 +35,7 @@ use techsales::ffi::key_account::{
 use techsales::ffi::{techsales_enum_label, techsales_result};
 use techsales::grading::{
     day_number, BatchSummary, ColumnInput, ColumnOutput, Grade, Grader, ItemStatus, Opportunity,
-    Ratings, FACTOR_COUNT,
+    FACTOR_COUNT,
 };
 use techsales::key_account::{
     win_probability_value, KeyAccountProcess, KeyNode, ProcessDefinition,
@@ -52,66 +55,6 @@ const SCALAR_ITEMS: usize = 1024;
 
 /// The day number of 1970-01-01: the C ABI counts days from it.
 const UNIX_EPOCH_DAY: i32 = 719_163;
-
-/// The seed of the generated rows.
-const SEED: u64 = 0x7EC4_5A1E_5BE7_C0DE;
-
-/// SplitMix64: a tiny, well-mixed generator, enough for benchmark inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
-
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 1, 15).expect("a valid date")
-}
-
-/// `n` opportunities as a CRM export holds them: ratings spread around a
-/// per-deal quality (every verdict and grade occurs), close dates up to 18
-/// months out, and about 1.5% bad items (a rating outside 0-10, a
-/// possibility above 1, a close date already passed).
-fn opportunities(n: usize) -> Vec<Opportunity> {
-    let mut rng = Rng(SEED);
-    let as_of = as_of();
-    (0..n)
-        .map(|_| {
-            let quality = 1.0 + 8.0 * rng.unit();
-            let mut ratings = [0.0; FACTOR_COUNT];
-            for rating in &mut ratings {
-                let raw = quality + 4.0 * (rng.unit() - 0.5);
-                *rating = (raw.clamp(0.0, 10.0) * 10.0).round() / 10.0;
-            }
-            let mut expected_close = as_of + Duration::days(rng.below(550) as i64);
-            let mut possibility = (rng.unit() * 100.0).round() / 100.0;
-            match rng.below(200) {
-                0 => ratings[rng.below(FACTOR_COUNT as u64) as usize] = 10.5,
-                1 => possibility = 1.2,
-                2 => expected_close = as_of - Duration::days(1 + rng.below(30) as i64),
-                _ => {}
-            }
-            Opportunity {
-                ratings: Ratings::from_array(ratings),
-                expected_close,
-                possibility,
-            }
-        })
-        .collect()
-}
 
 /// The same rows as columns, with close days both as day numbers (Rust)
 /// and as days since the Unix epoch (C).
