@@ -392,11 +392,7 @@ pub unsafe extern "C" fn techsales_cycle_guidance(
         let language: Language = enum_arg(language, "language")?;
         // SAFETY: forwarded contract.
         let guidance = unsafe { handle(cycle, "cycle") }?.inner.guidance();
-        let text = if as_text {
-            owned_c_string(guidance_text(&guidance, language))?
-        } else {
-            json_out(&guidance)?
-        };
+        let text = text_or_json(as_text, &guidance, |g| guidance_text(g, language))?;
         // SAFETY: checked by out_arg.
         unsafe { write(out, text) };
         Ok(())

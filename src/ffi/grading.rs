@@ -374,11 +374,7 @@ pub unsafe extern "C" fn techsales_grader_explain(
             .inner
             .explain(&opportunity, as_of)
             .map_err(grade_error)?;
-        let text = if as_text {
-            owned_c_string(explanation.render(language))?
-        } else {
-            json_out(&explanation)?
-        };
+        let text = text_or_json(as_text, &explanation, |v| v.render(language))?;
         // SAFETY: checked by out_arg.
         unsafe { write(out, text) };
         Ok(())

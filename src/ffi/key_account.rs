@@ -461,11 +461,7 @@ pub unsafe extern "C" fn techsales_key_account_win_probability_explain(
         let (deal, definition) =
             unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
         let probability = deal.inner.win_probability(&definition.inner);
-        let text = if as_text {
-            owned_c_string(probability.explain(language))?
-        } else {
-            json_out(&probability)?
-        };
+        let text = text_or_json(as_text, &probability, |v| v.explain(language))?;
         // SAFETY: checked by out_arg.
         unsafe { write(out, text) };
         Ok(())
@@ -494,11 +490,7 @@ pub unsafe extern "C" fn techsales_key_account_diagnose(
         let (deal, definition) =
             unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
         let diagnosis = deal.inner.diagnose(&definition.inner);
-        let text = if as_text {
-            owned_c_string(diagnosis.report(language))?
-        } else {
-            json_out(&diagnosis)?
-        };
+        let text = text_or_json(as_text, &diagnosis, |v| v.report(language))?;
         // SAFETY: checked by out_arg.
         unsafe { write(out, text) };
         Ok(())

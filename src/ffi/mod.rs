@@ -288,6 +288,20 @@ pub(crate) fn config_error(e: crate::ConfigError) -> FfiError {
     }
 }
 
+/// A value as text for people (`as_text`) or as JSON for programs, as an
+/// owned C string.
+pub(crate) fn text_or_json<T: serde::Serialize>(
+    as_text: bool,
+    value: &T,
+    render: impl FnOnce(&T) -> String,
+) -> FfiResult<*mut c_char> {
+    if as_text {
+        owned_c_string(render(value))
+    } else {
+        json_out(value)
+    }
+}
+
 /// Parses JSON text into `T`.
 pub(crate) fn json_in<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> FfiResult<T> {
     serde_json::from_str(text).map_err(|e| FfiError::json(format!("invalid {what} JSON: {e}")))
