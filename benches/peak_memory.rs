@@ -165,7 +165,19 @@ fn five_events(opened: DateTime<Utc>, grade: Grade) -> [Entry<KeyAccountEvent>; 
                 grade: Some(grade),
             },
         ),
-        Entry::new(at(opened, 3), "li.wei", KeyAccountEvent::Advanced),
+        // Only grade A enters the sales process unforced (the default
+        // policy); the others are forced in with their reason.
+        Entry::new(
+            at(opened, 3),
+            "li.wei",
+            if grade == Grade::A {
+                KeyAccountEvent::Advanced
+            } else {
+                KeyAccountEvent::ForcedAdvance {
+                    reason: "strategic account".into(),
+                }
+            },
+        ),
         Entry::new(
             at(opened, 4),
             "anna.k",

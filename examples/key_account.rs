@@ -217,6 +217,19 @@ fn main() -> Result<()> {
         "liu",
         met(KeyNode::ContractSigned, "contract HT-0515 signed"),
     )?;
+    // The signed contract is the win: booked, then delivered.
+    walk.apply(
+        day(5, 15),
+        "liu",
+        KeyAccountEvent::Booked {
+            booked_on: day(5, 15).date_naive(),
+            amount_minor: None,
+        },
+    )?;
+    println!(
+        "\n== booked ==\n{}",
+        walk.deal.win_probability(&walk.definition)
+    );
     walk.advance(day(5, 16))?;
 
     // Project implementation.
@@ -232,13 +245,9 @@ fn main() -> Result<()> {
         "liu",
         met(KeyNode::ProjectCompleted, "final payment received"),
     )?;
-    walk.apply(day(9, 1), "liu", KeyAccountEvent::Won)?;
     println!(
-        "\n== closed ==\n{}",
-        walk.deal.win_probability(&walk.definition)
-    );
-    println!(
-        "{}",
+        "\n== delivered: {:?} ==\n{}",
+        walk.deal.state().delivery(),
         walk.deal
             .win_probability(&walk.definition)
             .explain(Language::Chinese)

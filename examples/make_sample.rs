@@ -22,8 +22,8 @@ use techsales::differentiation::{PlanInput, PlannerConfig};
 use techsales::grading::{Factor, Grade, Grader, Opportunity, Ratings};
 use techsales::journal::Entry;
 use techsales::key_account::{
-    Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess,
-    KeyNode, Outcome, ProcessDefinition, ProcurementStep, Stage,
+    Attitude, BuyingInfluence, BuyingRole, ForecastCategory, InfluenceDegree, KeyAccountEvent,
+    KeyAccountProcess, KeyNode, Outcome, ProcessDefinition, ProcurementStep, Reason, Stage,
 };
 use techsales::portfolio::{Account, Definitions, GradingInputs, OpportunityRecord, Portfolio};
 use techsales::Labelled;
@@ -433,13 +433,7 @@ fn build_portfolio(rng: &mut Lcg) -> Result<Portfolio> {
         let dormant = rng.chance(0.12);
         let gap = |rng: &mut Lcg| rng.between(7, 45) * if dormant { 3 } else { 1 };
         let outcome = walk_deal(&mut walk, rng, &assessment.grade, gap)?;
-
-        // Open deals whose close date has passed are mostly moved on by
-        // their owners; a few stay overdue.
-        if outcome.is_none() && expected_close < as_of.date_naive() && rng.chance(0.8) {
-            expected_close = as_of.date_naive() + Duration::days(rng.between(15, 240));
-        }
-        if let Some(Outcome::Won | Outcome::Lost | Outcome::Withdrawn) = outcome {
+        if outcome.is_some() {
             expected_close = walk.t.date_naive();
         }
         let mut record = OpportunityRecord::new(
@@ -451,6 +445,9 @@ fn build_portfolio(rng: &mut Lcg) -> Result<Portfolio> {
             opened,
         );
         record.grading = Some(Box::new(grading));
+        if outcome.is_none() {
+            record_history(&mut walk, rng, &mut record)?;
+        }
         record.process = walk.process;
         opportunities.push(record);
     }
@@ -472,17 +469,69 @@ fn walk_deal(
     if !walk.wait(rng.between(1, 10)) {
         return Ok(None);
     }
-    let Some(grade) = *grade else {
-        walk.apply(KeyAccountEvent::Withdrawn {
-            reason: "failed the evaluation model: keep in touch at a lower contact level".into(),
-        })?;
-        return Ok(Some(Outcome::Withdrawn));
+    let grade = match *grade {
+        Some(grade) => {
+            walk.apply(KeyAccountEvent::KeyNodeMet {
+                node: KeyNode::OpportunityGraded,
+                evidence: "evaluation model passed".into(),
+                grade: Some(grade),
+            })?;
+            grade
+        }
+        None if rng.chance(0.4) => {
+            walk.apply(KeyAccountEvent::Withdrawn {
+                reason: Box::new(
+                    Reason::new("evaluation_failed").with_note("give up: no budget, no schedule"),
+                ),
+            })?;
+            return Ok(Some(Outcome::Withdrawn));
+        }
+        None => {
+            // Kept warm at a lower contact level, and looked at again later.
+            let review_on = (walk.t + Duration::days(90)).date_naive();
+            walk.apply(KeyAccountEvent::Nurtured {
+                evidence: "failed the evaluation model: lower the contact level".into(),
+                review_on,
+            })?;
+            if !rng.chance(0.35) || !walk.wait(90) {
+                return Ok(None);
+            }
+            let grade = *rng.pick(&[Grade::A, Grade::B]);
+            walk.apply(KeyAccountEvent::KeyNodeMet {
+                node: KeyNode::OpportunityGraded,
+                evidence: "re-evaluated: the project was approved".into(),
+                grade: Some(grade),
+            })?;
+            grade
+        }
     };
-    walk.apply(KeyAccountEvent::KeyNodeMet {
-        node: KeyNode::OpportunityGraded,
-        evidence: "evaluation model passed".into(),
-        grade: Some(grade),
-    })?;
+    if !walk.definition.policies.get(grade).enter_sales_process {
+        // Only A enters the sales process; the others are maintained,
+        // forced in with a reason, or re-evaluated when things change.
+        let choice = rng.below(10);
+        if choice < 4 {
+            if choice == 0 {
+                walk.apply(KeyAccountEvent::GradeSetByHand {
+                    grade: Grade::A,
+                    reason: "the regional director rates the account higher".into(),
+                })?;
+            }
+            return Ok(None);
+        }
+        if !walk.wait(gap(rng)) {
+            return Ok(None);
+        }
+        if choice < 7 {
+            walk.apply(KeyAccountEvent::ForcedAdvance {
+                reason: "strategic account: the sales director approved the effort".into(),
+            })?;
+        } else {
+            walk.apply(KeyAccountEvent::Regraded {
+                grade: Grade::A,
+                evidence: "evaluation re-run: budget approved and schedule fixed".into(),
+            })?;
+        }
+    }
     for &stage in Stage::ALL {
         if stage != Stage::Development {
             if !walk.wait(gap(rng)) {
@@ -490,29 +539,39 @@ fn walk_deal(
             }
             stage_work(walk, stage, rng)?;
         }
+        if walk.process.state().stage() > stage {
+            // Forced out of development above: already in sales entry.
+            continue;
+        }
         if !walk.wait(gap(rng)) {
             return Ok(None);
         }
         if !rng.chance(continue_chance(grade)) {
             let (event, outcome) = if rng.chance(0.75) {
-                let reason = *rng.pick(&[
-                    "competitor won on price",
-                    "project cancelled by the customer",
-                    "technical solution not preferred",
-                    "budget moved to next year",
-                ]);
+                let reason = match rng.below(5) {
+                    0 => Reason::new("competitor").with_competitor(*rng.pick(&[
+                        "Rheinwerk",
+                        "Nordpump",
+                        "Kaitai",
+                    ])),
+                    1 => Reason::new("price").with_note("competitor won on price"),
+                    2 => Reason::new("no_decision").with_note("project cancelled by the customer"),
+                    3 => Reason::new("product_fit").with_note("technical solution not preferred"),
+                    _ => Reason::new("no_budget").with_note("budget moved to next year"),
+                };
                 (
                     KeyAccountEvent::Lost {
-                        reason: reason.into(),
+                        reason: Box::new(reason),
                     },
                     Outcome::Lost,
                 )
             } else {
                 (
                     KeyAccountEvent::Withdrawn {
-                        reason:
-                            "procurement standards favour a competitor; wait for the next project"
-                                .into(),
+                        reason: Box::new(
+                            Reason::new("standards_unfavourable")
+                                .with_note("wait for the next project"),
+                        ),
                     },
                     Outcome::Withdrawn,
                 )
@@ -520,16 +579,12 @@ fn walk_deal(
             walk.apply(event)?;
             return Ok(Some(outcome));
         }
-        if stage == Stage::LAST {
-            walk.met(KeyNode::ProjectCompleted, "final handover signed")?;
-            walk.apply(KeyAccountEvent::Won)?;
-            return Ok(Some(Outcome::Won));
+        if stage == Stage::BusinessNegotiation {
+            return book_and_deliver(walk, rng, gap).map(Some);
         }
-        let ready = walk
-            .process
-            .state()
-            .missing_to_advance(walk.definition)
-            .is_empty();
+        let state = walk.process.state();
+        let ready = state.missing_to_advance(walk.definition).is_empty()
+            && state.policy_block(walk.definition).is_none();
         if ready {
             walk.apply(KeyAccountEvent::Advanced)?;
         } else {
@@ -541,11 +596,119 @@ fn walk_deal(
     Ok(None)
 }
 
+/// The contract is signed (late, for some) and booked; delivery follows as
+/// far as the as-of date allows.
+fn book_and_deliver(
+    walk: &mut DealWalk<'_>,
+    rng: &mut Lcg,
+    gap: impl Fn(&mut Lcg) -> i64,
+) -> Result<Outcome> {
+    if !walk.process.state().met().contains(KeyNode::ContractSigned) {
+        walk.wait(rng.between(1, 5));
+        walk.met(KeyNode::ContractSigned, "signed after a last price round")?;
+    }
+    // A few bookings differ from the quoted amount.
+    let amount_minor = rng
+        .chance(0.15)
+        .then(|| rng.between(5, 300) as u64 * 5_000 * 100);
+    walk.apply(KeyAccountEvent::Booked {
+        booked_on: walk.t.date_naive(),
+        amount_minor,
+    })?;
+    if !walk.wait(gap(rng)) {
+        return Ok(Outcome::Won);
+    }
+    if rng.chance(0.12) {
+        walk.apply(KeyAccountEvent::DeliveryCancelled {
+            reason: Box::new(
+                Reason::new("no_budget").with_note("customer froze the plant upgrade"),
+            ),
+        })?;
+        return Ok(Outcome::Won);
+    }
+    walk.apply(KeyAccountEvent::Advanced)?;
+    stage_work(walk, Stage::ProjectImplementation, rng)?;
+    if walk.wait(gap(rng)) && rng.chance(0.6) {
+        walk.met(KeyNode::ProjectCompleted, "final handover signed")?;
+    }
+    Ok(Outcome::Won)
+}
+
+/// Later changes to an open deal, recorded as history events: the close
+/// date slips when it passes, some amounts and possibilities change, some
+/// deals change hands and some get a forecast category by hand.
+fn record_history(
+    walk: &mut DealWalk<'_>,
+    rng: &mut Lcg,
+    record: &mut OpportunityRecord,
+) -> Result<()> {
+    // Each change a day after the one before, never past the as-of date.
+    let step = |walk: &mut DealWalk<'_>| {
+        walk.wait(1);
+    };
+    let as_of = walk.as_of.date_naive();
+    let mut close = record.expected_close;
+    let mut slips = 0;
+    // Open deals whose close date has passed are mostly moved on by their
+    // owners; a few stay overdue.
+    while close < as_of && slips < 3 && rng.chance(0.8) {
+        let to = close + Duration::days(rng.between(20, 120));
+        step(walk);
+        walk.apply(KeyAccountEvent::CloseDateChanged { from: close, to })?;
+        close = to;
+        slips += 1;
+    }
+    record.expected_close = close;
+    if rng.chance(0.15) {
+        let to_minor = (record.amount_minor / 100) * rng.between(70, 130) as u64;
+        step(walk);
+        walk.apply(KeyAccountEvent::AmountChanged {
+            from_minor: record.amount_minor,
+            to_minor,
+        })?;
+        record.amount_minor = to_minor;
+    }
+    if let Some(grading) = record.grading.as_mut() {
+        if rng.chance(0.12) {
+            let to = (grading.possibility + rng.between(-20, 20) as f64 / 100.0).clamp(0.05, 0.95);
+            let to = (to * 100.0).round() / 100.0;
+            step(walk);
+            walk.apply(KeyAccountEvent::PossibilityChanged {
+                from: Some(grading.possibility),
+                to,
+            })?;
+            grading.possibility = to;
+        }
+    }
+    if rng.chance(0.06) {
+        let owner = *rng.pick(&OWNERS);
+        step(walk);
+        walk.apply(KeyAccountEvent::OwnerChanged {
+            owner: owner.into(),
+        })?;
+        walk.owner = owner;
+    }
+    if walk.process.state().is_open() && rng.chance(0.06) {
+        let category = *rng.pick(&[
+            ForecastCategory::Commit,
+            ForecastCategory::BestCase,
+            ForecastCategory::Omitted,
+        ]);
+        step(walk);
+        walk.apply(KeyAccountEvent::ForecastCategorySet {
+            category: Some(category),
+            reason: "the owner's call after the last customer meeting".into(),
+        })?;
+    }
+    Ok(())
+}
+
 /// The CRM's stage name for a deal.
 fn crm_stage(record: &OpportunityRecord) -> &'static str {
     let state = record.process.state();
     match state.outcome() {
         Some(Outcome::Won) => "Closed Won",
+        None if state.nurture().is_some() => "Nurture",
         Some(Outcome::Lost) => "Closed Lost",
         Some(Outcome::Withdrawn) => "No Bid",
         None => match state.stage() {
@@ -674,7 +837,8 @@ const MAPPING: &str = r#"{
     "Implementation": { "stage": "project_implementation" },
     "Closed Won": { "stage": "project_implementation", "outcome": "won" },
     "Closed Lost": { "stage": "bidding", "outcome": "lost" },
-    "No Bid": { "stage": "proposal", "outcome": "withdrawn" }
+    "No Bid": { "stage": "proposal", "outcome": "withdrawn" },
+    "Nurture": { "stage": "development" }
   },
   "customer_types": {
     "Transactional": "market_taker",

@@ -352,7 +352,7 @@ enum {
 
 /** Key-account outcome (大客户销售结果). (`techsales_key_account_outcome` codes) */
 enum {
-  TECHSALES_KEY_ACCOUNT_OUTCOME_WON = 0, /**< Won / 赢单 */
+  TECHSALES_KEY_ACCOUNT_OUTCOME_WON = 0, /**< Won (booked) / 赢单（已签约） */
   TECHSALES_KEY_ACCOUNT_OUTCOME_LOST = 1, /**< Lost / 丢单 */
   TECHSALES_KEY_ACCOUNT_OUTCOME_WITHDRAWN = 2, /**< Withdrawn / 主动退出 */
 };
@@ -371,6 +371,8 @@ enum {
   TECHSALES_DIAGNOSIS_VERDICT_AHEAD_OF_CUSTOMER = 3, /**< Ahead of the customer / 领先于客户采购进程 */
   TECHSALES_DIAGNOSIS_VERDICT_CUSTOMER_STEP_UNKNOWN = 4, /**< Customer's procurement step unknown / 客户采购步骤未知 */
   TECHSALES_DIAGNOSIS_VERDICT_CLOSED = 5, /**< Closed / 已结束 */
+  TECHSALES_DIAGNOSIS_VERDICT_NURTURE = 6, /**< In nurture after a failed evaluation / 评估未通过，培育中 */
+  TECHSALES_DIAGNOSIS_VERDICT_DELIVERING = 7, /**< Booked, in delivery / 已签约，交付中 */
 };
 
 /** Stage work item (阶段工作内容). (`techsales_work_item` codes) */
@@ -414,6 +416,7 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_GRADE = 2, /**< Grade / 机会等级 */
   TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
+  TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 5, /**< Against the grade's policy / 违背等级资源策略 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */
@@ -1376,9 +1379,12 @@ techsales_result techsales_key_account_set_contact(struct techsales_key_account 
                                                    uint32_t attitude);
 
 /**
- * Closes the deal: `outcome` is `TECHSALES_KEY_ACCOUNT_OUTCOME_*`. Won is accepted
- * only once the project is completed; lost and withdrawn need a reason
- * (`reason` may be NULL for won).
+ * Closes the deal: `outcome` is `TECHSALES_KEY_ACCOUNT_OUTCOME_*`. Won books
+ * the signed contract on the day of `at` (accepted from business
+ * negotiation on, once `contract_signed` is met; the booked amount is the
+ * opportunity's); lost and withdrawn need a reason key from the
+ * definition's list (`reason` may be NULL for won). Booking with an amount,
+ * a note or a competitor goes through `techsales_key_account_apply_json`.
  *
  * # Safety
  * Handles NULL or live; strings NULL or NUL-terminated.

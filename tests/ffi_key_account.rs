@@ -178,6 +178,11 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
             5,
             c"legal ok".as_ptr(),
         ));
+        // Won only by booking the signed contract.
+        assert_eq!(
+            techsales_key_account_close(d.deal, d.def, next(), actor, 0, ptr::null()),
+            techsales_result::RefusedTransition
+        );
         ok(techsales_key_account_meet_node(
             d.deal,
             d.def,
@@ -186,13 +191,17 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
             6,
             c"signed".as_ptr(),
         ));
+        ok(techsales_key_account_close(
+            d.deal,
+            d.def,
+            next(),
+            actor,
+            0,
+            ptr::null(),
+        ));
+        // Delivery goes on after the booking.
         ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
         assert_eq!(d.stage(), 5);
-        // Won only once the project is completed.
-        assert_eq!(
-            techsales_key_account_close(d.deal, d.def, next(), actor, 0, ptr::null()),
-            techsales_result::RefusedTransition
-        );
         ok(techsales_key_account_meet_node(
             d.deal,
             d.def,
@@ -208,14 +217,6 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
             actor,
             8,
             c"completed".as_ptr(),
-        ));
-        ok(techsales_key_account_close(
-            d.deal,
-            d.def,
-            next(),
-            actor,
-            0,
-            ptr::null(),
         ));
         let (mut stage, mut open, mut outcome) = (0, true, 9);
         ok(techsales_key_account_status(
@@ -252,7 +253,7 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
             techsales_result::InvalidJson
         );
         let newer =
-            CString::new(first.replacen("\"format_version\":1", "\"format_version\":99", 1))
+            CString::new(first.replacen("\"format_version\":2", "\"format_version\":99", 1))
                 .unwrap();
         assert_eq!(
             techsales_key_account_from_json(d.def, newer.as_ptr(), &mut bad),
@@ -530,7 +531,7 @@ fn a_definition_is_shared_by_several_threads() {
                             def,
                             T0 + 1,
                             c"x".as_ptr(),
-                            1,
+                            0,
                             c"e".as_ptr(),
                         )
                     });

@@ -181,7 +181,7 @@ fn article_003_case_once_graded_moves_on_to_insiders_and_key_people() {
         KeyAccountEvent::KeyNodeMet {
             node: KeyNode::OpportunityGraded,
             evidence: "needs, schedule, budget, three competitors and the decision chain collected; model passed".into(),
-            grade: Some(techsales::grading::Grade::B),
+            grade: Some(techsales::grading::Grade::A),
         },
     );
     apply(&mut deal, day(9, 21), KeyAccountEvent::Advanced);

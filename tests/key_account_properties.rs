@@ -12,8 +12,9 @@ use techsales::grading::Grade;
 use techsales::journal::Entry;
 use techsales::key_account::{
     win_probability, win_probability_value, Attitude, BuyingInfluence, BuyingRole, CoverageRule,
-    GradeFactors, InfluenceDegree, KeyAccountEvent, KeyAccountProcess, KeyNode, KeyNodeSet,
-    Outcome, PerStage, ProcessDefinition, ProcurementStep, Stage, StageRule,
+    DealStatus, ForecastCategory, GradeFactors, InfluenceDegree, KeyAccountEvent,
+    KeyAccountProcess, KeyNode, KeyNodeSet, Outcome, PerStage, ProcessDefinition, ProcurementStep,
+    Reason, Stage, StageRule,
 };
 
 fn opened() -> DateTime<Utc> {
@@ -57,18 +58,19 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
             any::<bool>(),
         ),
         prop::option::of(prop::collection::vec(arb_unit(), 4)),
+        prop::collection::vec(any::<bool>(), 4),
     )
-        .prop_map(|(mut bases, owners, penalty, coverage, grades)| {
+        .prop_map(|(mut bases, owners, penalty, coverage, grades, enters)| {
             bases.sort_by(f64::total_cmp);
             let mut stages = PerStage::from_fn(|s| StageRule {
                 base_probability: bases[s.code() as usize],
                 key_nodes: KeyNodeSet::EMPTY,
             });
             for (node, owner) in KeyNode::ALL.iter().zip(owners) {
-                let owner = if *node == KeyNode::ProjectCompleted {
-                    Some(Stage::LAST)
-                } else {
-                    owner
+                let owner = match node {
+                    KeyNode::ProjectCompleted => Some(Stage::LAST),
+                    KeyNode::OpportunityGraded => Some(Stage::Development),
+                    _ => owner,
                 };
                 if let Some(stage) = owner {
                     let rule = stages.get_mut(stage);
@@ -76,7 +78,13 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                 }
             }
             let (derive, min_coaches, key_roles, require_met) = coverage;
+            let mut policies = techsales::grading::PolicyTable::default();
+            policies.a.enter_sales_process = enters[0];
+            policies.b.enter_sales_process = enters[1];
+            policies.c.enter_sales_process = enters[2];
+            policies.d.enter_sales_process = enters[3];
             ProcessDefinition {
+                policies,
                 stages,
                 forcing_penalty: penalty,
                 coverage: CoverageRule {
@@ -91,8 +99,26 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                     c: g[2],
                     d: g[3],
                 }),
+                ..ProcessDefinition::default()
             }
         })
+}
+
+/// A reason: mostly a known key, sometimes an unknown or empty one, and
+/// the competitor reason with and without its competitor.
+fn arb_reason() -> impl Strategy<Value = Box<Reason>> {
+    prop_oneof![
+        4 => prop::sample::select(vec!["price", "timing", "other", "evaluation_failed", "no_budget"])
+            .prop_map(|key| Box::new(Reason::new(key).with_note("noted"))),
+        1 => Just(Box::new(Reason::new("competitor").with_competitor("Rival Ltd"))),
+        1 => Just(Box::new(Reason::new("competitor"))),
+        1 => Just(Box::new(Reason::new("weather"))),
+        1 => Just(Box::new(Reason::new(""))),
+    ]
+}
+
+fn arb_day() -> impl Strategy<Value = chrono::NaiveDate> {
+    (0i64..400).prop_map(|d| opened().date_naive() + Duration::days(d))
 }
 
 fn arb_text() -> impl Strategy<Value = String> {
@@ -140,9 +166,20 @@ fn arb_event() -> impl Strategy<Value = KeyAccountEvent> {
         }),
         3 => prop::sample::select(vec!["c0", "c1", "c9"])
             .prop_map(|id| KeyAccountEvent::ContactRemoved { id: id.to_owned() }),
-        6 => Just(KeyAccountEvent::Won),
-        1 => arb_text().prop_map(|reason| KeyAccountEvent::Lost { reason }),
-        1 => arb_text().prop_map(|reason| KeyAccountEvent::Withdrawn { reason }),
+        6 => (arb_day(), prop::option::of(0u64..1_000_000)).prop_map(|(booked_on, amount_minor)| {
+            KeyAccountEvent::Booked { booked_on, amount_minor }
+        }),
+        1 => arb_reason().prop_map(|reason| KeyAccountEvent::Lost { reason }),
+        1 => arb_reason().prop_map(|reason| KeyAccountEvent::Withdrawn { reason }),
+        1 => arb_reason().prop_map(|reason| KeyAccountEvent::DeliveryCancelled { reason }),
+        2 => (arb_grade(), arb_text()).prop_map(|(grade, reason)| KeyAccountEvent::GradeSetByHand { grade, reason }),
+        2 => (arb_text(), arb_day()).prop_map(|(evidence, review_on)| KeyAccountEvent::Nurtured { evidence, review_on }),
+        2 => (0u64..1_000_000, 0u64..1_000_000).prop_map(|(from_minor, to_minor)| KeyAccountEvent::AmountChanged { from_minor, to_minor }),
+        2 => (arb_day(), arb_day()).prop_map(|(from, to)| KeyAccountEvent::CloseDateChanged { from, to }),
+        2 => (prop::option::of(arb_unit()), -0.5f64..1.5).prop_map(|(from, to)| KeyAccountEvent::PossibilityChanged { from, to }),
+        1 => prop::sample::select(vec!["li", "wang", ""]).prop_map(|owner| KeyAccountEvent::OwnerChanged { owner: owner.into() }),
+        1 => (prop::option::of(prop::sample::select(ForecastCategory::ALL.to_vec())), arb_text())
+            .prop_map(|(category, reason)| KeyAccountEvent::ForecastCategorySet { category, reason }),
     ]
 }
 
@@ -192,6 +229,26 @@ fn resolve(
                 evidence: "done".into(),
                 grade: (node == KeyNode::OpportunityGraded).then_some(Grade::C),
             },
+            None if process.state().stage() >= Stage::BusinessNegotiation
+                && process.state().met().contains(KeyNode::ContractSigned) =>
+            {
+                KeyAccountEvent::Booked {
+                    booked_on: op.at.date_naive(),
+                    amount_minor: None,
+                }
+            }
+            None if process.state().stage() >= Stage::BusinessNegotiation => {
+                KeyAccountEvent::KeyNodeMet {
+                    node: KeyNode::ContractSigned,
+                    evidence: "signed".into(),
+                    grade: None,
+                }
+            }
+            None if process.state().policy_block(definition).is_some() => {
+                KeyAccountEvent::ForcedAdvance {
+                    reason: "account strategy".into(),
+                }
+            }
             None => KeyAccountEvent::Advanced,
         },
     };
@@ -298,7 +355,7 @@ proptest! {
                 KeyAccountEvent::ForcedAdvance { reason } => {
                     let forcing = after.state().forcings().last().unwrap();
                     let unmet = required.difference(before.state().met()).difference(waived);
-                    prop_assert!(!unmet.is_empty());
+                    prop_assert!(!unmet.is_empty() || forcing.overrode_policy_of.is_some());
                     prop_assert_eq!(forcing.unmet, unmet);
                     prop_assert_eq!(&forcing.by, &entry.actor);
                     prop_assert_eq!(&forcing.reason, reason);
@@ -351,9 +408,12 @@ proptest! {
             forced.apply(&definition, Entry::new(at, "li", KeyAccountEvent::ForcedAdvance { reason: "hurry".into() })).unwrap();
 
             let mut met = process.clone();
-            let grade = (node == KeyNode::OpportunityGraded).then_some(grade);
+            // The same grade on both paths, so that only the forcing differs.
+            let grade = (node == KeyNode::OpportunityGraded).then_some(state.grade().unwrap_or(grade));
             met.apply(&definition, Entry::new(at, "li", KeyAccountEvent::KeyNodeMet { node, evidence: "done".into(), grade })).unwrap();
-            let move_on = if met.state().missing_to_advance(&definition).is_empty() {
+            let move_on = if met.state().missing_to_advance(&definition).is_empty()
+                && met.state().policy_block(&definition).is_none()
+            {
                 KeyAccountEvent::Advanced
             } else {
                 KeyAccountEvent::ForcedAdvance { reason: "hurry".into() }
@@ -377,7 +437,10 @@ proptest! {
     ) {
         let definition = ProcessDefinition::default();
         let walk = walk_unforced(&definition, grade, 5);
-        prop_assert_eq!(walk.len(), 6);
+        // Only a grade whose policy enters the sales process (A) leaves
+        // development without forcing.
+        let expected = if definition.policies.get(grade).enter_sales_process { 6 } else { 1 };
+        prop_assert_eq!(walk.len(), expected);
         for pair in walk.windows(2) {
             let (before, after) = (&pair[0], &pair[1]);
             prop_assert!(after.state().stage() > before.state().stage());
@@ -388,23 +451,115 @@ proptest! {
         }
     }
 
-    /// A deal is won only from project implementation with the project
-    /// completed (and the stage's other key nodes met); nothing follows.
+    /// A deal is won only by booking a signed contract (the contract-signed
+    /// node met, not forced), from business negotiation on; a forced deal
+    /// with no grade and no signed contract is never won.
     #[test]
-    fn a_deal_is_won_only_through_project_completion(
+    fn a_deal_is_won_only_by_booking_a_signed_contract(
         definition in arb_definition(),
         ops in arb_ops(),
     ) {
         let (_, steps) = run(&definition, &ops);
         for Step { before, after, .. } in &steps {
             if before.state().outcome().is_none() && after.state().outcome() == Some(Outcome::Won) {
-                prop_assert_eq!(before.state().stage(), Stage::ProjectImplementation);
-                prop_assert!(before.state().met().contains(KeyNode::ProjectCompleted));
-                prop_assert!(definition.required(Stage::LAST).is_subset(before.state().met()));
-                prop_assert!(matches!(after.journal().last().map(|e| &e.event), Some(KeyAccountEvent::Won)));
+                prop_assert!(before.state().stage() >= Stage::BusinessNegotiation);
+                prop_assert!(before.state().met().contains(KeyNode::ContractSigned));
+                prop_assert!(before.state().nurture().is_none());
+                let booked = matches!(after.journal().last().map(|e| &e.event), Some(KeyAccountEvent::Booked { .. }));
+                prop_assert!(booked);
+                prop_assert!(after.state().booking().is_some());
             }
-            if before.state().outcome().is_some() {
+            if matches!(before.state().outcome(), Some(Outcome::Lost | Outcome::Withdrawn)) {
                 prop_assert_eq!(before, after);
+            }
+        }
+    }
+
+    /// A booked deal is never lost or withdrawn: once won it stays won,
+    /// whatever happens to its delivery.
+    #[test]
+    fn a_booked_deal_is_never_lost(
+        definition in arb_definition(),
+        ops in arb_ops(),
+    ) {
+        let (_, steps) = run(&definition, &ops);
+        for Step { before, after, .. } in &steps {
+            if before.state().outcome() == Some(Outcome::Won) {
+                prop_assert_eq!(after.state().outcome(), Some(Outcome::Won));
+                prop_assert_eq!(after.state().booking(), before.state().booking());
+            }
+        }
+    }
+
+    /// No deal leaves development without a passed evaluation (the grading
+    /// node met, the grade not set by hand) or a recorded forcing.
+    #[test]
+    fn no_deal_leaves_development_without_a_passed_evaluation_or_a_recorded_forcing(
+        definition in arb_definition(),
+        ops in arb_ops(),
+    ) {
+        let (_, steps) = run(&definition, &ops);
+        for Step { entry, before, after, .. } in &steps {
+            if before.state().stage() != Stage::Development || after.state().stage() == Stage::Development {
+                continue;
+            }
+            let evaluated = before.state().met().contains(KeyNode::OpportunityGraded)
+                && !before.state().grade_by_hand();
+            let forced = matches!(entry.event, KeyAccountEvent::ForcedAdvance { .. })
+                && after.state().forcings().len() == before.state().forcings().len() + 1;
+            prop_assert!(evaluated || forced);
+            if !evaluated {
+                let forcing = after.state().forcings().last().unwrap();
+                prop_assert!(
+                    forcing.unmet.contains(KeyNode::OpportunityGraded)
+                        || forcing.overrode_policy_of.is_some()
+                );
+            }
+        }
+    }
+
+    /// A grade whose policy forbids entering the sales process never moves
+    /// on silently: every move it makes is a recorded forcing naming the
+    /// grade, unless an earlier forcing already overrode that grade's policy
+    /// (a booked deal is delivered whatever its grade).
+    #[test]
+    fn a_policy_that_forbids_entry_is_never_bypassed_silently(
+        definition in arb_definition(),
+        ops in arb_ops(),
+    ) {
+        let (_, steps) = run(&definition, &ops);
+        for Step { entry, before, after, .. } in &steps {
+            if after.state().stage() == before.state().stage() || before.state().booking().is_some() {
+                continue;
+            }
+            let Some(grade) = before.state().grade() else { continue };
+            if definition.policies.get(grade).enter_sales_process
+                || before.state().policy_override() == Some(grade)
+            {
+                continue;
+            }
+            let forced = matches!(entry.event, KeyAccountEvent::ForcedAdvance { .. });
+            prop_assert!(forced);
+            prop_assert_eq!(after.state().forcings().last().and_then(|f| f.overrode_policy_of), Some(grade));
+            prop_assert_eq!(after.state().against_policy(&definition), Some(grade));
+        }
+    }
+
+    /// A nurtured deal is neither open pipeline nor ended, and stays in its
+    /// stage until an evaluation passes.
+    #[test]
+    fn nurture_deals_are_never_open_nor_lost(
+        definition in arb_definition(),
+        ops in arb_ops(),
+    ) {
+        let (_, steps) = run(&definition, &ops);
+        for Step { before, after, .. } in &steps {
+            if after.state().status() == DealStatus::Nurture {
+                prop_assert!(!after.state().is_open());
+                prop_assert_eq!(after.state().outcome(), None);
+            }
+            if before.state().status() == DealStatus::Nurture {
+                prop_assert_eq!(after.state().stage(), before.state().stage());
             }
         }
     }
@@ -455,7 +610,8 @@ proptest! {
     }
 
     /// The times in the stages add up to the whole life of the deal: from
-    /// opening to closing, or to "now" for an open deal.
+    /// opening to its loss, withdrawal or cancelled delivery, or to "now"
+    /// for an open, nurtured or delivering deal.
     #[test]
     fn time_in_stages_adds_up_to_the_life_of_the_deal(
         definition in arb_definition(),
@@ -467,7 +623,7 @@ proptest! {
         let now = last + Duration::minutes(later);
         let times = live.time_in_stages(now);
         let total = times.iter().fold(TimeDelta::zero(), |sum, (_, t)| sum + *t);
-        let end = live.state().closure().map_or(now, |c| c.at);
+        let end = live.state().ended_at().unwrap_or(now);
         prop_assert_eq!(total, end - opened());
         prop_assert!(times.iter().all(|(_, t)| *t >= TimeDelta::zero()));
         // The current stage's time starts when it was entered.

@@ -91,11 +91,11 @@ fn the_document_starts_with_its_format_version() {
 
 #[test]
 fn a_newer_version_is_refused_even_when_its_fields_are_unknown() {
-    let future = r#"{"format_version": 2, "name": "x", "ledger": {"new": true}}"#;
+    let future = r#"{"format_version": 3, "name": "x", "ledger": {"new": true}}"#;
     let e = Portfolio::from_json(future).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "unsupported portfolio format version 2; this library reads version 1"
+        "unsupported portfolio format version 3; this library reads version 2"
     );
     let odd = r#"{"format_version": "1.0", "name": "x"}"#;
     assert!(matches!(
@@ -111,7 +111,7 @@ fn a_missing_version_or_bad_json_names_the_place() {
         matches!(&e, PortfolioError::Json { message, .. } if message.contains("format_version")),
         "{e}"
     );
-    let e = Portfolio::from_json("{\n  \"format_version\": 1,\n  \"name\": ]").unwrap_err();
+    let e = Portfolio::from_json("{\n  \"format_version\": 2,\n  \"name\": ]").unwrap_err();
     match e {
         PortfolioError::Json { line, .. } => assert_eq!(line, 3),
         other => panic!("{other:?}"),
@@ -162,7 +162,11 @@ fn a_state_that_its_journal_does_not_rebuild_is_refused() {
         }
     );
     // A journal entry the process refuses is named with its position.
-    let refused = json.replacen("\"type\":\"advanced\"", "\"type\":\"won\"", 1);
+    let refused = json.replacen(
+        "\"type\":\"advanced\"",
+        "\"type\":\"booked\",\"booked_on\":\"2026-03-10\"",
+        1,
+    );
     match Portfolio::from_json(&refused).unwrap_err() {
         PortfolioError::JournalRefused { opportunity, error } => {
             assert_eq!(opportunity, "O-1");

@@ -12,7 +12,7 @@ mod make_sample;
 
 use std::collections::BTreeSet;
 
-use techsales::key_account::{Outcome, Stage};
+use techsales::key_account::{DealStatus, DeliveryStatus, Outcome, Stage};
 use techsales::portfolio::{import_csv, CsvMapping, Portfolio};
 
 fn read(name: &str) -> String {
@@ -63,7 +63,71 @@ fn the_sample_portfolio_is_a_realistic_book() {
         .filter(|o| o.process.state().is_open())
         .map(|o| o.process.state().stage())
         .collect();
-    assert_eq!(open_stages.len(), Stage::ALL.len(), "{open_stages:?}");
+    // Open deals stand in every stage before implementation; a deal enters
+    // implementation once booked.
+    assert_eq!(open_stages.len(), Stage::ALL.len() - 1, "{open_stages:?}");
+    let states = |o: &techsales::portfolio::OpportunityRecord| o.process.state().clone();
+    let statuses: BTreeSet<DealStatus> = p
+        .opportunities()
+        .iter()
+        .map(|o| states(o).status())
+        .collect();
+    assert_eq!(statuses.len(), DealStatus::ALL.len(), "{statuses:?}");
+    let deliveries: BTreeSet<DeliveryStatus> = p
+        .opportunities()
+        .iter()
+        .filter_map(|o| o.process.state().delivery())
+        .collect();
+    assert_eq!(
+        deliveries.len(),
+        DeliveryStatus::ALL.len(),
+        "{deliveries:?}"
+    );
+    // Every kind of event appears in some journal.
+    let kinds: BTreeSet<String> = p
+        .opportunities()
+        .iter()
+        .flat_map(|o| o.process.journal().iter())
+        .map(|e| {
+            serde_json::to_value(&e.event).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let schema = techsales::portfolio::json_schema().to_string();
+    for kind in [
+        "key_node_met",
+        "regraded",
+        "grade_set_by_hand",
+        "nurtured",
+        "advanced",
+        "forced_advance",
+        "procurement_step_observed",
+        "contact_recorded",
+        "booked",
+        "delivery_cancelled",
+        "lost",
+        "withdrawn",
+        "amount_changed",
+        "close_date_changed",
+        "possibility_changed",
+        "owner_changed",
+        "forecast_category_set",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} event in the sample");
+        assert!(schema.contains(kind), "no {kind} event in the schema");
+    }
+    assert!(p.opportunities().iter().any(|o| o
+        .process
+        .state()
+        .forcings()
+        .iter()
+        .any(|f| f.overrode_policy_of.is_some())));
+    assert!(p
+        .opportunities()
+        .iter()
+        .any(|o| o.process.state().grade_by_hand()));
     let outcomes: BTreeSet<Outcome> = p
         .opportunities()
         .iter()

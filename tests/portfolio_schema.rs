@@ -245,7 +245,7 @@ fn the_schema_refuses_what_the_loader_refuses() {
         ("unknown field", Box::new(|d| d["colour"] = "red".into())),
         (
             "newer version",
-            Box::new(|d| d["format_version"] = 2.into()),
+            Box::new(|d| d["format_version"] = 3.into()),
         ),
         (
             "missing name",

@@ -144,9 +144,10 @@ pub fn node_met(node: KeyNode) -> KeyAccountEvent {
 
 /// The journal of a key-account deal won through all six stages under the
 /// default definition: every key node, every advance, the customer's
-/// procurement steps as observed, then the win (21 entries, an hour apart).
+/// procurement steps as observed, the win (the booking of the signed
+/// contract) and the delivery (21 entries, an hour apart).
 pub fn won_deal() -> Vec<Entry<KeyAccountEvent>> {
-    use KeyAccountEvent::{Advanced, ProcurementStepObserved, Won};
+    use KeyAccountEvent::{Advanced, Booked, ProcurementStepObserved};
     use KeyNode::*;
     let step = |step| ProcurementStepObserved { step };
     let events = [
@@ -170,11 +171,14 @@ pub fn won_deal() -> Vec<Entry<KeyAccountEvent>> {
         step(ProcurementStep::PurchaseCommitment),
         node_met(ContractApproved),
         node_met(ContractSigned),
+        Booked {
+            booked_on: opened_at().date_naive(),
+            amount_minor: None,
+        },
         Advanced,
         step(ProcurementStep::Installation),
         node_met(ProjectAccepted),
         node_met(ProjectCompleted),
-        Won,
     ];
     let start = opened_at();
     events

@@ -12,7 +12,7 @@ use crate::grading::Grade;
 use crate::journal::Entry;
 use crate::key_account::{
     Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountError, KeyAccountEvent,
-    KeyAccountProcess, KeyNode, Outcome, ProcessDefinition, ProcurementStep,
+    KeyAccountProcess, KeyNode, Outcome, ProcessDefinition, ProcurementStep, Reason,
 };
 
 /// A key-account process definition: stage probabilities, key nodes,
@@ -331,9 +331,12 @@ pub unsafe extern "C" fn techsales_key_account_set_contact(
     })
 }
 
-/// Closes the deal: `outcome` is `TECHSALES_KEY_ACCOUNT_OUTCOME_*`. Won is accepted
-/// only once the project is completed; lost and withdrawn need a reason
-/// (`reason` may be NULL for won).
+/// Closes the deal: `outcome` is `TECHSALES_KEY_ACCOUNT_OUTCOME_*`. Won books
+/// the signed contract on the day of `at` (accepted from business
+/// negotiation on, once `contract_signed` is met; the booked amount is the
+/// opportunity's); lost and withdrawn need a reason key from the
+/// definition's list (`reason` may be NULL for won). Booking with an amount,
+/// a note or a competitor goes through `techsales_key_account_apply_json`.
 ///
 /// # Safety
 /// Handles NULL or live; strings NULL or NUL-terminated.
@@ -350,14 +353,16 @@ pub unsafe extern "C" fn techsales_key_account_close(
         // SAFETY: forwarded contract.
         unsafe {
             apply(deal, definition, at, actor, || {
+                let reason = || -> FfiResult<Box<Reason>> {
+                    Ok(Box::new(Reason::new(str_arg(reason, "reason")?)))
+                };
                 Ok(match enum_arg::<Outcome>(outcome, "outcome")? {
-                    Outcome::Won => KeyAccountEvent::Won,
-                    Outcome::Lost => KeyAccountEvent::Lost {
-                        reason: str_arg(reason, "reason")?.to_owned(),
+                    Outcome::Won => KeyAccountEvent::Booked {
+                        booked_on: time_arg(at, "at")?.date_naive(),
+                        amount_minor: None,
                     },
-                    Outcome::Withdrawn => KeyAccountEvent::Withdrawn {
-                        reason: str_arg(reason, "reason")?.to_owned(),
-                    },
+                    Outcome::Lost => KeyAccountEvent::Lost { reason: reason()? },
+                    Outcome::Withdrawn => KeyAccountEvent::Withdrawn { reason: reason()? },
                 })
             })
         }

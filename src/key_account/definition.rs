@@ -8,10 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::forecast::ForecastRules;
 use super::influence::CoverageRule;
+use super::reason::ReasonList;
 use super::stage::{KeyNode, KeyNodeSet, PerStage, Stage};
 use crate::config::{check_range, ConfigError, Validate};
-use crate::grading::Grade;
+use crate::grading::{Grade, PolicyTable};
 use crate::labels::Labelled;
 
 /// The rules of one stage.
@@ -82,6 +84,14 @@ pub struct ProcessDefinition {
     /// Win-probability factor per grade; none by default.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_factors: Option<GradeFactors>,
+    /// The resource policy of each grade: whether the deal may enter the
+    /// sales process without forcing, and what the guidance says (default:
+    /// only A enters; source 003).
+    pub policies: PolicyTable,
+    /// The reasons a deal may be lost, withdrawn or cancelled for.
+    pub reasons: ReasonList,
+    /// The rules that derive forecast categories.
+    pub forecast: ForecastRules,
 }
 
 impl Default for ProcessDefinition {
@@ -94,6 +104,9 @@ impl Default for ProcessDefinition {
             forcing_penalty: 0.5,
             coverage: CoverageRule::default(),
             grade_factors: None,
+            policies: PolicyTable::default(),
+            reasons: ReasonList::default(),
+            forecast: ForecastRules::default(),
         }
     }
 }
@@ -150,7 +163,16 @@ impl Validate for ProcessDefinition {
         {
             return Err(ConfigError::invalid(
                 "stages.project_implementation.key_nodes",
-                "must include project_completed: a deal is won only through project completion",
+                "must include project_completed: a delivery ends only with the project completed",
+            ));
+        }
+        if !self
+            .required(Stage::Development)
+            .contains(KeyNode::OpportunityGraded)
+        {
+            return Err(ConfigError::invalid(
+                "stages.development.key_nodes",
+                "must include opportunity_graded: leaving development needs an evaluation that passed",
             ));
         }
         check_range("forcing_penalty", self.forcing_penalty, 0.0, 1.0)?;
@@ -158,7 +180,9 @@ impl Validate for ProcessDefinition {
         if let Some(factors) = &self.grade_factors {
             factors.validate().map_err(|e| e.nested("grade_factors"))?;
         }
-        Ok(())
+        self.policies.validate().map_err(|e| e.nested("policies"))?;
+        self.reasons.validate().map_err(|e| e.nested("reasons"))?;
+        self.forecast.validate().map_err(|e| e.nested("forecast"))
     }
 }
 

@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::definition::ProcessDefinition;
 use super::guidance::{work_items, WorkItem};
 use super::influence::Coverage;
-use super::process::{KeyAccountProcess, ProcessState};
+use super::process::{DealStatus, DeliveryStatus, KeyAccountProcess, ProcessState};
 use super::stage::{KeyNodeSet, ProcurementStep, Stage};
+use crate::grading::{Effort, Grade};
 use crate::labelled_enum;
 use crate::labels::{Labelled, Language};
 
@@ -38,6 +39,75 @@ labelled_enum! {
         CustomerStepUnknown = 4, "customer_step_unknown" => ("Customer's procurement step unknown", "客户采购步骤未知"),
         /// The deal has ended.
         Closed = 5, "closed" => ("Closed", "已结束"),
+        /// The deal failed its evaluation and is kept warm in nurture.
+        Nurture = 6, "nurture" => ("In nurture after a failed evaluation", "评估未通过，培育中"),
+        /// The contract is booked; the project is being delivered.
+        Delivering = 7, "delivering" => ("Booked, in delivery", "已签约，交付中"),
+    }
+}
+
+/// What the grade's resource policy says about the deal, stated before any
+/// next action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyNote {
+    /// The grade.
+    pub grade: Grade,
+    /// Whether the grade was set by hand, without an evaluation.
+    pub by_hand: bool,
+    /// The effort the grade gets.
+    pub effort: Effort,
+    /// Whether the grade enters the sales process.
+    pub enter_sales_process: bool,
+    /// Whether the deal went past development against the policy (forced).
+    pub against_policy: bool,
+    /// Whether the policy (or the grade set by hand) keeps the deal in its
+    /// stage unless a move is forced.
+    pub blocks_moving_on: bool,
+}
+
+impl PolicyNote {
+    /// The policy in one line, in `language`.
+    pub fn describe(&self, language: Language) -> String {
+        let zh = language == Language::Chinese;
+        let mut line = if zh {
+            format!(
+                "{}级{}：{}。{}",
+                self.grade.label_zh(),
+                if self.by_hand {
+                    "（手工设定，未经评估）"
+                } else {
+                    ""
+                },
+                self.effort.label_zh(),
+                self.effort.guidance().zh
+            )
+        } else {
+            format!(
+                "grade {}{}: {}. {}",
+                self.grade.label_en(),
+                if self.by_hand {
+                    " (set by hand, not evaluated)"
+                } else {
+                    ""
+                },
+                self.effort.label_en(),
+                self.effort.guidance().en
+            )
+        };
+        if self.against_policy {
+            line.push_str(if zh {
+                " 该机会违背等级策略被强行推进。"
+            } else {
+                " The deal was forced on against this policy."
+            });
+        } else if self.blocks_moving_on {
+            line.push_str(if zh {
+                " 不进入销售流程：只有强行推进（需说明原因）才能进入下一阶段。"
+            } else {
+                " It does not enter the sales process: only a forced move, with its reason, goes on."
+            });
+        }
+        line
     }
 }
 
@@ -73,6 +143,9 @@ pub struct Diagnosis {
     pub next_actions: Vec<NextAction>,
     /// How well the contacts cover the buying influences.
     pub coverage: Coverage,
+    /// The grade's policy, when the deal is graded: always to be read
+    /// before the next actions.
+    pub policy: Option<PolicyNote>,
 }
 
 /// Diagnoses `state` under `definition`.
@@ -90,10 +163,29 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         .collect();
     let unmet_past_nodes = definition.required_before(stage).difference(met);
     let coverage = definition.coverage.assess(state.contacts());
+    let blocked = state.policy_block(definition).is_some();
+    let policy = state.grade().map(|grade| {
+        let rule = definition.policies.get(grade);
+        PolicyNote {
+            grade,
+            by_hand: state.grade_by_hand(),
+            effort: rule.effort,
+            enter_sales_process: rule.enter_sales_process,
+            against_policy: state.against_policy(definition).is_some(),
+            blocks_moving_on: blocked,
+        }
+    });
 
     if !state.is_open() {
+        let verdict = match state.status() {
+            DealStatus::Nurture => Verdict::Nurture,
+            DealStatus::Booked if state.delivery() != Some(DeliveryStatus::Cancelled) => {
+                Verdict::Delivering
+            }
+            _ => Verdict::Closed,
+        };
         return Diagnosis {
-            verdict: Verdict::Closed,
+            verdict,
             stage,
             customer_step,
             expected_stage,
@@ -102,6 +194,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
             missing_to_advance: KeyNodeSet::EMPTY,
             next_actions: Vec::new(),
             coverage,
+            policy,
         };
     }
 
@@ -117,7 +210,10 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         .through(target)
         .filter(|&s| !unmet_in(s).is_empty())
         .collect();
-    if work_stages.is_empty() {
+    if blocked {
+        // The policy keeps the deal where it is: no later stage's work.
+        work_stages.retain(|&s| s <= stage);
+    } else if work_stages.is_empty() {
         // Everything so far is met: the next stage's work comes next.
         work_stages.extend(target.next());
     }
@@ -142,6 +238,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         missing_to_advance: state.missing_to_advance(definition),
         next_actions,
         coverage,
+        policy,
     }
 }
 
@@ -200,7 +297,15 @@ impl Diagnosis {
                 format!("key nodes passed unmet: {nodes}")
             });
         }
-        if self.verdict != Verdict::Closed && self.missing_to_advance.is_empty() {
+        if let Some(policy) = &self.policy {
+            lines.push(policy.describe(language));
+        }
+        let blocked = self.policy.is_some_and(|p| p.blocks_moving_on);
+        let open = !matches!(
+            self.verdict,
+            Verdict::Closed | Verdict::Nurture | Verdict::Delivering
+        );
+        if open && self.missing_to_advance.is_empty() && !blocked {
             lines.push(match (self.stage.next(), zh) {
                 (Some(next), true) => {
                     format!("本阶段关键节点已全部达成，可进入{}", next.label_zh())
@@ -209,8 +314,10 @@ impl Diagnosis {
                     "every key node of this stage is met: ready to move on to {}",
                     next.label_en()
                 ),
-                (None, true) => "项目已完成，可作赢单关闭".to_owned(),
-                (None, false) => "the project is completed: ready to close as won".to_owned(),
+                (None, true) => "项目已完成；合同签订后登记签约即为赢单".to_owned(),
+                (None, false) => {
+                    "the project is completed; booking the signed contract wins the deal".to_owned()
+                }
             });
         }
         if !self.next_actions.is_empty() {
@@ -255,7 +362,7 @@ mod tests {
         KeyAccountEvent::KeyNodeMet {
             node,
             evidence: "done".into(),
-            grade: (node == KeyNode::OpportunityGraded).then_some(crate::grading::Grade::B),
+            grade: (node == KeyNode::OpportunityGraded).then_some(crate::grading::Grade::A),
         }
     }
 
@@ -314,7 +421,7 @@ mod tests {
             &mut p,
             2,
             KeyAccountEvent::Lost {
-                reason: "budget cut".into(),
+                reason: "no_budget".into(),
             },
         );
         let d = diagnose(p.state(), &def);

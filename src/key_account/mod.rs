@@ -13,7 +13,10 @@
 //! - [`definition`]: the tunable rules (bases, key nodes, penalty, coverage,
 //!   grade factors), loadable from JSON;
 //! - [`influence`]: buying influences and the coverage rule;
-//! - [`process`]: the state machine, its events and journal;
+//! - [`process`]: the state machine, its events and journal: policy
+//!   gating, nurture, booking and delivery, deal history;
+//! - [`reason`]: the list of loss, withdrawal and cancellation reasons;
+//! - [`forecast`]: forecast categories and the rules that derive them;
 //! - [`probability`]: the win probability and its explanation;
 //! - [`diagnosis`]: alignment with the customer and next actions;
 //! - [`guidance`]: the work of each stage as a bilingual checklist.
@@ -46,6 +49,13 @@
 //!     evidence: "evaluation model passed".into(),
 //!     grade: Some(Grade::B),
 //! }))?;
+//! // Only A goes all out and enters the sales process: B moves on only by
+//! // forcing, which is recorded and penalised.
+//! assert!(deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Advanced)).is_err());
+//! deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Regraded {
+//!     grade: Grade::A,
+//!     evidence: "evaluation re-run: budget approved".into(),
+//! }))?;
 //! deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Advanced))?;
 //! assert_eq!(deal.state().stage(), Stage::SalesEntry);
 //! assert_eq!(deal.win_probability(&definition).value, 0.2);
@@ -54,22 +64,29 @@
 
 pub mod definition;
 pub mod diagnosis;
+pub mod forecast;
 mod from_grading;
 pub mod guidance;
 pub mod influence;
+pub mod migration;
 pub mod probability;
 pub mod process;
+pub mod reason;
 pub mod stage;
 
 pub use definition::{GradeFactors, ProcessDefinition, StageRule};
-pub use diagnosis::{diagnose, Diagnosis, NextAction, Verdict};
+pub use diagnosis::{diagnose, Diagnosis, NextAction, PolicyNote, Verdict};
+pub use forecast::{derived_category, forecast_category, ForecastCategory, ForecastRules};
 pub use guidance::{checklist, stage_goal, work_items, ChecklistItem, WorkItem};
 pub use influence::{
     Attitude, BuyingInfluence, BuyingRole, Coverage, CoverageRule, InfluenceDegree,
 };
+pub use migration::Migration;
 pub use probability::{win_probability, win_probability_value, Factor, FactorKind, WinProbability};
 pub use process::{
-    Closure, Forcing, KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord,
-    LoadError, NodeSource, Outcome, ProcessState, ReplayError, FORMAT_VERSION,
+    Booking, Cancellation, Closure, DealStatus, DeliveryStatus, Forcing, ForecastOverride,
+    KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord, LoadError, NodeSource,
+    Nurture, Outcome, ProcessState, ReplayError, Tracked, FORMAT_VERSION,
 };
+pub use reason::{Ending, Reason, ReasonDefinition, ReasonList};
 pub use stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};

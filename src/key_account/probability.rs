@@ -4,7 +4,9 @@
 //! penalty for each key node of a stage already left that is still unmet,
 //! times the grade factor when the definition has grade factors (an
 //! ungraded deal takes the lowest one, so skipping the grading never pays).
-//! A won deal is certain, a lost or withdrawn one has no chance. The
+//! A deal past development against its grade's policy takes the forcing
+//! penalty once more. A won (booked) deal is certain, a lost or withdrawn
+//! one has no chance. The
 //! explanation lists every factor.
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,8 @@ labelled_enum! {
         Ungraded = 3, "ungraded" => ("Not graded", "未分级"),
         /// The deal has ended.
         Outcome = 4, "outcome" => ("Outcome", "结果"),
+        /// The deal went past development against its grade's policy.
+        AgainstPolicy = 5, "against_policy" => ("Against the grade's policy", "违背等级资源策略"),
     }
 }
 
@@ -63,6 +67,14 @@ pub enum Factor {
         /// The lowest grade factor.
         value: f64,
     },
+    /// The deal is past development although its grade's policy does not
+    /// enter the sales process (the move was forced): the forcing penalty.
+    AgainstPolicy {
+        /// The grade.
+        grade: Grade,
+        /// The forcing penalty.
+        value: f64,
+    },
     /// The deal has ended: 1 when won, 0 otherwise.
     Outcome {
         /// How it ended.
@@ -80,6 +92,7 @@ impl Factor {
             Factor::UnmetKeyNode { .. } => FactorKind::UnmetKeyNode,
             Factor::Grade { .. } => FactorKind::Grade,
             Factor::Ungraded { .. } => FactorKind::Ungraded,
+            Factor::AgainstPolicy { .. } => FactorKind::AgainstPolicy,
             Factor::Outcome { .. } => FactorKind::Outcome,
         }
     }
@@ -91,6 +104,7 @@ impl Factor {
             | Factor::UnmetKeyNode { value, .. }
             | Factor::Grade { value, .. }
             | Factor::Ungraded { value }
+            | Factor::AgainstPolicy { value, .. }
             | Factor::Outcome { value, .. } => value,
         }
     }
@@ -132,6 +146,19 @@ impl Factor {
                     format!("尚未分级，按最低等级系数计：×{value:.2}")
                 } else {
                     format!("not graded yet, lowest grade factor: x{value:.2}")
+                }
+            }
+            Factor::AgainstPolicy { grade, value } => {
+                if zh {
+                    format!(
+                        "{}级的资源策略不进入销售流程，却被强行推进：×{value:.2}",
+                        grade.label_zh()
+                    )
+                } else {
+                    format!(
+                        "grade {}'s policy does not enter the sales process, and the deal was forced on: x{value:.2}",
+                        grade.label_en()
+                    )
                 }
             }
             Factor::Outcome { outcome, value } => {
@@ -200,6 +227,9 @@ pub fn win_probability_value(state: &ProcessState, definition: &ProcessDefinitio
     for _ in 0..penalised {
         value *= definition.forcing_penalty;
     }
+    if state.against_policy(definition).is_some() {
+        value *= definition.forcing_penalty;
+    }
     if let Some(factor) = grade_factor(state, definition) {
         value *= factor.value();
     }
@@ -231,6 +261,14 @@ fn factors(state: &ProcessState, definition: &ProcessDefinition) -> Vec<Factor> 
             .iter()
             .map(|node| Factor::UnmetKeyNode {
                 node,
+                value: definition.forcing_penalty,
+            }),
+    );
+    factors.extend(
+        state
+            .against_policy(definition)
+            .map(|grade| Factor::AgainstPolicy {
+                grade,
                 value: definition.forcing_penalty,
             }),
     );

@@ -6,15 +6,33 @@
 //! appended to the journal, a refused one leaves both untouched and says
 //! why. Leaving a stage needs every key node required so far; the caller may
 //! instead force the move, which is recorded with who, why and which nodes
-//! were unmet. A deal ends won (only through project completion), lost or
-//! withdrawn. Replaying the journal rebuilds the same state, and the time
-//! spent in each stage is read from the journal.
+//! were unmet.
+//!
+//! The grade steers the deal: leaving development needs an evaluation that
+//! passed (the grading key node; a grade set by hand does not meet it), and
+//! no stage may be left while the grade's resource policy forbids entering
+//! the sales process, unless the move is forced (the override is recorded
+//! and penalised). A failed evaluation parks the deal in nurture (kept warm
+//! at a lower contact level, with a review date) until a new evaluation
+//! passes, or closes it as withdrawn.
+//!
+//! The signed contract is the win: booking it closes the deal as won, with
+//! the booked amount and date, and delivery (project acceptance and
+//! completion, or cancellation with a reason) is tracked after that without
+//! the deal ever becoming lost. Lost and withdrawn deals name a reason from
+//! the definition's list. Changes of amount, expected close date,
+//! possibility, owner and forecast category are journal events like any
+//! other. Replaying the journal rebuilds the same state, and the time spent
+//! in each stage is read from the journal.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::definition::ProcessDefinition;
+use super::forecast::ForecastCategory;
 use super::influence::{BuyingInfluence, BuyingRole};
+use super::migration::Migration;
+use super::reason::{Ending, Reason};
 use super::stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};
 use crate::grading::Grade;
 use crate::journal::{Actor, Entry, Journal, OutOfOrder};
@@ -22,15 +40,16 @@ use crate::labelled_enum;
 use crate::labels::Labelled;
 
 /// The version of the serialised [`KeyAccountProcess`] document this
-/// library writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// library writes and reads (version 1 is migrated when read).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Something that happened to a key-account deal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum KeyAccountEvent {
-    /// A key node was reached. The date is the entry's time. A grade may be
-    /// given only with [`KeyNode::OpportunityGraded`].
+    /// A key node was reached. The date is the entry's time. A grade is
+    /// given only with [`KeyNode::OpportunityGraded`], which means the
+    /// opportunity passed its evaluation with that grade.
     KeyNodeMet {
         /// The node reached.
         node: KeyNode,
@@ -40,18 +59,39 @@ pub enum KeyAccountEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         grade: Option<Grade>,
     },
-    /// The opportunity, already graded, got a new grade.
+    /// A new evaluation of an already graded opportunity passed with this
+    /// grade (it also ends a nurture).
     Regraded {
         /// The new grade.
         grade: Grade,
         /// Why (not empty).
         evidence: String,
     },
+    /// A grade was set by hand, without an evaluation. It does not meet the
+    /// grading key node, and it is marked as set by hand until an
+    /// evaluation grades the deal.
+    GradeSetByHand {
+        /// The grade.
+        grade: Grade,
+        /// Why (not empty).
+        reason: String,
+    },
+    /// The opportunity failed its evaluation and is kept warm at a lower
+    /// contact level: it leaves the open pipeline (without being lost)
+    /// until a new evaluation passes.
+    Nurtured {
+        /// What the evaluation found (not empty).
+        evidence: String,
+        /// When to look at the deal again.
+        review_on: NaiveDate,
+    },
     /// Move to the next stage; refused unless every key node required so far
-    /// is met (or was forced earlier).
+    /// is met (or was forced earlier) and the grade's policy allows it.
     Advanced,
-    /// Move to the next stage although key nodes are missing. The actor is
-    /// who forced it; the missing nodes each cut the win probability.
+    /// Move to the next stage although key nodes are missing, or although
+    /// the grade's policy forbids it. The actor is who forced it; the
+    /// missing nodes each cut the win probability, and so does going
+    /// against the policy.
     ForcedAdvance {
         /// Why the move was forced (not empty).
         reason: String,
@@ -73,17 +113,69 @@ pub enum KeyAccountEvent {
         /// The contact's id.
         id: String,
     },
-    /// The deal is won; accepted only in project implementation once the
-    /// project is completed (and its other key nodes are met).
-    Won,
-    /// The deal is lost.
+    /// The contract is signed and booked: the deal is won. Accepted from
+    /// business negotiation on, once the contract-signed key node is met
+    /// (a forced node is not a signed contract).
+    Booked {
+        /// The day the contract was signed.
+        booked_on: NaiveDate,
+        /// The booked amount in minor units, when it differs from (or
+        /// stands in for) the opportunity's amount; unknown when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_minor: Option<u64>,
+    },
+    /// The delivery of a booked deal was cancelled. The deal stays won
+    /// (booked); delivery figures count it as cancelled.
+    DeliveryCancelled {
+        /// Why, from the definition's list.
+        reason: Box<Reason>,
+    },
+    /// The deal is lost (never once booked).
     Lost {
-        /// Why (not empty).
-        reason: String,
+        /// Why, from the definition's list.
+        reason: Box<Reason>,
     },
     /// We withdrew, for example because the procurement standards were
-    /// unfavourable, to wait for the next opportunity.
+    /// unfavourable or the evaluation said to give up.
     Withdrawn {
+        /// Why, from the definition's list.
+        reason: Box<Reason>,
+    },
+    /// The amount changed.
+    AmountChanged {
+        /// The amount before, in minor units.
+        from_minor: u64,
+        /// The amount after, in minor units.
+        to_minor: u64,
+    },
+    /// The expected close date moved.
+    CloseDateChanged {
+        /// The date before.
+        from: NaiveDate,
+        /// The date after.
+        to: NaiveDate,
+    },
+    /// The transaction possibility (0-1) changed.
+    PossibilityChanged {
+        /// The possibility before, when it was known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<f64>,
+        /// The possibility after.
+        to: f64,
+    },
+    /// The deal has a new owner (the one before is the last owner recorded,
+    /// if any).
+    OwnerChanged {
+        /// The new owner.
+        #[schemars(with = "String")]
+        owner: Actor,
+    },
+    /// The salesperson set the deal's forecast category (or, with none,
+    /// went back to the derived one).
+    ForecastCategorySet {
+        /// The category; absent to clear the choice.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<ForecastCategory>,
         /// Why (not empty).
         reason: String,
     },
@@ -92,12 +184,43 @@ pub enum KeyAccountEvent {
 labelled_enum! {
     /// How a deal ended.
     pub enum Outcome {
-        /// The project was completed: the deal is won.
-        Won = 0, "won" => ("Won", "赢单"),
+        /// The contract was signed and booked: the deal is won.
+        Won = 0, "won" => ("Won (booked)", "赢单（已签约）"),
         /// Another supplier won, or the project was dropped.
         Lost = 1, "lost" => ("Lost", "丢单"),
         /// We withdrew to wait for the next opportunity.
         Withdrawn = 2, "withdrawn" => ("Withdrawn", "主动退出"),
+    }
+}
+
+labelled_enum! {
+    /// Where a deal stands overall.
+    pub enum DealStatus {
+        /// In the open pipeline.
+        Open = 0, "open" => ("Open", "进行中"),
+        /// Failed its evaluation and kept warm at a lower contact level:
+        /// neither open pipeline nor lost.
+        Nurture = 1, "nurture" => ("Nurture", "培育中"),
+        /// The contract is signed: won.
+        Booked = 2, "booked" => ("Booked", "已签约"),
+        /// Lost.
+        Lost = 3, "lost" => ("Lost", "丢单"),
+        /// Withdrawn.
+        Withdrawn = 4, "withdrawn" => ("Withdrawn", "主动退出"),
+    }
+}
+
+labelled_enum! {
+    /// Where the delivery of a booked deal stands.
+    pub enum DeliveryStatus {
+        /// Booked, not yet accepted by the customer.
+        InProgress = 0, "in_progress" => ("Delivery in progress", "交付中"),
+        /// The customer accepted the delivered project.
+        Accepted = 1, "accepted" => ("Accepted", "已验收"),
+        /// The project is completed.
+        Completed = 2, "completed" => ("Completed", "已完成"),
+        /// The delivery was cancelled.
+        Cancelled = 3, "cancelled" => ("Cancelled", "已取消"),
     }
 }
 
@@ -148,6 +271,35 @@ pub struct Forcing {
     pub to: Stage,
     /// The key nodes that were unmet at the time.
     pub unmet: KeyNodeSet,
+    /// The grade whose policy (or whose setting by hand) the move went
+    /// against, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrode_policy_of: Option<Grade>,
+}
+
+/// The booking of a won deal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Booking {
+    /// The day the contract was signed.
+    pub booked_on: NaiveDate,
+    /// The booked amount in minor units; when absent, the opportunity's
+    /// amount is what was booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_minor: Option<u64>,
+}
+
+/// The cancellation of a booked deal's delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cancellation {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who recorded it.
+    #[schemars(with = "String")]
+    pub by: Actor,
+    /// Why.
+    pub reason: Reason,
 }
 
 /// How and when a deal ended.
@@ -165,7 +317,66 @@ pub struct Closure {
     pub stage: Stage,
     /// Why (lost and withdrawn deals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
+    /// The booking (won deals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The cancellation of the delivery, if it was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
+}
+
+/// A deal parked in nurture after a failed evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Nurture {
+    /// When it was parked.
+    pub since: DateTime<Utc>,
+    /// Who parked it.
+    #[schemars(with = "String")]
+    pub by: Actor,
+    /// What the evaluation found.
+    pub evidence: String,
+    /// When to look at it again.
+    pub review_on: NaiveDate,
+}
+
+/// The salesperson's choice of forecast category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastOverride {
+    /// The category chosen.
+    pub category: ForecastCategory,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who chose it.
+    #[schemars(with = "String")]
+    pub by: Actor,
+    /// Why.
+    pub reason: String,
+}
+
+/// The latest values the deal-history events recorded (each absent until
+/// an event records it).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tracked {
+    /// The amount, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_minor: Option<u64>,
+    /// The expected close date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_close: Option<NaiveDate>,
+    /// The transaction possibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub possibility: Option<f64>,
+    /// The owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub owner: Option<Actor>,
+    /// The salesperson's forecast category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<ForecastOverride>,
 }
 
 /// Why an event was refused. The process is left as it was.
@@ -195,30 +406,94 @@ pub enum KeyAccountError {
         /// The nodes still missing.
         missing: KeyNodeSet,
     },
-    /// A forced move was asked for, but no key node is missing.
-    #[error("every key node required to leave {stage} is met; advance without forcing")]
+    /// The grade's resource policy does not let the deal enter (or go on
+    /// in) the sales process; forcing the move records the override.
+    #[error("grade {grade}'s policy does not enter the sales process: {stage} may be left only by forcing, with a reason")]
+    PolicyForbidsEntry {
+        /// The grade.
+        grade: Grade,
+        /// The current stage.
+        stage: Stage,
+    },
+    /// The grade was set by hand: leaving development needs an evaluation
+    /// that passed, or a forcing.
+    #[error("grade {grade} was set by hand, without an evaluation: development may be left only after an evaluation passes, or by forcing")]
+    GradeSetByHand {
+        /// The grade set by hand.
+        grade: Grade,
+    },
+    /// The deal is in nurture: a new evaluation must pass first.
+    #[error("the deal is in nurture until an evaluation passes (review on {review_on})")]
+    InNurture {
+        /// The review date.
+        review_on: NaiveDate,
+    },
+    /// A forced move was asked for, but nothing stands in the way.
+    #[error("every key node required to leave {stage} is met and the grade's policy allows it; advance without forcing")]
     NothingToForce {
         /// The current stage.
         stage: Stage,
     },
     /// There is no stage after this one.
-    #[error("{stage} is the last stage; close the deal as won once the project is completed")]
+    #[error("{stage} is the last stage; record the project's acceptance and completion")]
     NoNextStage {
         /// The current stage.
         stage: Stage,
     },
-    /// A deal can be won only in project implementation.
-    #[error("a deal is won only through project implementation; it is in {stage}")]
-    NotInImplementation {
+    /// A deal is booked only from business negotiation on.
+    #[error("a deal is booked only from business negotiation on; it is in {stage}")]
+    TooEarlyToBook {
         /// The current stage.
         stage: Stage,
     },
-    /// The project is not completed.
-    #[error("the project is not completed: key nodes not met: {missing}")]
-    NotCompleted {
-        /// The nodes still missing.
-        missing: KeyNodeSet,
+    /// Booking needs the signed contract.
+    #[error("the contract is not signed: meet contract_signed before booking (a forced node is not a signed contract)")]
+    ContractNotSigned,
+    /// The deal is booked already.
+    #[error("the deal is booked already")]
+    AlreadyBooked,
+    /// A booked deal is won; it cannot be lost or withdrawn (cancel its
+    /// delivery instead).
+    #[error("a booked deal is never lost or withdrawn; cancel its delivery instead")]
+    BookedDealNotLost,
+    /// Delivery can be cancelled only for a booked deal.
+    #[error("only a booked deal has a delivery to cancel")]
+    NotBooked,
+    /// The reason's key is not in the definition's list for this ending.
+    #[error("unknown {ending} reason `{key}`; expected one of: {expected}")]
+    UnknownReason {
+        /// The ending.
+        ending: Ending,
+        /// The key given.
+        key: String,
+        /// The keys allowed.
+        expected: String,
     },
+    /// The reason names a competitor, and none was given.
+    #[error("reason `{key}` needs the competitor's name")]
+    CompetitorMissing {
+        /// The reason's key.
+        key: String,
+    },
+    /// A history event's earlier value is not the one recorded.
+    #[error("the {field} before the change is {given}, but the deal records {recorded}")]
+    HistoryMismatch {
+        /// Which value.
+        field: &'static str,
+        /// The earlier value given.
+        given: String,
+        /// The value recorded.
+        recorded: String,
+    },
+    /// A possibility outside 0-1, or not a number.
+    #[error("possibility {value} is not within 0-1")]
+    PossibilityOutOfRange {
+        /// The value given.
+        value: f64,
+    },
+    /// The category is set by booking, not by hand.
+    #[error("the closed category comes from booking the deal; it cannot be set by hand")]
+    ClosedCategoryByHand,
     /// The key node was met before.
     #[error("key node {node} is already met")]
     AlreadyMet {
@@ -256,8 +531,9 @@ pub enum KeyAccountError {
 
 /// The state of one key-account deal. Compact: the key-node check is a
 /// bitmask comparison, and the lists live behind `Vec`s.
-// The lists are read without spare capacity, and the closure, which only
-// ended deals have, lives behind a `Box`: a portfolio holds many states.
+// The lists are read without spare capacity, and what only some deals have
+// (closure, nurture, tracked values) lives behind a `Box`: a portfolio
+// holds many states.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessState {
@@ -268,6 +544,10 @@ pub struct ProcessState {
     forced: KeyNodeSet,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     grade: Option<Grade>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    grade_by_hand: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policy_override: Option<Grade>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customer_step: Option<ProcurementStep>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
@@ -277,7 +557,15 @@ pub struct ProcessState {
     #[serde(default, deserialize_with = "without_spare_capacity")]
     contacts: Vec<BuyingInfluence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    nurture: Option<Box<Nurture>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tracked: Option<Box<Tracked>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     closure: Option<Box<Closure>>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl ProcessState {
@@ -289,10 +577,14 @@ impl ProcessState {
             met: KeyNodeSet::EMPTY,
             forced: KeyNodeSet::EMPTY,
             grade: None,
+            grade_by_hand: false,
+            policy_override: None,
             customer_step: None,
             key_nodes: Vec::new(),
             forcings: Vec::new(),
             contacts: Vec::new(),
+            nurture: None,
+            tracked: None,
             closure: None,
         }
     }
@@ -339,9 +631,52 @@ impl ProcessState {
             .difference(self.forced)
     }
 
-    /// The opportunity's latest grade.
+    /// The opportunity's latest grade (from an evaluation, or set by hand:
+    /// see [`grade_by_hand`](Self::grade_by_hand)).
     pub fn grade(&self) -> Option<Grade> {
         self.grade
+    }
+
+    /// Whether the latest grade was set by hand, without an evaluation.
+    pub fn grade_by_hand(&self) -> bool {
+        self.grade_by_hand
+    }
+
+    /// The grade whose policy was last overridden by forcing, if any.
+    pub fn policy_override(&self) -> Option<Grade> {
+        self.policy_override
+    }
+
+    /// The grade whose policy the deal goes against: it is past
+    /// development although its grade's policy does not enter the sales
+    /// process (the move was forced). `None` for ended deals.
+    pub fn against_policy(&self, definition: &ProcessDefinition) -> Option<Grade> {
+        let grade = self.grade?;
+        (self.closure.is_none()
+            && self.stage > Stage::Development
+            && !definition.policies.get(grade).enter_sales_process)
+            .then_some(grade)
+    }
+
+    /// What stands in the way of leaving the stage besides key nodes: a
+    /// grade set by hand (when leaving development) or a policy that does
+    /// not enter the sales process (unless overridden for this grade).
+    pub fn policy_block(&self, definition: &ProcessDefinition) -> Option<KeyAccountError> {
+        if self.closure.is_some() {
+            // A booked deal is delivered whatever its grade.
+            return None;
+        }
+        let grade = self.grade?;
+        if self.grade_by_hand && self.stage == Stage::Development {
+            return Some(KeyAccountError::GradeSetByHand { grade });
+        }
+        let forbidden = !definition.policies.get(grade).enter_sales_process;
+        (forbidden && self.policy_override != Some(grade)).then_some(
+            KeyAccountError::PolicyForbidsEntry {
+                grade,
+                stage: self.stage,
+            },
+        )
     }
 
     /// The customer's procurement step, as last observed.
@@ -379,14 +714,72 @@ impl ProcessState {
         self.closure.as_deref()
     }
 
-    /// The outcome, if the deal has ended.
+    /// The outcome, if the deal has ended (a booked deal is won).
     pub fn outcome(&self) -> Option<Outcome> {
         self.closure.as_ref().map(|c| c.outcome)
     }
 
-    /// Whether the deal is still open.
+    /// The nurture the deal is parked in, if it is.
+    pub fn nurture(&self) -> Option<&Nurture> {
+        self.nurture.as_deref()
+    }
+
+    /// The booking, if the deal is won.
+    pub fn booking(&self) -> Option<&Booking> {
+        self.closure.as_ref().and_then(|c| c.booking.as_ref())
+    }
+
+    /// The latest values the history events recorded.
+    pub fn tracked(&self) -> Option<&Tracked> {
+        self.tracked.as_deref()
+    }
+
+    /// The salesperson's forecast category, if one is set.
+    pub fn forecast_override(&self) -> Option<&ForecastOverride> {
+        self.tracked.as_ref().and_then(|t| t.forecast.as_ref())
+    }
+
+    /// When the deal's clock stopped: the loss, the withdrawal or the
+    /// cancellation of the delivery (a booked deal's delivery runs on).
+    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
+        let closure = self.closure.as_ref()?;
+        match (&closure.booking, &closure.cancellation) {
+            (None, _) => Some(closure.at),
+            (Some(_), Some(cancellation)) => Some(cancellation.at),
+            (Some(_), None) => None,
+        }
+    }
+
+    /// Where the deal stands overall.
+    pub fn status(&self) -> DealStatus {
+        match self.outcome() {
+            Some(Outcome::Won) => DealStatus::Booked,
+            Some(Outcome::Lost) => DealStatus::Lost,
+            Some(Outcome::Withdrawn) => DealStatus::Withdrawn,
+            None if self.nurture.is_some() => DealStatus::Nurture,
+            None => DealStatus::Open,
+        }
+    }
+
+    /// Where the delivery stands, for a booked deal.
+    pub fn delivery(&self) -> Option<DeliveryStatus> {
+        let closure = self.closure.as_ref()?;
+        closure.booking.as_ref()?;
+        Some(if closure.cancellation.is_some() {
+            DeliveryStatus::Cancelled
+        } else if self.met.contains(KeyNode::ProjectCompleted) {
+            DeliveryStatus::Completed
+        } else if self.met.contains(KeyNode::ProjectAccepted) {
+            DeliveryStatus::Accepted
+        } else {
+            DeliveryStatus::InProgress
+        })
+    }
+
+    /// Whether the deal is in the open pipeline: not ended, not booked and
+    /// not in nurture.
     pub fn is_open(&self) -> bool {
-        self.closure.is_none()
+        self.closure.is_none() && self.nurture.is_none()
     }
 
     /// Checks `entry` against the state without changing anything.
@@ -399,10 +792,31 @@ impl ProcessState {
             return Err(KeyAccountError::MissingActor);
         }
         if let Some(closure) = &self.closure {
-            return Err(KeyAccountError::Closed {
-                outcome: closure.outcome,
-            });
+            // A booked deal goes on being delivered until it is cancelled.
+            let delivering = closure.booking.is_some() && closure.cancellation.is_none();
+            if !delivering {
+                return Err(KeyAccountError::Closed {
+                    outcome: closure.outcome,
+                });
+            }
+            match &entry.event {
+                KeyAccountEvent::Lost { .. } | KeyAccountEvent::Withdrawn { .. } => {
+                    return Err(KeyAccountError::BookedDealNotLost)
+                }
+                KeyAccountEvent::Booked { .. }
+                | KeyAccountEvent::Nurtured { .. }
+                | KeyAccountEvent::ForecastCategorySet { .. } => {
+                    return Err(KeyAccountError::AlreadyBooked)
+                }
+                _ => {}
+            }
         }
+        let nurtured = || match &self.nurture {
+            Some(n) => Err(KeyAccountError::InNurture {
+                review_on: n.review_on,
+            }),
+            None => Ok(()),
+        };
         match &entry.event {
             KeyAccountEvent::KeyNodeMet {
                 node,
@@ -427,23 +841,35 @@ impl ProcessState {
                 }
                 Ok(())
             }
+            KeyAccountEvent::GradeSetByHand { reason, .. } => {
+                require_text(reason, KeyAccountError::MissingReason)
+            }
+            KeyAccountEvent::Nurtured { evidence, .. } => {
+                require_text(evidence, KeyAccountError::MissingEvidence)
+            }
             KeyAccountEvent::Advanced => {
+                nurtured()?;
                 let next = self.next_stage()?;
                 let missing = self.missing_to_advance(definition);
-                if missing.is_empty() {
-                    Ok(())
-                } else {
-                    Err(KeyAccountError::KeyNodesMissing {
+                if !missing.is_empty() {
+                    return Err(KeyAccountError::KeyNodesMissing {
                         stage: self.stage,
                         next,
                         missing,
-                    })
+                    });
+                }
+                match self.policy_block(definition) {
+                    Some(error) => Err(error),
+                    None => Ok(()),
                 }
             }
             KeyAccountEvent::ForcedAdvance { reason } => {
                 require_text(reason, KeyAccountError::MissingReason)?;
+                nurtured()?;
                 self.next_stage()?;
-                if self.missing_to_advance(definition).is_empty() {
+                if self.missing_to_advance(definition).is_empty()
+                    && self.policy_block(definition).is_none()
+                {
                     return Err(KeyAccountError::NothingToForce { stage: self.stage });
                 }
                 Ok(())
@@ -458,24 +884,59 @@ impl ProcessState {
                 }
                 Ok(())
             }
-            KeyAccountEvent::Won => {
-                if self.stage != Stage::LAST {
-                    return Err(KeyAccountError::NotInImplementation { stage: self.stage });
+            KeyAccountEvent::Booked { .. } => {
+                nurtured()?;
+                if self.stage < Stage::BusinessNegotiation {
+                    return Err(KeyAccountError::TooEarlyToBook { stage: self.stage });
                 }
-                // Completion is required whatever the definition says.
-                let missing = definition
-                    .required(Stage::LAST)
-                    .with(KeyNode::ProjectCompleted)
-                    .union(self.missing_to_advance(definition))
-                    .difference(self.met);
-                if missing.is_empty() {
-                    Ok(())
-                } else {
-                    Err(KeyAccountError::NotCompleted { missing })
+                if !self.met.contains(KeyNode::ContractSigned) {
+                    return Err(KeyAccountError::ContractNotSigned);
+                }
+                Ok(())
+            }
+            KeyAccountEvent::DeliveryCancelled { reason } => {
+                if self.booking().is_none() {
+                    return Err(KeyAccountError::NotBooked);
+                }
+                check_reason(definition, Ending::Cancelled, reason)
+            }
+            KeyAccountEvent::Lost { reason } => check_reason(definition, Ending::Lost, reason),
+            KeyAccountEvent::Withdrawn { reason } => {
+                check_reason(definition, Ending::Withdrawn, reason)
+            }
+            KeyAccountEvent::AmountChanged { from_minor, .. } => {
+                let recorded = self.tracked().and_then(|t| t.amount_minor);
+                check_history("amount", from_minor, recorded.as_ref())
+            }
+            KeyAccountEvent::CloseDateChanged { from, .. } => {
+                let recorded = self.tracked().and_then(|t| t.expected_close);
+                check_history("expected close date", from, recorded.as_ref())
+            }
+            KeyAccountEvent::PossibilityChanged { from, to } => {
+                for value in from.iter().chain([to]) {
+                    if !(0.0..=1.0).contains(value) {
+                        return Err(KeyAccountError::PossibilityOutOfRange { value: *value });
+                    }
+                }
+                match (from, self.tracked().and_then(|t| t.possibility)) {
+                    (Some(from), recorded) => check_history("possibility", from, recorded.as_ref()),
+                    (None, Some(recorded)) => Err(KeyAccountError::HistoryMismatch {
+                        field: "possibility",
+                        given: "unknown".into(),
+                        recorded: recorded.to_string(),
+                    }),
+                    (None, None) => Ok(()),
                 }
             }
-            KeyAccountEvent::Lost { reason } | KeyAccountEvent::Withdrawn { reason } => {
-                require_text(reason, KeyAccountError::MissingReason)
+            KeyAccountEvent::OwnerChanged { owner } => {
+                require_text(owner, KeyAccountError::MissingActor)
+            }
+            KeyAccountEvent::ForecastCategorySet { category, reason } => {
+                require_text(reason, KeyAccountError::MissingReason)?;
+                if *category == Some(ForecastCategory::Closed) {
+                    return Err(KeyAccountError::ClosedCategoryByHand);
+                }
+                Ok(())
             }
         }
     }
@@ -497,7 +958,7 @@ impl ProcessState {
             } => {
                 self.met.insert(*node);
                 if grade.is_some() {
-                    self.grade = *grade;
+                    self.evaluated(*grade);
                 }
                 self.key_nodes.push(KeyNodeRecord {
                     node: *node,
@@ -509,7 +970,7 @@ impl ProcessState {
                 });
             }
             KeyAccountEvent::Regraded { grade, evidence } => {
-                self.grade = Some(*grade);
+                self.evaluated(Some(*grade));
                 self.key_nodes.push(KeyNodeRecord {
                     node: KeyNode::OpportunityGraded,
                     at,
@@ -519,11 +980,30 @@ impl ProcessState {
                     grade: Some(*grade),
                 });
             }
+            KeyAccountEvent::GradeSetByHand { grade, .. } => {
+                self.grade = Some(*grade);
+                self.grade_by_hand = true;
+            }
+            KeyAccountEvent::Nurtured {
+                evidence,
+                review_on,
+            } => {
+                self.nurture = Some(Box::new(Nurture {
+                    since: at,
+                    by: entry.actor.clone(),
+                    evidence: evidence.clone(),
+                    review_on: *review_on,
+                }));
+            }
             KeyAccountEvent::Advanced => self.enter_next_stage(at),
             KeyAccountEvent::ForcedAdvance { reason } => {
                 let unmet = self.missing_to_advance(definition);
+                let overrode_policy_of = self.policy_block(definition).and(self.grade);
                 let from = self.stage;
                 self.forced = self.forced.union(unmet);
+                if overrode_policy_of.is_some() {
+                    self.policy_override = overrode_policy_of;
+                }
                 self.enter_next_stage(at);
                 self.forcings.push(Forcing {
                     at,
@@ -532,6 +1012,7 @@ impl ProcessState {
                     from,
                     to: self.stage,
                     unmet,
+                    overrode_policy_of,
                 });
             }
             KeyAccountEvent::ProcurementStepObserved { step } => self.customer_step = Some(*step),
@@ -547,14 +1028,71 @@ impl ProcessState {
                 // does not unmeet a node derived from it.
                 self.contacts.retain(|c| c.id != *id);
             }
-            KeyAccountEvent::Won => self.close(Outcome::Won, entry, None),
+            KeyAccountEvent::Booked {
+                booked_on,
+                amount_minor,
+            } => {
+                self.close(Outcome::Won, entry, None);
+                if let Some(closure) = self.closure.as_mut() {
+                    closure.booking = Some(Booking {
+                        booked_on: *booked_on,
+                        amount_minor: *amount_minor,
+                    });
+                }
+                if let Some(tracked) = self.tracked.as_mut() {
+                    tracked.forecast = None;
+                }
+            }
+            KeyAccountEvent::DeliveryCancelled { reason } => {
+                if let Some(closure) = self.closure.as_mut() {
+                    closure.cancellation = Some(Cancellation {
+                        at,
+                        by: entry.actor.clone(),
+                        reason: Reason::clone(reason),
+                    });
+                }
+            }
             KeyAccountEvent::Lost { reason } => {
-                self.close(Outcome::Lost, entry, Some(reason.clone()))
+                self.close(Outcome::Lost, entry, Some(Reason::clone(reason)))
             }
             KeyAccountEvent::Withdrawn { reason } => {
-                self.close(Outcome::Withdrawn, entry, Some(reason.clone()))
+                self.close(Outcome::Withdrawn, entry, Some(Reason::clone(reason)))
+            }
+            KeyAccountEvent::AmountChanged { to_minor, .. } => {
+                self.tracked_mut().amount_minor = Some(*to_minor)
+            }
+            KeyAccountEvent::CloseDateChanged { to, .. } => {
+                self.tracked_mut().expected_close = Some(*to)
+            }
+            KeyAccountEvent::PossibilityChanged { to, .. } => {
+                self.tracked_mut().possibility = Some(*to)
+            }
+            KeyAccountEvent::OwnerChanged { owner } => {
+                self.tracked_mut().owner = Some(owner.clone())
+            }
+            KeyAccountEvent::ForecastCategorySet { category, reason } => {
+                self.tracked_mut().forecast = category.map(|category| ForecastOverride {
+                    category,
+                    at,
+                    by: entry.actor.clone(),
+                    reason: reason.clone(),
+                });
             }
         }
+    }
+
+    /// A passed evaluation: the grade is the evaluation's, and a nurture
+    /// ends.
+    fn evaluated(&mut self, grade: Option<Grade>) {
+        if grade.is_some() {
+            self.grade = grade;
+        }
+        self.grade_by_hand = false;
+        self.nurture = None;
+    }
+
+    fn tracked_mut(&mut self) -> &mut Tracked {
+        self.tracked.get_or_insert_with(Box::default)
     }
 
     fn enter_next_stage(&mut self, at: DateTime<Utc>) {
@@ -564,13 +1102,16 @@ impl ProcessState {
         }
     }
 
-    fn close(&mut self, outcome: Outcome, entry: &Entry<KeyAccountEvent>, reason: Option<String>) {
+    fn close(&mut self, outcome: Outcome, entry: &Entry<KeyAccountEvent>, reason: Option<Reason>) {
+        self.nurture = None;
         self.closure = Some(Box::new(Closure {
             outcome,
             at: entry.at,
             by: entry.actor.clone(),
             stage: self.stage,
             reason,
+            booking: None,
+            cancellation: None,
         }));
     }
 
@@ -608,6 +1149,52 @@ impl ProcessState {
             .map(|c| format!("{}: {}", c.role.key(), c.id))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Checks that `reason` is in the list for `ending`, with a competitor when
+/// it names one.
+fn check_reason(
+    definition: &ProcessDefinition,
+    ending: Ending,
+    reason: &Reason,
+) -> Result<(), KeyAccountError> {
+    let known = definition
+        .reasons
+        .get(&reason.key)
+        .filter(|r| r.applies_to.contains(&ending));
+    let Some(known) = known else {
+        if is_blank(&reason.key) {
+            return Err(KeyAccountError::MissingReason);
+        }
+        return Err(KeyAccountError::UnknownReason {
+            ending,
+            key: reason.key.clone(),
+            expected: definition.reasons.keys_for(ending),
+        });
+    };
+    if known.names_competitor && reason.competitor.as_deref().map_or(true, is_blank) {
+        return Err(KeyAccountError::CompetitorMissing {
+            key: reason.key.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that a history event's earlier value is the one recorded (any
+/// value is accepted before the first event records one).
+fn check_history<T: PartialEq + std::fmt::Display>(
+    field: &'static str,
+    given: &T,
+    recorded: Option<&T>,
+) -> Result<(), KeyAccountError> {
+    match recorded {
+        Some(recorded) if recorded != given => Err(KeyAccountError::HistoryMismatch {
+            field,
+            given: given.to_string(),
+            recorded: recorded.to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -783,12 +1370,35 @@ impl KeyAccountProcess {
         Ok(self)
     }
 
-    /// Reads a deal from JSON and [verifies](Self::verified) it.
+    /// Reads a deal from JSON and [verifies](Self::verified) it; a
+    /// version-1 deal is migrated (see [`load`](Self::load) to learn what
+    /// changed).
     pub fn from_json(json: &str, definition: &ProcessDefinition) -> Result<Self, LoadError> {
-        let process: Self = serde_json::from_str(json).map_err(|e| LoadError::Json {
-            message: e.to_string(),
-        })?;
-        process.verified(definition)
+        Self::load(json, definition).map(|(process, _)| process)
+    }
+
+    /// Reads a deal from JSON like [`from_json`](Self::from_json), and says
+    /// what migrating it from an older format version changed (`None` for
+    /// a current document).
+    pub fn load(
+        json: &str,
+        definition: &ProcessDefinition,
+    ) -> Result<(Self, Option<Migration>), LoadError> {
+        match serde_json::from_str::<Self>(json) {
+            Ok(process) => Ok((process.verified(definition)?, None)),
+            Err(e) => {
+                let json_error = || LoadError::Json {
+                    message: e.to_string(),
+                };
+                let value: serde_json::Value =
+                    serde_json::from_str(json).map_err(|_| json_error())?;
+                if super::migration::version_of(&value) != Some(1) {
+                    return Err(json_error());
+                }
+                let (process, migration) = super::migration::from_v1(value, definition, "deal")?;
+                Ok((process, Some(migration)))
+            }
+        }
     }
 
     /// Each procurement step observed, with when, oldest first.
@@ -801,9 +1411,10 @@ impl KeyAccountProcess {
         })
     }
 
-    /// The time spent in each stage, read from the journal. An open deal's
-    /// current stage counts until `until` (or until its last event, if
-    /// `until` is earlier); a closed deal's count stops at its closing.
+    /// The time spent in each stage, read from the journal. An open,
+    /// nurtured or booked (still delivering) deal's current stage counts
+    /// until `until` (or until its last event, if `until` is earlier); a
+    /// lost, withdrawn or cancelled deal's count stops at its ending.
     pub fn time_in_stages(&self, until: DateTime<Utc>) -> PerStage<TimeDelta> {
         let mut times = PerStage::from_fn(|_| TimeDelta::zero());
         let mut stage = Stage::FIRST;
@@ -817,9 +1428,9 @@ impl KeyAccountProcess {
                     stage = stage.next().unwrap_or(stage);
                     since = entry.at;
                 }
-                KeyAccountEvent::Won
-                | KeyAccountEvent::Lost { .. }
-                | KeyAccountEvent::Withdrawn { .. } => {
+                KeyAccountEvent::Lost { .. }
+                | KeyAccountEvent::Withdrawn { .. }
+                | KeyAccountEvent::DeliveryCancelled { .. } => {
                     *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
                     return times;
                 }
@@ -831,6 +1442,7 @@ impl KeyAccountProcess {
     }
 }
 
+#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -855,7 +1467,7 @@ mod tests {
         KeyAccountEvent::KeyNodeMet {
             node,
             evidence: "seen".into(),
-            grade: (node == KeyNode::OpportunityGraded).then_some(Grade::B),
+            grade: (node == KeyNode::OpportunityGraded).then_some(Grade::A),
         }
     }
 
@@ -1129,42 +1741,273 @@ mod tests {
         );
     }
 
+    fn graded(grade: Grade) -> KeyAccountEvent {
+        KeyAccountEvent::KeyNodeMet {
+            node: KeyNode::OpportunityGraded,
+            evidence: "evaluation passed".into(),
+            grade: Some(grade),
+        }
+    }
+
     #[test]
-    fn won_only_in_implementation_after_completion() {
+    fn booking_needs_the_signed_contract_and_is_the_win() {
         let def = ProcessDefinition::default();
         let mut p = KeyAccountProcess::new(day(1));
+        let book = KeyAccountEvent::Booked {
+            booked_on: day(12).date_naive(),
+            amount_minor: Some(90_000),
+        };
         assert_eq!(
-            p.apply(&def, at(2, KeyAccountEvent::Won)),
-            Err(KeyAccountError::NotInImplementation {
+            p.apply(&def, at(2, book.clone())),
+            Err(KeyAccountError::TooEarlyToBook {
                 stage: Stage::Development
             })
         );
-        for d in 2..7 {
+        p.apply(&def, at(2, graded(Grade::A))).unwrap();
+        p.apply(&def, at(3, KeyAccountEvent::Advanced)).unwrap();
+        for d in 4..7 {
             p.apply(&def, at(d, force("test"))).unwrap();
         }
-        assert_eq!(p.state().stage(), Stage::ProjectImplementation);
+        assert_eq!(p.state().stage(), Stage::BusinessNegotiation);
+        // Forcing past the contract nodes is not a signed contract.
+        p.apply(&def, at(7, force("test"))).unwrap();
         assert_eq!(
-            p.apply(&def, at(8, KeyAccountEvent::Advanced)),
+            p.apply(&def, at(8, book.clone())),
+            Err(KeyAccountError::ContractNotSigned)
+        );
+        p.apply(&def, at(8, met(KeyNode::ContractSigned))).unwrap();
+        p.apply(&def, at(12, book.clone())).unwrap();
+        assert_eq!(p.state().outcome(), Some(Outcome::Won));
+        assert_eq!(p.state().status(), DealStatus::Booked);
+        assert_eq!(p.state().delivery(), Some(DeliveryStatus::InProgress));
+        assert_eq!(p.state().booking().unwrap().amount_minor, Some(90_000));
+        assert!(!p.state().is_open());
+        // A booked deal is never lost, and is booked once.
+        assert_eq!(
+            p.apply(
+                &def,
+                at(
+                    13,
+                    KeyAccountEvent::Lost {
+                        reason: "price".into()
+                    }
+                )
+            ),
+            Err(KeyAccountError::BookedDealNotLost)
+        );
+        assert_eq!(
+            p.apply(&def, at(13, book)),
+            Err(KeyAccountError::AlreadyBooked)
+        );
+        // Delivery goes on after the booking.
+        p.apply(&def, at(14, met(KeyNode::ProjectAccepted)))
+            .unwrap();
+        assert_eq!(p.state().delivery(), Some(DeliveryStatus::Accepted));
+        p.apply(&def, at(15, met(KeyNode::ProjectCompleted)))
+            .unwrap();
+        assert_eq!(p.state().delivery(), Some(DeliveryStatus::Completed));
+        assert_eq!(
+            p.apply(&def, at(16, KeyAccountEvent::Advanced)),
             Err(KeyAccountError::NoNextStage {
                 stage: Stage::ProjectImplementation
             })
         );
-        p.apply(&def, at(8, met(KeyNode::ProjectAccepted))).unwrap();
+    }
+
+    #[test]
+    fn cancelled_delivery_keeps_the_booking_and_needs_a_known_reason() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        let cancel = |key: &str| KeyAccountEvent::DeliveryCancelled { reason: key.into() };
         assert_eq!(
-            p.apply(&def, at(9, KeyAccountEvent::Won)),
-            Err(KeyAccountError::NotCompleted {
-                missing: KeyNodeSet::of(&[KeyNode::ProjectCompleted])
-            })
+            p.apply(&def, at(2, cancel("price"))),
+            Err(KeyAccountError::NotBooked)
         );
-        p.apply(&def, at(9, met(KeyNode::ProjectCompleted)))
-            .unwrap();
-        p.apply(&def, at(10, KeyAccountEvent::Won)).unwrap();
+        p.apply(&def, at(2, graded(Grade::A))).unwrap();
+        p.apply(&def, at(3, KeyAccountEvent::Advanced)).unwrap();
+        for d in 4..7 {
+            p.apply(&def, at(d, force("test"))).unwrap();
+        }
+        p.apply(&def, at(7, met(KeyNode::ContractSigned))).unwrap();
+        p.apply(
+            &def,
+            at(
+                8,
+                KeyAccountEvent::Booked {
+                    booked_on: day(7).date_naive(),
+                    amount_minor: None,
+                },
+            ),
+        )
+        .unwrap();
+        assert!(matches!(
+            p.apply(&def, at(9, cancel("weather"))),
+            Err(KeyAccountError::UnknownReason { .. })
+        ));
+        p.apply(&def, at(9, cancel("no_budget"))).unwrap();
         assert_eq!(p.state().outcome(), Some(Outcome::Won));
+        assert_eq!(p.state().delivery(), Some(DeliveryStatus::Cancelled));
         assert_eq!(
-            p.apply(&def, at(11, met(KeyNode::ContractSigned))),
+            p.apply(&def, at(10, met(KeyNode::ProjectAccepted))),
             Err(KeyAccountError::Closed {
                 outcome: Outcome::Won
             })
+        );
+    }
+
+    #[test]
+    fn only_grades_whose_policy_enters_leave_development_unforced() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        p.apply(&def, at(2, graded(Grade::D))).unwrap();
+        assert_eq!(
+            p.apply(&def, at(3, KeyAccountEvent::Advanced)),
+            Err(KeyAccountError::PolicyForbidsEntry {
+                grade: Grade::D,
+                stage: Stage::Development
+            })
+        );
+        p.apply(&def, at(3, force("strategic account"))).unwrap();
+        let forcing = &p.state().forcings()[0];
+        assert_eq!(forcing.overrode_policy_of, Some(Grade::D));
+        assert!(forcing.unmet.is_empty());
+        assert_eq!(p.state().against_policy(&def), Some(Grade::D));
+        // Penalised like any forcing: sales entry 20% x 0.5.
+        assert!((p.win_probability(&def).value - 0.1).abs() < 1e-12);
+        // The override holds for grade D; a regrade to C re-applies the policy.
+        p.apply(
+            &def,
+            at(
+                4,
+                KeyAccountEvent::Regraded {
+                    grade: Grade::C,
+                    evidence: "budget moved".into(),
+                },
+            ),
+        )
+        .unwrap();
+        p.apply(&def, at(5, met(KeyNode::InsidersFound))).unwrap();
+        p.apply(&def, at(5, met(KeyNode::KeyPeopleIdentified)))
+            .unwrap();
+        assert!(matches!(
+            p.apply(&def, at(6, KeyAccountEvent::Advanced)),
+            Err(KeyAccountError::PolicyForbidsEntry {
+                grade: Grade::C,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_grade_set_by_hand_is_marked_and_needs_an_evaluation_or_forcing() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        p.apply(
+            &def,
+            at(
+                2,
+                KeyAccountEvent::GradeSetByHand {
+                    grade: Grade::A,
+                    reason: "the director says so".into(),
+                },
+            ),
+        )
+        .unwrap();
+        assert_eq!(p.state().grade(), Some(Grade::A));
+        assert!(p.state().grade_by_hand());
+        assert!(!p.state().met().contains(KeyNode::OpportunityGraded));
+        assert!(matches!(
+            p.apply(&def, at(3, KeyAccountEvent::Advanced)),
+            Err(KeyAccountError::KeyNodesMissing { .. })
+        ));
+        p.apply(&def, at(3, graded(Grade::A))).unwrap();
+        assert!(!p.state().grade_by_hand());
+        p.apply(&def, at(4, KeyAccountEvent::Advanced)).unwrap();
+    }
+
+    #[test]
+    fn a_failed_evaluation_parks_the_deal_until_one_passes() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        let review_on = day(30).date_naive();
+        p.apply(
+            &def,
+            at(
+                2,
+                KeyAccountEvent::Nurtured {
+                    evidence: "no budget this year".into(),
+                    review_on,
+                },
+            ),
+        )
+        .unwrap();
+        assert_eq!(p.state().status(), DealStatus::Nurture);
+        assert!(!p.state().is_open());
+        assert_eq!(p.state().outcome(), None);
+        assert_eq!(
+            p.apply(&def, at(3, force("push"))),
+            Err(KeyAccountError::InNurture { review_on })
+        );
+        p.apply(&def, at(30, graded(Grade::A))).unwrap();
+        assert_eq!(p.state().status(), DealStatus::Open);
+        p.apply(&def, at(31, KeyAccountEvent::Advanced)).unwrap();
+    }
+
+    #[test]
+    fn history_events_track_the_latest_values() {
+        let def = ProcessDefinition::default();
+        let mut p = KeyAccountProcess::new(day(1));
+        let (d1, d2) = (day(20).date_naive(), day(28).date_naive());
+        p.apply(
+            &def,
+            at(2, KeyAccountEvent::CloseDateChanged { from: d1, to: d2 }),
+        )
+        .unwrap();
+        assert!(matches!(
+            p.apply(
+                &def,
+                at(3, KeyAccountEvent::CloseDateChanged { from: d1, to: d2 })
+            ),
+            Err(KeyAccountError::HistoryMismatch { .. })
+        ));
+        assert!(matches!(
+            p.apply(
+                &def,
+                at(
+                    3,
+                    KeyAccountEvent::PossibilityChanged {
+                        from: None,
+                        to: 1.5
+                    }
+                )
+            ),
+            Err(KeyAccountError::PossibilityOutOfRange { .. })
+        ));
+        p.apply(
+            &def,
+            at(
+                4,
+                KeyAccountEvent::OwnerChanged {
+                    owner: "wang".into(),
+                },
+            ),
+        )
+        .unwrap();
+        let tracked = p.state().tracked().unwrap();
+        assert_eq!(tracked.expected_close, Some(d2));
+        assert_eq!(tracked.owner.as_deref(), Some("wang"));
+        assert_eq!(
+            p.apply(
+                &def,
+                at(
+                    5,
+                    KeyAccountEvent::ForecastCategorySet {
+                        category: Some(ForecastCategory::Closed),
+                        reason: "sure".into()
+                    }
+                )
+            ),
+            Err(KeyAccountError::ClosedCategoryByHand)
         );
     }
 
@@ -1212,7 +2055,7 @@ mod tests {
             at(
                 7,
                 KeyAccountEvent::Withdrawn {
-                    reason: "standards favour a competitor".into(),
+                    reason: "standards_unfavourable".into(),
                 },
             ),
         )
@@ -1221,8 +2064,8 @@ mod tests {
         assert_eq!(closure.outcome, Outcome::Withdrawn);
         assert_eq!(closure.stage, Stage::SalesEntry);
         assert_eq!(
-            closure.reason.as_deref(),
-            Some("standards favour a competitor")
+            closure.reason.as_ref().map(|r| r.key.as_str()),
+            Some("standards_unfavourable")
         );
         let times = p.time_in_stages(day(20));
         assert_eq!(times.development, TimeDelta::days(3));
@@ -1246,12 +2089,14 @@ mod tests {
     fn unknown_format_versions_are_refused() {
         let p = KeyAccountProcess::new(day(1));
         let json = serde_json::to_string(&p).unwrap();
-        assert!(json.contains(r#""format_version":1"#));
+        assert!(json.contains(r#""format_version":2"#));
         let back: KeyAccountProcess = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);
-        let future = json.replace(r#""format_version":1"#, r#""format_version":2"#);
+        let future = json.replace(r#""format_version":2"#, r#""format_version":3"#);
         let e = serde_json::from_str::<KeyAccountProcess>(&future).unwrap_err();
-        assert!(e.to_string().contains("version 2"), "{e}");
+        assert!(e.to_string().contains("version 3"), "{e}");
+        let e = KeyAccountProcess::from_json(&future, &ProcessDefinition::default()).unwrap_err();
+        assert!(e.is_unsupported_version(), "{e}");
     }
 
     #[test]

@@ -256,9 +256,11 @@ pub fn stage_flows(portfolio: &Portfolio) -> PerStage<StageFlow> {
                     stage = stage.next().unwrap_or(stage);
                     flows.get_mut(stage).entered += 1;
                 }
-                KeyAccountEvent::Won => {
+                KeyAccountEvent::Booked { .. } => {
                     flow.won += 1;
                     closed = true;
+                    // Delivery after the booking is not part of the sale.
+                    break;
                 }
                 KeyAccountEvent::Lost { .. } => {
                     flow.lost += 1;

@@ -30,6 +30,7 @@ use crate::customer::record::CustomerError;
 use crate::customer::{Customer, CustomerType, ScoreError, Scores};
 use crate::grading::Grade;
 use crate::journal::Entry;
+use crate::key_account::reason::{Reason, OTHER_REASON};
 use crate::key_account::{
     KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNode, Outcome, Stage,
 };
@@ -942,18 +943,18 @@ impl<'a> Compiled<'a> {
             apply(row.opened, met(KeyNode::OpportunityGraded, Some(grade)))?;
             done.insert(KeyNode::OpportunityGraded);
         }
+        let mut against_policy = row
+            .grade
+            .is_some_and(|g| !definition.policies.get(g).enter_sales_process);
         let walk_to = row.target.stage;
         for stage in Stage::FIRST.through(walk_to) {
             let last = stage == walk_to;
-            // A won deal completes its last stage too.
-            if last && row.target.outcome != Some(Outcome::Won) {
+            // The last stage's work is not done yet; a won deal is booked
+            // on entering it, and its delivery is not known.
+            if last {
                 break;
             }
-            let at = if last {
-                row.closed.unwrap_or(row.stage_since)
-            } else {
-                row.stage_since
-            };
+            let at = row.stage_since;
             for node in definition.required(stage).difference(done).iter() {
                 // The grading node is met only by a grade; an export without
                 // one leaves it unmet and the deal moves on forced.
@@ -963,27 +964,40 @@ impl<'a> Compiled<'a> {
                 apply(at, met(node, None))?;
                 done.insert(node);
             }
-            if last {
-                // Completion is required to win whatever the definition says.
-                if !done.contains(KeyNode::ProjectCompleted) {
-                    apply(at, met(KeyNode::ProjectCompleted, None))?;
-                }
-            } else if definition.required(stage).difference(done).is_empty() {
+            let nodes_met = definition.required(stage).difference(done).is_empty();
+            if nodes_met && !against_policy {
                 apply(at, KeyAccountEvent::Advanced)?;
             } else {
-                let reason = format!(
-                    "imported from CRM stage \"{}\" without a grade",
-                    row.stage_name
-                );
+                let reason = if nodes_met {
+                    format!(
+                        "imported from CRM stage \"{}\" against the grade's policy",
+                        row.stage_name
+                    )
+                } else {
+                    format!(
+                        "imported from CRM stage \"{}\" without a grade",
+                        row.stage_name
+                    )
+                };
                 apply(at, KeyAccountEvent::ForcedAdvance { reason })?;
+                // The override holds for the grade from now on.
+                against_policy = false;
             }
         }
         if let (Some(outcome), Some(at)) = (row.target.outcome, row.closed) {
-            let reason = format!("CRM stage \"{}\"", row.stage_name);
+            let reason = || {
+                Box::new(
+                    Reason::new(OTHER_REASON)
+                        .with_note(format!("CRM stage \"{}\"", row.stage_name)),
+                )
+            };
             let event = match outcome {
-                Outcome::Won => KeyAccountEvent::Won,
-                Outcome::Lost => KeyAccountEvent::Lost { reason },
-                Outcome::Withdrawn => KeyAccountEvent::Withdrawn { reason },
+                Outcome::Won => KeyAccountEvent::Booked {
+                    booked_on: at.date_naive(),
+                    amount_minor: None,
+                },
+                Outcome::Lost => KeyAccountEvent::Lost { reason: reason() },
+                Outcome::Withdrawn => KeyAccountEvent::Withdrawn { reason: reason() },
             };
             apply(at, event)?;
         }

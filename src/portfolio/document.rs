@@ -8,9 +8,12 @@
 //! [`Definitions`] in use. Definitions are held once for the whole
 //! portfolio, never per opportunity.
 //!
-//! The document carries a `format_version`; any other version is refused
-//! with a message saying which one was found and which one this library
-//! reads. Loading ([`Portfolio::from_json`], [`Portfolio::from_slice`])
+//! The document carries a `format_version`. Version 1 is migrated on
+//! loading (its won deals become booked and completed, moves the grade
+//! policy now forbids become recorded forcings, free-text reasons become
+//! notes of the `other` reason) and [`Portfolio::load`] says what changed;
+//! any other version is refused with a message saying which one was found
+//! and which one this library reads. Loading ([`Portfolio::from_json`], [`Portfolio::from_slice`])
 //! checks consistency: every journal is replayed and must rebuild the
 //! stored state, every opportunity must name a known account, ids are
 //! unique, and every definition is valid. Saving and loading again loses
@@ -29,12 +32,13 @@ use crate::differentiation::{ActionLog, ActionStatus, PlannerConfig};
 use crate::grading::{Assessment, GradeError, Grader, GradingConfig, Opportunity, Ratings};
 use crate::journal::Entry;
 use crate::key_account::{
-    KeyAccountError, KeyAccountEvent, KeyAccountProcess, ProcessDefinition, ReplayError,
+    KeyAccountError, KeyAccountEvent, KeyAccountProcess, Migration, ProcessDefinition, ReplayError,
 };
 use crate::labels::Labelled;
 
-/// The version of the portfolio document this library writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the portfolio document this library writes and reads
+/// (version 1 is migrated when read: see [`Portfolio::load`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The most digits a currency's minor unit may have (kept out of the
 /// public constants, which the C header lists).
@@ -81,7 +85,14 @@ impl Validate for Definitions {
             .map_err(|e| prefixed("grading", e))?;
         self.analytics
             .validate()
-            .map_err(|e| prefixed("analytics", e))
+            .map_err(|e| prefixed("analytics", e))?;
+        if self.process.policies != self.grading.policies {
+            return Err(ConfigError::invalid(
+                "process.policies",
+                "must be the same as grading.policies: the grade's policy gates the process",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -200,6 +211,15 @@ impl OpportunityRecord {
         })
     }
 
+    /// The booked amount, for a booked deal: the booking's own amount, or
+    /// the opportunity's when the booking gave none.
+    pub fn booked_amount_minor(&self) -> Option<u64> {
+        self.process
+            .state()
+            .booking()
+            .map(|b| b.amount_minor.unwrap_or(self.amount_minor))
+    }
+
     /// When the last event happened (the opening if there is none).
     pub fn last_activity(&self) -> DateTime<Utc> {
         self.process
@@ -314,6 +334,26 @@ pub enum PortfolioError {
         /// The stage the journal rebuilds.
         rebuilt: crate::key_account::Stage,
     },
+    /// A value the deal's history recorded is not the record's.
+    #[error("opportunity `{opportunity}`: its history last recorded {field} {history}, but the record holds {stored}")]
+    HistoryDiffers {
+        /// The opportunity's id.
+        opportunity: String,
+        /// Which field.
+        field: &'static str,
+        /// The value the history recorded last.
+        history: String,
+        /// The value the record holds.
+        stored: String,
+    },
+    /// A version-1 document could not be migrated.
+    #[error("opportunity `{opportunity}`: format version 1 could not be migrated: {error}")]
+    Migration {
+        /// The opportunity's id.
+        opportunity: String,
+        /// Why.
+        error: crate::key_account::LoadError,
+    },
     /// No opportunity has this id.
     #[error("no opportunity with id `{id}`")]
     UnknownOpportunity {
@@ -420,11 +460,85 @@ impl Portfolio {
     }
 
     /// Loads and checks a portfolio from JSON bytes: parses the whole
-    /// document, then runs [`check`](Self::check).
+    /// document (migrating a version-1 one), then runs
+    /// [`check`](Self::check).
     pub fn from_slice(json: &[u8]) -> Result<Self, PortfolioError> {
-        let portfolio = Self::parse_slice(json)?;
+        Self::load(json).map(|(portfolio, _)| portfolio)
+    }
+
+    /// Loads and checks a portfolio like [`from_slice`](Self::from_slice),
+    /// and says what migrating it from an older format version changed
+    /// (`None` for a current document).
+    pub fn load(json: &[u8]) -> Result<(Self, Option<Migration>), PortfolioError> {
+        let (portfolio, migration) = match Self::parse_slice(json) {
+            Ok(portfolio) => (portfolio, None),
+            Err(PortfolioError::UnsupportedVersion { found, .. }) if found == "1" => {
+                let (portfolio, migration) = Self::from_v1(json)?;
+                (portfolio, Some(migration))
+            }
+            Err(e) => return Err(e),
+        };
         portfolio.check()?;
-        Ok(portfolio)
+        Ok((portfolio, migration))
+    }
+
+    /// Reads a version-1 document: the definitions and records keep their
+    /// meaning, and each journal is replayed under today's rules.
+    fn from_v1(json: &[u8]) -> Result<(Self, Migration), PortfolioError> {
+        let json_error = |e: serde_json::Error| PortfolioError::Json {
+            message: format!("format version 1: {e}"),
+            line: e.line(),
+            column: e.column(),
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(json).map_err(json_error)?;
+        // Version 1 held the grade policies only with the grading; they now
+        // gate the process too.
+        let policies = value.pointer("/definitions/grading/policies").cloned();
+        if let (Some(policies), Some(definitions)) = (policies, value.get_mut("definitions")) {
+            if let Some(d) = definitions.as_object_mut() {
+                let process = d.entry("process").or_insert_with(|| serde_json::json!({}));
+                if let Some(process) = process.as_object_mut() {
+                    process.insert("policies".into(), policies);
+                }
+            }
+        }
+        let definitions: Definitions = match value.get("definitions") {
+            Some(d) => serde_json::from_value(d.clone()).map_err(json_error)?,
+            None => Definitions::default(),
+        };
+        let mut migration = Migration {
+            from_version: 1,
+            ..Migration::default()
+        };
+        if let Some(records) = value
+            .get_mut("opportunities")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            for record in records {
+                let id = record
+                    .get("id")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let Some(process) = record.get_mut("process") else {
+                    continue;
+                };
+                let (migrated, changes) = crate::key_account::migration::from_v1(
+                    process.take(),
+                    &definitions.process,
+                    &id,
+                )
+                .map_err(|error| PortfolioError::Migration {
+                    opportunity: id.clone(),
+                    error,
+                })?;
+                migration.absorb(changes);
+                *process = serde_json::to_value(&migrated).map_err(json_error)?;
+            }
+        }
+        value["format_version"] = FORMAT_VERSION.into();
+        let portfolio = serde_json::from_value(value).map_err(json_error)?;
+        Ok((portfolio, migration))
     }
 
     /// Parses a portfolio from JSON bytes without the consistency check
@@ -627,6 +741,7 @@ impl Portfolio {
                 });
             }
         }
+        self.check_tracked(record)?;
         let rebuilt = record
             .process
             .rebuilt(&self.definitions.process)
@@ -640,6 +755,47 @@ impl Portfolio {
                 stored: record.process.state().stage(),
                 rebuilt: rebuilt.state().stage(),
             });
+        }
+        Ok(())
+    }
+
+    /// The values the deal-history events recorded must be the record's.
+    fn check_tracked(&self, record: &OpportunityRecord) -> Result<(), PortfolioError> {
+        let Some(tracked) = record.process.state().tracked() else {
+            return Ok(());
+        };
+        let differs = |field: &'static str, recorded: String, stored: String| {
+            Err(PortfolioError::HistoryDiffers {
+                opportunity: record.id.to_string(),
+                field,
+                history: recorded,
+                stored,
+            })
+        };
+        if let Some(amount) = tracked.amount_minor {
+            if amount != record.amount_minor {
+                return differs(
+                    "amount_minor",
+                    amount.to_string(),
+                    record.amount_minor.to_string(),
+                );
+            }
+        }
+        if let Some(close) = tracked.expected_close {
+            if close != record.expected_close {
+                return differs(
+                    "expected_close",
+                    close.to_string(),
+                    record.expected_close.to_string(),
+                );
+            }
+        }
+        if let Some(p) = tracked.possibility {
+            let stored = record.grading.as_ref().map(|g| g.possibility);
+            if stored != Some(p) {
+                let stored = stored.map_or_else(|| "none".to_owned(), |s| s.to_string());
+                return differs("grading.possibility", p.to_string(), stored);
+            }
         }
         Ok(())
     }
@@ -746,7 +902,9 @@ impl Portfolio {
     }
 
     /// Applies one event to the opportunity `id`'s process, under the
-    /// portfolio's process definition. On refusal nothing changes.
+    /// portfolio's process definition. A history event must start from the
+    /// record's current value (amount, close date, possibility), and the
+    /// record takes the new value. On refusal nothing changes.
     pub fn apply(&mut self, id: &str, entry: Entry<KeyAccountEvent>) -> Result<(), PortfolioError> {
         let definition = &self.definitions.process;
         let record = self
@@ -754,13 +912,57 @@ impl Portfolio {
             .iter_mut()
             .find(|o| o.id == id)
             .ok_or_else(|| PortfolioError::UnknownOpportunity { id: id.to_owned() })?;
-        record
-            .process
-            .apply(definition, entry)
-            .map_err(|error| PortfolioError::EventRefused {
-                opportunity: id.to_owned(),
-                error,
+        let refused = |error| PortfolioError::EventRefused {
+            opportunity: id.to_owned(),
+            error,
+        };
+        let mismatch = |field: &'static str, given: String, recorded: String| {
+            refused(KeyAccountError::HistoryMismatch {
+                field,
+                given,
+                recorded,
             })
+        };
+        let possibility = record.grading.as_ref().map(|g| g.possibility);
+        match &entry.event {
+            KeyAccountEvent::AmountChanged { from_minor, .. }
+                if *from_minor != record.amount_minor =>
+            {
+                return Err(mismatch(
+                    "amount",
+                    from_minor.to_string(),
+                    record.amount_minor.to_string(),
+                ))
+            }
+            KeyAccountEvent::CloseDateChanged { from, .. } if *from != record.expected_close => {
+                return Err(mismatch(
+                    "expected close date",
+                    from.to_string(),
+                    record.expected_close.to_string(),
+                ))
+            }
+            KeyAccountEvent::PossibilityChanged { from, .. }
+                if possibility.is_none() || *from != possibility =>
+            {
+                let show =
+                    |p: Option<f64>| p.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
+                return Err(mismatch("possibility", show(*from), show(possibility)));
+            }
+            _ => {}
+        }
+        let update = entry.event.clone();
+        record.process.apply(definition, entry).map_err(refused)?;
+        match update {
+            KeyAccountEvent::AmountChanged { to_minor, .. } => record.amount_minor = to_minor,
+            KeyAccountEvent::CloseDateChanged { to, .. } => record.expected_close = to,
+            KeyAccountEvent::PossibilityChanged { to, .. } => {
+                if let Some(grading) = record.grading.as_mut() {
+                    grading.possibility = to;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Grades the opportunity as of the portfolio's date, when it has

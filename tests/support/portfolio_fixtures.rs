@@ -79,16 +79,16 @@ pub fn walk(
         match *m {
             Move::Advance(at) => {
                 meet_stage(&mut p, at, &mut apply);
-                let event = if p.state().missing_to_advance(definition).is_empty() {
+                let event = if free_to_advance(&p, definition) {
                     KeyAccountEvent::Advanced
                 } else {
                     KeyAccountEvent::ForcedAdvance {
-                        reason: "never graded".into(),
+                        reason: "never graded, or against the grade's policy".into(),
                     }
                 };
                 apply(&mut p, at, event);
             }
-            Move::Force(at) if p.state().missing_to_advance(definition).is_empty() => {
+            Move::Force(at) if free_to_advance(&p, definition) => {
                 apply(&mut p, at, KeyAccountEvent::Advanced)
             }
             Move::Force(at) => apply(
@@ -103,30 +103,53 @@ pub fn walk(
     if let Some((at, outcome)) = end {
         let event = match outcome {
             Outcome::Won => {
-                meet_stage(&mut p, at, &mut apply);
-                if !p.state().met().contains(KeyNode::ProjectCompleted) {
+                // Booked on the signed contract, then delivered in full.
+                if !p.state().met().contains(KeyNode::ContractSigned) {
                     apply(
                         &mut p,
                         at,
                         KeyAccountEvent::KeyNodeMet {
-                            node: KeyNode::ProjectCompleted,
-                            evidence: "done".into(),
+                            node: KeyNode::ContractSigned,
+                            evidence: "signed".into(),
                             grade: None,
                         },
                     );
                 }
-                KeyAccountEvent::Won
+                apply(
+                    &mut p,
+                    at,
+                    KeyAccountEvent::Booked {
+                        booked_on: at.date_naive(),
+                        amount_minor: None,
+                    },
+                );
+                meet_stage(&mut p, at, &mut apply);
+                if p.state().met().contains(KeyNode::ProjectCompleted) {
+                    return p;
+                }
+                KeyAccountEvent::KeyNodeMet {
+                    node: KeyNode::ProjectCompleted,
+                    evidence: "done".into(),
+                    grade: None,
+                }
             }
             Outcome::Lost => KeyAccountEvent::Lost {
                 reason: "price".into(),
             },
             Outcome::Withdrawn => KeyAccountEvent::Withdrawn {
-                reason: "standards".into(),
+                reason: "standards_unfavourable".into(),
             },
         };
         apply(&mut p, at, event);
     }
     p
+}
+
+/// Whether the deal may move on without forcing: its key nodes are met and
+/// its grade's policy lets it.
+fn free_to_advance(p: &KeyAccountProcess, definition: &ProcessDefinition) -> bool {
+    p.state().missing_to_advance(definition).is_empty()
+        && p.state().policy_block(definition).is_none()
 }
 
 /// An opportunity record around `process`.
