@@ -65,7 +65,7 @@ fn weighted_figures_say_what_weighs_them() {
             ..ReportOptions::default()
         },
     );
-    assert!(calibrated.contains("win probability calibrated from 73 closed deals"));
+    assert!(calibrated.contains("win probability calibrated from 38 closed deals"));
     assert!(calibrated.contains("times the fitted grade factor"));
     // The pipeline by stage shows both weights whichever is chosen: only
     // the sentences saying which one weighs the rest differ.

@@ -155,6 +155,9 @@ pub struct Pipeline {
     pub by_close_month: Vec<(YearMonth, Amounts)>,
     /// Closed deals per outcome (weighted amount: won deals count whole).
     pub closed: Vec<(Outcome, Amounts)>,
+    /// Deals in nurture after a failed evaluation: neither open pipeline
+    /// nor closed (weighted by their win probability).
+    pub nurture: Amounts,
 }
 
 /// The weighted pipeline of `portfolio`: each open deal's amount times its
@@ -174,13 +177,20 @@ pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> P
     let mut by_type = [Amounts::default(); 4];
     let mut by_month: BTreeMap<YearMonth, Amounts> = BTreeMap::new();
     let mut closed = [Amounts::default(); 3];
+    let mut nurture = Amounts::default();
     for record in portfolio.opportunities() {
         let state = record.process.state();
         let p = win_probability_value(state, definition);
         if let Some(outcome) = state.outcome() {
             if let Some(slot) = closed.get_mut(outcome.code() as usize) {
-                slot.add(record.amount_minor, p);
+                // A won deal counts with what was booked.
+                let amount = record.booked_amount_minor().unwrap_or(record.amount_minor);
+                slot.add(amount, p);
             }
+            continue;
+        }
+        if !state.is_open() {
+            nurture.add(record.amount_minor, p);
             continue;
         }
         total.add(record.amount_minor, p);
@@ -211,6 +221,7 @@ pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> P
         by_customer_type: CustomerType::ALL.iter().copied().zip(by_type).collect(),
         by_close_month: by_month.into_iter().collect(),
         closed: Outcome::ALL.iter().copied().zip(closed).collect(),
+        nurture,
     }
 }
 

@@ -7,6 +7,9 @@
 //! - [`analytics`]: weighted pipeline and forecast, conversion and time in
 //!   stage, stalled deals, the customer quadrant, actions in progress and
 //!   the calibration of win probabilities from closed deals;
+//! - [`lifecycle`]: the forecast by category, bookings and delivery,
+//!   win/loss by reason, stage, customer type and grade, slipped close
+//!   dates, amount changes and the probability trend of a deal;
 //! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
 //!   through a column mapping, with every refused row reported;
 //! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
@@ -19,6 +22,7 @@ pub mod analytics;
 pub mod csv_import;
 pub mod document;
 pub mod html;
+pub mod lifecycle;
 pub mod report;
 pub mod svg;
 
@@ -37,6 +41,10 @@ pub use document::{
     PortfolioError, FORMAT_VERSION,
 };
 pub use html::render as render_html;
+pub use lifecycle::{
+    amount_changes, bookings, forecast, probability_trend, slipped_deals, win_loss, AmountChange,
+    Bookings, CloseDateChange, Forecast, SlippedDeal, WinLoss, WinLossCount,
+};
 pub use report::{account_plans, render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 

@@ -415,6 +415,8 @@ fn write_report(
     for (outcome, amounts) in &pipe.closed {
         amounts_row(out, portfolio, outcome.label_en(), amounts)?;
     }
+    amounts_row(out, portfolio, "In nurture (not closed)", &pipe.nurture)?;
+    write_lifecycle(out, portfolio, currency)?;
 
     // Flow and time.
     let flows = stage_flows(portfolio);
@@ -742,6 +744,150 @@ pub(crate) fn plan_summary(plan: &Plan, actions: usize) -> String {
 pub(crate) fn funnel(portfolio: &Portfolio) -> Vec<(Stage, Amounts)> {
     let pipe = pipeline(portfolio);
     pipe.by_stage.iter().map(|(s, a)| (s, *a)).collect()
+}
+
+/// The lifecycle sections: forecast by month per category, bookings and
+/// delivery, win/loss, slipped deals and amount changes.
+fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> std::fmt::Result {
+    use super::lifecycle::{amount_changes, bookings, forecast, slipped_deals, win_loss};
+    use crate::key_account::ForecastCategory;
+
+    let figures = forecast(portfolio);
+    writeln!(
+        out,
+        "\n== Forecast by category (open deals by expected close month, booked deals by booking month; amounts in {currency})"
+    )?;
+    amounts_header(out, "category", currency)?;
+    for (category, amounts) in &figures.by_category {
+        amounts_row(out, portfolio, category.label_en(), amounts)?;
+    }
+    let mut header = format!("  {:<10}", "month");
+    for category in ForecastCategory::ALL {
+        header.push_str(&format!(" {:>14}", category.label_en()));
+    }
+    writeln!(out, "{header}")?;
+    for (month, row) in &figures.by_month {
+        let mut line = format!("  {:<10}", month.to_string());
+        for amounts in row {
+            line.push_str(&format!(
+                " {:>14}",
+                money(portfolio, amounts.amount_minor as f64)
+            ));
+        }
+        writeln!(out, "{line}")?;
+    }
+
+    let booked = bookings(portfolio);
+    writeln!(
+        out,
+        "\n== Bookings and delivery ({} booked deals, {} {currency}; win rate {} of ended deals)",
+        booked.booked.count,
+        money(portfolio, booked.booked.amount_minor as f64),
+        booked
+            .win_rate
+            .map_or("unknown".to_owned(), |r| format!("{:.0}%", r * 100.0))
+    )?;
+    amounts_header(out, "delivery", currency)?;
+    for (status, amounts) in &booked.delivery {
+        amounts_row(out, portfolio, status.label_en(), amounts)?;
+    }
+    for (month, amounts) in &booked.by_month {
+        writeln!(
+            out,
+            "  booked in {month}: {} deals, {} {currency}",
+            amounts.count,
+            money(portfolio, amounts.amount_minor as f64)
+        )?;
+    }
+
+    let analysis = win_loss(portfolio);
+    writeln!(
+        out,
+        "\n== Win/loss by reason (lost, withdrawn, delivery cancelled)"
+    )?;
+    let reasons = &portfolio.definitions().process.reasons;
+    for (key, lost, withdrawn, cancelled) in &analysis.by_reason {
+        let label = reasons.get(key).map_or(key.as_str(), |r| r.en.as_str());
+        writeln!(out, "  {label:<40} {lost:>5} {withdrawn:>5} {cancelled:>5}")?;
+    }
+    writeln!(
+        out,
+        "\n== Win/loss by stage where the deal ended (won = booked, lost, withdrawn)"
+    )?;
+    for (stage, count) in analysis.by_stage.iter() {
+        writeln!(
+            out,
+            "  {:<24} {:>5} {:>5} {:>5}",
+            stage.label_en(),
+            count.won,
+            count.lost,
+            count.withdrawn
+        )?;
+    }
+    writeln!(
+        out,
+        "\n== Win/loss by customer type and by grade (won, lost, withdrawn)"
+    )?;
+    for (kind, count) in &analysis.by_customer_type {
+        writeln!(
+            out,
+            "  {:<24} {:>5} {:>5} {:>5}",
+            kind.label_en(),
+            count.won,
+            count.lost,
+            count.withdrawn
+        )?;
+    }
+    for (grade, count) in &analysis.by_grade {
+        let label = grade.map_or("ungraded".to_owned(), |g| format!("grade {}", g.label_en()));
+        writeln!(
+            out,
+            "  {label:<24} {:>5} {:>5} {:>5}",
+            count.won, count.lost, count.withdrawn
+        )?;
+    }
+
+    let slipped = slipped_deals(portfolio);
+    let slips: usize = slipped.iter().map(|d| d.slips).sum();
+    writeln!(
+        out,
+        "\n== Slipped deals: {} deals moved their close date {} times later",
+        slipped.len(),
+        slips
+    )?;
+    for deal in slipped.iter().take(10) {
+        let (first, last) = match (deal.changes.first(), deal.changes.last()) {
+            (Some(f), Some(l)) => (f.from, l.to),
+            _ => continue,
+        };
+        writeln!(
+            out,
+            "  {:<10} {} -> {} ({} changes, {:+} days)",
+            deal.id,
+            first,
+            last,
+            deal.changes.len(),
+            deal.total_days
+        )?;
+    }
+
+    let year_ago = portfolio.as_of() - TimeDelta::days(365);
+    let changes = amount_changes(portfolio, year_ago, portfolio.as_of());
+    let up = changes.iter().filter(|c| c.to_minor > c.from_minor).count();
+    let net: i128 = changes
+        .iter()
+        .map(|c| i128::from(c.to_minor) - i128::from(c.from_minor))
+        .sum();
+    writeln!(
+        out,
+        "\n== Amount changes in the last 365 days: {} changes ({} up, {} down), net {}{} {currency}",
+        changes.len(),
+        up,
+        changes.len() - up,
+        if net < 0 { "-" } else { "+" },
+        money(portfolio, net.unsigned_abs() as f64)
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
