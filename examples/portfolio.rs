@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use techsales::portfolio::{
-    import_csv, render_report, render_svg, CsvMapping, Portfolio, ReportOptions,
+    import_csv, import_csv_files, render_report, render_svg, CsvMapping, Portfolio, ReportOptions,
 };
 
 const USAGE: &str = "usage: portfolio [PORTFOLIO.json | EXPORT.csv MAPPING.json] [--svg PATH] [--as-of YYYY-MM-DD] [--top N]";
@@ -162,18 +162,31 @@ pub fn load(args: &Args, out: &mut dyn Write) -> Result<Portfolio, Failure> {
                 .map_err(|_| Failure::Input(format!("{}: not UTF-8 text", mapping.display())))?;
             let mapping_value = CsvMapping::from_json(&mapping_text)
                 .map_err(|e| Failure::Input(format!("{}: {e}", mapping.display())))?;
-            let import = import_csv(read(csv)?.as_slice(), &mapping_value)
-                .map_err(|e| Failure::Input(format!("{}: {e}", csv.display())))?;
+            let deals = read(csv)?;
+            let import = match mapping_value
+                .accounts
+                .as_ref()
+                .and_then(|a| a.file.as_ref())
+            {
+                // The accounts file sits where the mapping says, relative to it.
+                Some(file) => {
+                    let path = mapping.parent().unwrap_or(Path::new(".")).join(file);
+                    import_csv_files(deals.as_slice(), read(&path)?.as_slice(), &mapping_value)
+                }
+                None => import_csv(deals.as_slice(), &mapping_value),
+            }
+            .map_err(|e| Failure::Input(format!("{}: {e}", csv.display())))?;
             writeln!(
                 out,
                 "IMPORT {}: {} rows read, {} imported, {} refused, {} warnings",
                 csv.display(),
                 import.rows,
                 import.imported,
-                import.rejected.len(),
+                import.rejected_deals(),
                 import.warnings.len()
             )
             .map_err(io)?;
+            out.write_all(import.summary().as_bytes()).map_err(io)?;
             for rejected in &import.rejected {
                 writeln!(out, "  refused {rejected}").map_err(io)?;
             }

@@ -68,7 +68,7 @@ fn the_main_job_imports_a_crm_export() {
     ]);
     result.unwrap();
     assert!(
-        report.contains("80 rows read, 73 imported, 7 refused"),
+        report.contains("80 rows read, 74 imported, 6 refused"),
         "{report}"
     );
     assert!(report.contains("refused line 9: stage `Perception Analysis`"));
