@@ -29,8 +29,10 @@ pub use analytics::{
     StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
-    import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
-    StageTarget,
+    import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
+    AccountsFile, ColumnMapping, CsvError, CsvImport, CsvMapping, ImportFile, MappingVersion,
+    OutcomeRule, ProbabilityScale, RowError, RowProblem, RowWarning, StageTarget, WarningKind,
+    MAPPING_FORMAT_VERSION,
 };
 pub use document::{
     format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
