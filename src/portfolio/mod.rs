@@ -9,6 +9,8 @@
 //!   the calibration of win probabilities from closed deals;
 //! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
 //!   through a column mapping, with every refused row reported;
+//! - [`cycles`]: the technical-sale cycles by stage and variant, their
+//!   objections, trials, implementations, follow-ups and lessons;
 //! - [`report`] and [`svg`]: the text report and the charts.
 //!
 //! [`json_schema`] gives the JSON Schema of the document, for CRMs in other
@@ -16,6 +18,7 @@
 
 pub mod analytics;
 pub mod csv_import;
+pub mod cycles;
 pub mod document;
 pub mod report;
 pub mod svg;
@@ -30,9 +33,10 @@ pub use csv_import::{
     import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
     StageTarget,
 };
+pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{
-    format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
-    PortfolioError, FORMAT_VERSION,
+    format_minor, Account, CycleRecord, Definitions, GradingInputs, OpportunityRecord, Portfolio,
+    PortfolioError, VariantOffer, FORMAT_VERSION,
 };
 pub use report::{render as render_report, ReportOptions};
 pub use svg::render as render_svg;

@@ -1,8 +1,9 @@
 //! The text report of a portfolio: the customer quadrant, the pipeline by
 //! stage, grade and customer type, the forecast by close month,
 //! conversion and time in stage, stalled deals, the diagnosis and next
-//! actions of the top deals, the calibration from closed deals, and the
-//! recommended differentiation plan of each account.
+//! actions of the top deals, the calibration from closed deals, the
+//! recommended differentiation plan of each account, and the technical-sale
+//! cycles (see [`cycles`](super::cycles)).
 //!
 //! Everything is computed as of the portfolio's date, so the same document
 //! always gives the same report.
@@ -480,7 +481,7 @@ fn write_report(
             }
         }
     }
-    Ok(())
+    super::cycles::write_section(out, portfolio)
 }
 
 /// The stages in funnel order with their open-deal counts and amounts, for
