@@ -707,6 +707,17 @@ techsales_result techsales_enum_key(uint32_t kind, uint32_t code, const char **o
 techsales_result techsales_enum_from_key(uint32_t kind, const char *key, uint32_t *out_code);
 
 /**
+ * Every domain enum as JSON: an array of `{"kind": {...}, "values":
+ * [...]}`, where the kind and each value carry `code`, `key`, `en` and
+ * `zh`; the kind's code is its `TECHSALES_ENUM_KIND_*`. Free the string
+ * with [`super::techsales_string_free`].
+ *
+ * # Safety
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_catalogue_json(char **out_json);
+
+/**
  * Classifies scores (0-100 each) against per-axis thresholds, writing a
  * `TECHSALES_CUSTOMER_TYPE_*` code.
  *
@@ -1620,8 +1631,9 @@ techsales_result techsales_portfolio_analytics_json(const struct techsales_portf
 
 /**
  * The portfolio's report as text, with the default options, in `language`
- * (`TECHSALES_LANGUAGE_*`). The report is written in English only: asking
- * for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT`. The text is the
+ * (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
+ * asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
+ * report, [`techsales_portfolio_html`], has both languages). The text is the
  * Rust API's `render_report`, byte for byte. Free the string with
  * [`techsales_string_free`].
  *
@@ -1631,6 +1643,19 @@ techsales_result techsales_portfolio_analytics_json(const struct techsales_portf
 techsales_result techsales_portfolio_report(const struct techsales_portfolio *portfolio,
                                             uint32_t language,
                                             char **out_text);
+
+/**
+ * The portfolio's HTML report (one self-contained page with its charts
+ * inline), with the default options, in `language`
+ * (`TECHSALES_LANGUAGE_*`): the Rust API's `render_html`, byte for byte.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_html` NULL or writable.
+ */
+techsales_result techsales_portfolio_html(const struct techsales_portfolio *portfolio,
+                                          uint32_t language,
+                                          char **out_html);
 
 /**
  * The portfolio's charts as one SVG document. Free the string with

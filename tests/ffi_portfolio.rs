@@ -12,8 +12,8 @@ use serde_json::Value;
 use techsales::cycle::{Stage as CycleStage, Step, TechnicalSale};
 use techsales::ffi::portfolio::*;
 use techsales::ffi::*;
-use techsales::portfolio::{render_report, Portfolio, ReportOptions};
-use techsales::Labelled;
+use techsales::portfolio::{render_html, render_report, Portfolio, ReportOptions};
+use techsales::{Labelled, Language};
 
 fn sample_text() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
@@ -255,6 +255,15 @@ fn the_sample_loads_and_gives_every_analytic_the_report_and_the_svg() {
     let r = unsafe { techsales_portfolio_report(book.0, 1, &mut zh) };
     assert_eq!(r, techsales_result::InvalidArgument);
     assert!(zh.is_null());
+
+    for language in [Language::English, Language::Chinese] {
+        let mut html = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_html(book.0, language.code(), &mut html) });
+        let portfolio = Portfolio::from_json(sample_text()).unwrap();
+        let rust = render_html(&portfolio, &ReportOptions::default(), language);
+        assert_eq!(take(html), rust);
+    }
+    assert!(report.contains("TS-001"));
 
     let mut svg = ptr::null_mut();
     ok(unsafe { techsales_portfolio_svg(book.0, &mut svg) });

@@ -76,6 +76,7 @@ macro_rules! try_out {
     };
 }
 
+pub mod catalogue;
 pub mod customer;
 pub mod cycle;
 pub mod grading;

@@ -1,7 +1,8 @@
 //! C ABI for the portfolio: a CRM's whole book of accounts, key-account
 //! deals and technical-sale cycles, loaded from its JSON document or from a
 //! CRM export, changed one record or one event at a time, and analysed:
-//! every analytic as JSON, the report as text and the charts as SVG.
+//! every analytic as JSON, the report as text or HTML and the charts as
+//! SVG.
 //!
 //! Records and events come in as JSON, in the formats the Rust API
 //! serialises (an account, an opportunity, a cycle record, a journal
@@ -21,9 +22,9 @@ use crate::cycle::CycleEvent;
 use crate::journal::Entry;
 use crate::key_account::{checklist, KeyAccountEvent, Stage};
 use crate::portfolio::{
-    actions_in_progress, calibrate, cycle_analytics, import_csv, pipeline, quadrant, render_report,
-    render_svg, stage_durations, stage_flows, stalled, Account, CsvError, CsvMapping, CycleRecord,
-    OpportunityRecord, Portfolio, PortfolioError, ReportOptions,
+    actions_in_progress, calibrate, cycle_analytics, import_csv, pipeline, quadrant, render_html,
+    render_report, render_svg, stage_durations, stage_flows, stalled, Account, CsvError,
+    CsvMapping, CycleRecord, OpportunityRecord, Portfolio, PortfolioError, ReportOptions,
 };
 
 /// A whole book: accounts, deals, cycles and the definitions in use
@@ -316,8 +317,9 @@ pub unsafe extern "C" fn techsales_portfolio_analytics_json(
 }
 
 /// The portfolio's report as text, with the default options, in `language`
-/// (`TECHSALES_LANGUAGE_*`). The report is written in English only: asking
-/// for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT`. The text is the
+/// (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
+/// asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
+/// report, [`techsales_portfolio_html`], has both languages). The text is the
 /// Rust API's `render_report`, byte for byte. Free the string with
 /// [`techsales_string_free`].
 ///
@@ -336,6 +338,31 @@ pub unsafe extern "C" fn techsales_portfolio_report(
             return Err(FfiError::invalid("the report is written in English only"));
         }
         out.set(owned_c_string(render_report(p, &ReportOptions::default()))?)
+    })
+}
+
+/// The portfolio's HTML report (one self-contained page with its charts
+/// inline), with the default options, in `language`
+/// (`TECHSALES_LANGUAGE_*`): the Rust API's `render_html`, byte for byte.
+/// Free the string with [`techsales_string_free`].
+///
+/// # Safety
+/// `portfolio` NULL or live; `out_html` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_portfolio_html(
+    portfolio: *const techsales_portfolio,
+    language: u32,
+    out_html: *mut *mut c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = try_out!(out_html);
+        let p = &try_ref!(portfolio).inner;
+        let language: Language = enum_arg(language, "language")?;
+        out.set(owned_c_string(render_html(
+            p,
+            &ReportOptions::default(),
+            language,
+        ))?)
     })
 }
 

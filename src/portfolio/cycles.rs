@@ -286,6 +286,14 @@ fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
+/// "and N more", when a list was cut at `limit`.
+fn more(out: &mut String, total: usize, limit: usize, what: &str) -> std::fmt::Result {
+    if total > limit {
+        writeln!(out, "  and {} more {what}", total - limit)?;
+    }
+    Ok(())
+}
+
 fn steps(list: &[Step]) -> String {
     let labels: Vec<&str> = list.iter().map(|s| s.label_en()).collect();
     labels.join(", ")
@@ -293,7 +301,12 @@ fn steps(list: &[Step]) -> String {
 
 /// Writes the report's technical-sale section (nothing when the portfolio
 /// has no cycle).
-pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt::Result {
+/// Lists longer than `limit` stop there with the count of the rest.
+pub(crate) fn write_section(
+    out: &mut String,
+    portfolio: &Portfolio,
+    limit: usize,
+) -> std::fmt::Result {
     if portfolio.cycles().is_empty() {
         return Ok(());
     }
@@ -335,7 +348,7 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
     }
 
     writeln!(out, "\n== Iterations completed per account")?;
-    for row in &a.iterations {
+    for row in a.iterations.iter().take(limit) {
         let name = portfolio
             .account(&row.account)
             .map_or("", |acc| acc.customer.name());
@@ -345,24 +358,26 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
             row.account, name, row.cycles, row.completed_iterations
         )?;
     }
+    more(out, a.iterations.len(), limit, "accounts")?;
 
     writeln!(out, "\n== Open objections")?;
     if a.open_objections.is_empty() {
         writeln!(out, "  none")?;
     }
-    for o in &a.open_objections {
+    for o in a.open_objections.iter().take(limit) {
         writeln!(
             out,
             "  {:<8} {:<8} {}: {}",
             o.cycle, o.account, o.id, o.text
         )?;
     }
+    more(out, a.open_objections.len(), limit, "objections")?;
 
     writeln!(out, "\n== Technical evaluations in progress")?;
     if a.technical_evaluations.is_empty() {
         writeln!(out, "  none")?;
     }
-    for t in &a.technical_evaluations {
+    for t in a.technical_evaluations.iter().take(limit) {
         let runs: Vec<String> = t
             .runs
             .iter()
@@ -381,12 +396,13 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
         };
         writeln!(out, "  {:<8} {:<8} {runs}", t.cycle, t.account)?;
     }
+    more(out, a.technical_evaluations.len(), limit, "evaluations")?;
 
     writeln!(out, "\n== Implementations in progress")?;
     if a.implementations.is_empty() {
         writeln!(out, "  none")?;
     }
-    for i in &a.implementations {
+    for i in a.implementations.iter().take(limit) {
         let done = if i.done.is_empty() {
             "nothing done yet".to_owned()
         } else {
@@ -397,12 +413,13 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
             writeln!(out, "      adjusted: {change}")?;
         }
     }
+    more(out, a.implementations.len(), limit, "implementations")?;
 
     writeln!(out, "\n== Evolution follow-ups due")?;
     if a.follow_ups_due.is_empty() {
         writeln!(out, "  none")?;
     }
-    for f in &a.follow_ups_due {
+    for f in a.follow_ups_due.iter().take(limit) {
         let since = f.since.map_or_else(|| "-".to_owned(), day);
         writeln!(
             out,
@@ -412,22 +429,24 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
             steps(&f.missing)
         )?;
     }
+    more(out, a.follow_ups_due.len(), limit, "follow-ups")?;
 
     writeln!(out, "\n== Lessons of completed iterations")?;
     if a.lessons.is_empty() {
         writeln!(out, "  none")?;
     }
-    for l in &a.lessons {
+    for l in a.lessons.iter().take(limit) {
         writeln!(
             out,
             "  {:<8} {:<8} iteration {}: {}",
             l.cycle, l.account, l.iteration, l.text
         )?;
     }
+    more(out, a.lessons.len(), limit, "lessons")?;
 
     if !a.offers.is_empty() {
         writeln!(out, "\n== Variants offered after a change of customer type")?;
-        for o in &a.offers {
+        for o in a.offers.iter().take(limit) {
             writeln!(
                 out,
                 "  {:<8} {:<8} runs as {}; {} offered for iteration {}",
@@ -438,6 +457,7 @@ pub(crate) fn write_section(out: &mut String, portfolio: &Portfolio) -> std::fmt
                 o.for_iteration
             )?;
         }
+        more(out, a.offers.len(), limit, "offers")?;
     }
     Ok(())
 }

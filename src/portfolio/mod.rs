@@ -11,7 +11,8 @@
 //!   through a column mapping, with every refused row reported;
 //! - [`cycles`]: the technical-sale cycles by stage and variant, their
 //!   objections, trials, implementations, follow-ups and lessons;
-//! - [`report`] and [`svg`]: the text report and the charts.
+//! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
+//!   with its charts, and the charts alone.
 //!
 //! [`json_schema`] gives the JSON Schema of the document, for CRMs in other
 //! languages to validate what they send.
@@ -20,14 +21,15 @@ pub mod analytics;
 pub mod csv_import;
 pub mod cycles;
 pub mod document;
+pub mod html;
 pub mod report;
 pub mod svg;
 
 pub use analytics::{
-    actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
-    top_deals, ActionsInProgress, Amounts, AnalyticsConfig, Calibration, GradeCalibration,
-    MovementCount, Pipeline, Quadrant, StageCalibration, StageDurations, StageFlow, StalledDeal,
-    YearMonth,
+    actions_in_progress, calibrate, pipeline, pipeline_with, quadrant, stage_durations,
+    stage_flows, stalled, top_deals, top_deals_with, ActionsInProgress, Amounts, AnalyticsConfig,
+    Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant, StageCalibration,
+    StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
     import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
@@ -38,7 +40,8 @@ pub use document::{
     format_minor, Account, CycleRecord, Definitions, GradingInputs, OpportunityRecord, Portfolio,
     PortfolioError, VariantOffer, FORMAT_VERSION,
 };
-pub use report::{render as render_report, ReportOptions};
+pub use html::render as render_html;
+pub use report::{render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs
