@@ -699,7 +699,7 @@ impl Portfolio {
         let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            .map(|o| (o.id.as_str(), o.account.as_str()))
+            .filter_map(|o| Some((o.id.as_str(), o.account.as_deref()?)))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -913,7 +913,8 @@ impl Portfolio {
         let linked = self
             .cycles
             .iter()
-            .find(|c| c.opportunity.as_ref() == Some(&record.id) && c.account != record.account);
+            .find(|c| c.opportunity.as_ref() == Some(&record.id)
+                    && Some(c.account.as_str()) != record.account.as_deref());
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
                 cycle: cycle.id.to_string(),
@@ -935,7 +936,7 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -983,7 +984,7 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
