@@ -910,11 +910,10 @@ impl Portfolio {
         };
         let grader = self.grader()?;
         self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
-        let linked = self
-            .cycles
-            .iter()
-            .find(|c| c.opportunity.as_ref() == Some(&record.id)
-                    && Some(c.account.as_str()) != record.account.as_deref());
+        let linked = self.cycles.iter().find(|c| {
+            c.opportunity.as_ref() == Some(&record.id)
+                && Some(c.account.as_str()) != record.account.as_deref()
+        });
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
                 cycle: cycle.id.to_string(),
