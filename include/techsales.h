@@ -563,6 +563,12 @@ typedef struct techsales_key_account_definition techsales_key_account_definition
 typedef struct techsales_planner techsales_planner;
 
 /**
+ * A whole book: accounts, deals, cycles and the definitions in use
+ * (opaque).
+ */
+typedef struct techsales_portfolio techsales_portfolio;
+
+/**
  * A change of customer type.
  */
 typedef struct techsales_type_movement {
@@ -1487,6 +1493,204 @@ techsales_result techsales_key_account_to_json(const struct techsales_key_accoun
 techsales_result techsales_key_account_from_json(const struct techsales_key_account_definition *definition,
                                                  const char *json,
                                                  struct techsales_key_account **out_deal);
+
+/**
+ * Loads a portfolio from its JSON document. Every journal (key-account
+ * and technical-sale) must replay to its stored state and every reference
+ * must resolve, else `TECHSALES_RESULT_INVALID_JSON` says what does not
+ * hold; another format version gives
+ * `TECHSALES_RESULT_UNSUPPORTED_VERSION`, invalid definitions
+ * `TECHSALES_RESULT_CONFIG_ERROR`.
+ *
+ * # Safety
+ * `json` NULL or NUL-terminated; `out_portfolio` NULL or writable. Free
+ * the handle with [`techsales_portfolio_free`].
+ */
+techsales_result techsales_portfolio_from_json(const char *json,
+                                               struct techsales_portfolio **out_portfolio);
+
+/**
+ * Imports a CRM export in CSV through its column mapping (JSON). Rows that
+ * cannot be imported do not stop the import: `out_import_json` receives
+ * `{"rows":N,"imported":N,"rejected":["line 4: ..."],"warnings":[...]}`.
+ * A mapping that is refused gives `TECHSALES_RESULT_CONFIG_ERROR` (or
+ * `TECHSALES_RESULT_INVALID_JSON` when it is not JSON); a file that cannot
+ * be read at all, `TECHSALES_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `csv` and `mapping_json` NULL or NUL-terminated; out-parameters NULL or
+ * writable. Free the handle with [`techsales_portfolio_free`] and the
+ * string with [`techsales_string_free`].
+ */
+techsales_result techsales_portfolio_import_csv(const char *csv,
+                                                const char *mapping_json,
+                                                struct techsales_portfolio **out_portfolio,
+                                                char **out_import_json);
+
+/**
+ * Frees a portfolio. NULL is ignored.
+ *
+ * # Safety
+ * `portfolio` is NULL or a live handle, not used afterwards.
+ */
+void techsales_portfolio_free(struct techsales_portfolio *portfolio);
+
+/**
+ * The portfolio as its JSON document (compact), which
+ * [`techsales_portfolio_from_json`] loads back unchanged. Free the string
+ * with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_json` NULL or writable.
+ */
+techsales_result techsales_portfolio_to_json(const struct techsales_portfolio *portfolio,
+                                             char **out_json);
+
+/**
+ * Adds an account (JSON: the customer record and its actions), or
+ * replaces the account with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `account_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_account(struct techsales_portfolio *portfolio,
+                                                 const char *account_json);
+
+/**
+ * Adds a key-account deal (JSON: an opportunity record with its process
+ * state and journal), or replaces the deal with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `opportunity_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_opportunity(struct techsales_portfolio *portfolio,
+                                                     const char *opportunity_json);
+
+/**
+ * Adds a technical-sale cycle (JSON: a cycle record with its sale), or
+ * replaces the cycle with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `cycle_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_cycle(struct techsales_portfolio *portfolio,
+                                               const char *cycle_json);
+
+/**
+ * Applies a key-account event, given as a journal entry in JSON, to the
+ * deal `opportunity_id`, under the portfolio's process definition.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_apply_deal_event(struct techsales_portfolio *portfolio,
+                                                      const char *opportunity_id,
+                                                      const char *entry_json);
+
+/**
+ * Applies a technical-sale event, given as a journal entry in JSON, to the
+ * cycle `cycle_id`.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_apply_cycle_event(struct techsales_portfolio *portfolio,
+                                                       const char *cycle_id,
+                                                       const char *entry_json);
+
+/**
+ * Sets account `account_id`'s type (`TECHSALES_CUSTOMER_TYPE_*`) at `at`
+ * (Unix seconds) with a reason (NULL for none); its running cycles under
+ * another type's variant are offered the new type's variant for their
+ * next iteration. Writes whether the type changed.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated; `out_changed`
+ * NULL or writable.
+ */
+techsales_result techsales_portfolio_set_account_type(struct techsales_portfolio *portfolio,
+                                                      const char *account_id,
+                                                      uint32_t customer_type,
+                                                      int64_t at,
+                                                      const char *reason,
+                                                      bool *out_changed);
+
+/**
+ * One analytic of the portfolio as JSON, by name: `pipeline`,
+ * `stage_flows`, `stage_durations`, `stalled`, `quadrant` (over the
+ * report's window, the 182 days before the as-of date),
+ * `actions_in_progress`, `calibration` or `cycles`. Another name gives
+ * `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `name` NULL or NUL-terminated; `out_json` NULL
+ * or writable.
+ */
+techsales_result techsales_portfolio_analytics_json(const struct techsales_portfolio *portfolio,
+                                                    const char *name,
+                                                    char **out_json);
+
+/**
+ * The portfolio's report as text, with the default options, in `language`
+ * (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
+ * asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
+ * report, [`techsales_portfolio_html`], has both languages). The text is the
+ * Rust API's `render_report`, byte for byte. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_text` NULL or writable.
+ */
+techsales_result techsales_portfolio_report(const struct techsales_portfolio *portfolio,
+                                            uint32_t language,
+                                            char **out_text);
+
+/**
+ * The portfolio's HTML report (one self-contained page with its charts
+ * inline), with the default options, in `language`
+ * (`TECHSALES_LANGUAGE_*`): the Rust API's `render_html`, byte for byte.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_html` NULL or writable.
+ */
+techsales_result techsales_portfolio_html(const struct techsales_portfolio *portfolio,
+                                          uint32_t language,
+                                          char **out_html);
+
+/**
+ * The portfolio's charts as one SVG document. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_svg` NULL or writable.
+ */
+techsales_result techsales_portfolio_svg(const struct techsales_portfolio *portfolio,
+                                         char **out_svg);
+
+/**
+ * The differentiation actions applied to account `account_id`, oldest
+ * first, as JSON; an unknown account gives `TECHSALES_RESULT_NOT_FOUND`.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `account_id` NULL or NUL-terminated;
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_portfolio_action_log_json(const struct techsales_portfolio *portfolio,
+                                                     const char *account_id,
+                                                     char **out_json);
+
+/**
+ * The checklist of a key-account stage (`TECHSALES_KEY_ACCOUNT_STAGE_*`):
+ * its work items with labels and descriptions in both languages, as JSON.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_key_account_stage_checklist_json(uint32_t stage, char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -47,16 +47,6 @@ install -m 644 "$built/libtechsales.a" "$destdir$libdir/libtechsales.a"
 install -m 755 "$built/libtechsales.so" "$destdir$libdir/libtechsales.so.$version"
 ln -sf "libtechsales.so.$version" "$destdir$libdir/$soname"
 ln -sf "$soname" "$destdir$libdir/libtechsales.so"
-cat > "$destdir$libdir/pkgconfig/techsales.pc" <<PC
-prefix=$prefix
-libdir=$libdir
-includedir=$includedir
-
-Name: techsales
-Description: Technical B2B sales methodology (C interface)
-Version: $version
-Cflags: -I\${includedir}
-Libs: -L\${libdir} -ltechsales
-Libs.private: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-PC
+sed -e "s|@PREFIX@|$prefix|" -e "s|@LIBDIR@|$libdir|" -e "s|@INCLUDEDIR@|$includedir|" \
+  -e "s|@VERSION@|$version|" packaging/techsales.pc.in >"$destdir$libdir/pkgconfig/techsales.pc"
 echo "installed techsales $version ($soname) under $destdir$prefix"

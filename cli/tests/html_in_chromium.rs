@@ -74,7 +74,10 @@ fn screenshot(browser: &Path, dir: &Path, page: &Path, name: &str) -> (Vec<u8>, 
         page,
         &[format!("--screenshot={}", png.display())],
     );
-    (std::fs::read(&png).expect("the screenshot was written"), log)
+    (
+        std::fs::read(&png).expect("the screenshot was written"),
+        log,
+    )
 }
 
 #[test]
@@ -119,7 +122,10 @@ fn the_html_report_renders_in_headless_chromium() {
         "calibration",
         "plans",
     ] {
-        assert!(dom.contains(&format!(r#"<section id="{id}">"#)), "no section {id}");
+        assert!(
+            dom.contains(&format!(r#"<section id="{id}">"#)),
+            "no section {id}"
+        );
     }
     assert!(dom.matches("<svg").count() >= 4, "charts missing");
 

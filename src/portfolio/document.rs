@@ -6,13 +6,16 @@
 //! opportunities (each with its amount, expected close date, optional
 //! grading inputs and its [`KeyAccountProcess`]: state and journal), and the
 //! [`Definitions`] in use. Definitions are held once for the whole
-//! portfolio, never per opportunity.
+//! portfolio, never per opportunity. It also holds the five-stage
+//! technical-sale cycles run with the accounts ([`CycleRecord`]: the
+//! variant in use, state and journal, and the key-account deal it belongs
+//! to where there is one); a document without `cycles` has none.
 //!
 //! The document carries a `format_version`; any other version is refused
 //! with a message saying which one was found and which one this library
 //! reads. Loading ([`Portfolio::from_json`], [`Portfolio::from_slice`])
-//! checks consistency: every journal is replayed and must rebuild the
-//! stored state, every opportunity must name a known account, ids are
+//! checks consistency: every journal (key-account and technical-sale) is
+//! replayed and must rebuild the stored state, every opportunity must name a known account, ids are
 //! unique, and every definition is valid. Saving and loading again loses
 //! nothing.
 
@@ -24,7 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use super::analytics::AnalyticsConfig;
 use crate::config::{ConfigError, Validate};
-use crate::customer::{Customer, CustomerType};
+use crate::customer::record::CustomerError;
+use crate::customer::{Customer, CustomerType, Scores};
+use crate::cycle::{CycleError, CycleEvent, CycleVariant, CycleVariants, TechnicalSale};
 use crate::differentiation::{ActionLog, ActionStatus, PlannerConfig};
 use crate::grading::{Assessment, GradeError, Grader, GradingConfig, Opportunity, Ratings};
 use crate::journal::Entry;
@@ -66,6 +71,9 @@ pub struct Definitions {
     pub grading: GradingConfig,
     /// Stalled-deal limits and calibration prior.
     pub analytics: AnalyticsConfig,
+    /// The technical-sale cycle variant of each customer type, offered to
+    /// an account's cycles when the account changes type.
+    pub cycles: CycleVariants,
 }
 
 impl Validate for Definitions {
@@ -81,7 +89,8 @@ impl Validate for Definitions {
             .map_err(|e| prefixed("grading", e))?;
         self.analytics
             .validate()
-            .map_err(|e| prefixed("analytics", e))
+            .map_err(|e| prefixed("analytics", e))?;
+        self.cycles.validate().map_err(|e| prefixed("cycles", e))
     }
 }
 
@@ -256,6 +265,66 @@ impl OpportunityRecord {
     }
 }
 
+/// One five-stage technical-sale cycle run with an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CycleRecord {
+    /// The CRM's id for the cycle (unique in the portfolio).
+    #[schemars(with = "String")]
+    pub id: CompactString,
+    /// The id of the account it is run with.
+    #[schemars(with = "String")]
+    pub account: CompactString,
+    /// The id of the key-account deal it belongs to, when there is one (of
+    /// the same account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub opportunity: Option<CompactString>,
+    /// The sale: the variant in use, state and journal.
+    pub sale: TechnicalSale,
+    /// The variant offered for the next iteration since the account
+    /// changed type; the running iteration keeps its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_variant: Option<Box<VariantOffer>>,
+}
+
+impl CycleRecord {
+    /// A cycle record for `sale` as given, with no offer; see
+    /// [`Portfolio::start_cycle`] for a new cycle under the portfolio's
+    /// variant for the account's type.
+    pub fn new(
+        id: impl Into<CompactString>,
+        account: impl Into<CompactString>,
+        opportunity: Option<CompactString>,
+        sale: TechnicalSale,
+    ) -> Self {
+        CycleRecord {
+            id: id.into(),
+            account: account.into(),
+            opportunity,
+            sale,
+            offered_variant: None,
+        }
+    }
+}
+
+/// The variant of a new customer type, offered to a running cycle for its
+/// next iteration when the account changed type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantOffer {
+    /// When the account changed type.
+    pub at: DateTime<Utc>,
+    /// The type whose variant the running iteration keeps.
+    pub from: CustomerType,
+    /// The account's new type.
+    pub to: CustomerType,
+    /// The iteration the offer is for (the one after the running one).
+    pub for_iteration: u32,
+    /// The new type's variant, as the portfolio defined it then.
+    pub variant: CycleVariant,
+}
+
 /// Why a portfolio was refused. Nothing is loaded or changed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -383,6 +452,91 @@ pub enum PortfolioError {
         /// Why the process refused it.
         error: KeyAccountError,
     },
+    /// A cycle id is empty.
+    #[error("cycle {index} has an empty id")]
+    EmptyCycleId {
+        /// The cycle's position in the document (0 is the first).
+        index: usize,
+    },
+    /// Two cycles share an id.
+    #[error("cycle id `{id}` appears more than once")]
+    DuplicateCycle {
+        /// The id.
+        id: String,
+    },
+    /// A cycle names an account the portfolio does not have.
+    #[error("cycle `{cycle}` refers to unknown account `{account}`")]
+    CycleAccount {
+        /// The cycle's id.
+        cycle: String,
+        /// The account id it names.
+        account: String,
+    },
+    /// A cycle names a deal the portfolio does not have, or one of another
+    /// account.
+    #[error("cycle `{cycle}` of account `{account}` refers to opportunity `{opportunity}`, which the portfolio does not hold for that account")]
+    CycleOpportunity {
+        /// The cycle's id.
+        cycle: String,
+        /// The cycle's account.
+        account: String,
+        /// The opportunity id it names.
+        opportunity: String,
+    },
+    /// A cycle's journal does not replay under its variant.
+    #[error("cycle `{cycle}`: {error}")]
+    CycleJournalRefused {
+        /// The cycle's id.
+        cycle: String,
+        /// The refused entry and why.
+        error: crate::cycle::ReplayError,
+    },
+    /// Replaying a cycle's journal gives another state than the stored one.
+    #[error("cycle `{cycle}`: the stored state differs from the state its journal rebuilds (stored stage {stored}, rebuilt stage {rebuilt})")]
+    CycleStateMismatch {
+        /// The cycle's id.
+        cycle: String,
+        /// The stage in the stored state.
+        stored: crate::cycle::Stage,
+        /// The stage the journal rebuilds.
+        rebuilt: crate::cycle::Stage,
+    },
+    /// A cycle's offered variant is invalid or not of the type it names.
+    #[error("cycle `{cycle}`: invalid offered variant: {reason}")]
+    CycleOffer {
+        /// The cycle's id.
+        cycle: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No cycle has this id.
+    #[error("no cycle with id `{id}`")]
+    UnknownCycle {
+        /// The id given.
+        id: String,
+    },
+    /// The event was refused by the cycle.
+    #[error("cycle `{cycle}`: {error}")]
+    CycleEventRefused {
+        /// The cycle's id.
+        cycle: String,
+        /// Why the cycle refused it.
+        error: CycleError,
+    },
+    /// No account has this id.
+    #[error("no account with id `{id}`")]
+    UnknownAccountId {
+        /// The id given.
+        id: String,
+    },
+    /// The account refused the change of type.
+    #[error("account `{account}`: {error}")]
+    AccountRefused {
+        /// The account's id.
+        account: String,
+        /// Why.
+        error: CustomerError,
+    },
 }
 
 /// A whole book of accounts and deals, with the definitions they are
@@ -402,6 +556,8 @@ pub struct Portfolio {
     accounts: Vec<Account>,
     #[serde(default)]
     opportunities: Vec<OpportunityRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cycles: Vec<CycleRecord>,
 }
 
 fn default_minor_digits() -> u8 {
@@ -443,6 +599,7 @@ impl Portfolio {
             definitions,
             accounts: Vec::new(),
             opportunities: Vec::new(),
+            cycles: Vec::new(),
         };
         portfolio.check_header()?;
         Ok(portfolio)
@@ -516,7 +673,8 @@ impl Portfolio {
 
     /// Checks the whole document: currency, definitions, accounts and their
     /// histories, opportunities, their accounts and grading inputs, and that
-    /// every journal replays to its stored state.
+    /// every journal replays to its stored state, and the cycles: their
+    /// accounts and deals, and their journals.
     pub fn check(&self) -> Result<(), PortfolioError> {
         self.check_header()?;
         let mut accounts = HashSet::with_capacity(self.accounts.len());
@@ -534,6 +692,26 @@ impl Portfolio {
             self.check_opportunity(index, record, &grader, |id| accounts.contains(id))?;
             if !opportunities.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateOpportunity {
+                    id: record.id.to_string(),
+                });
+            }
+        }
+        let deal_accounts: HashMap<&str, &str> = self
+            .opportunities
+            .iter()
+            // A deal without an account matches no cycle's account.
+            .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
+            .collect();
+        let mut cycles = HashSet::with_capacity(self.cycles.len());
+        for (index, record) in self.cycles.iter().enumerate() {
+            check_cycle(
+                index,
+                record,
+                |id| accounts.contains(id),
+                |id| deal_accounts.get(id).copied(),
+            )?;
+            if !cycles.insert(record.id.as_str()) {
+                return Err(PortfolioError::DuplicateCycle {
                     id: record.id.to_string(),
                 });
             }
@@ -709,6 +887,209 @@ impl Portfolio {
         Ok(())
     }
 
+    /// Adds the account, or replaces the one with the same id (its type
+    /// history and actions are then the new record's). Refused (nothing
+    /// changes) as [`add_account`](Self::add_account).
+    pub fn put_account(&mut self, account: Account) -> Result<(), PortfolioError> {
+        match self.accounts.iter().position(|a| a.id() == account.id()) {
+            None => self.add_account(account),
+            Some(index) => {
+                self.check_account(index, &account)?;
+                self.accounts[index] = account;
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds the opportunity, or replaces the one with the same id. Refused
+    /// (nothing changes) as [`add_opportunity`](Self::add_opportunity), and
+    /// when a cycle linked to the deal runs with another account than the
+    /// new record's.
+    pub fn put_opportunity(&mut self, record: OpportunityRecord) -> Result<(), PortfolioError> {
+        let Some(index) = self.opportunities.iter().position(|o| o.id == record.id) else {
+            return self.add_opportunity(record);
+        };
+        let grader = self.grader()?;
+        self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
+        let linked = self.cycles.iter().find(|c| {
+            c.opportunity.as_ref() == Some(&record.id)
+                && Some(c.account.as_str()) != record.account_id()
+        });
+        if let Some(cycle) = linked {
+            return Err(PortfolioError::CycleOpportunity {
+                cycle: cycle.id.to_string(),
+                account: cycle.account.to_string(),
+                opportunity: record.id.to_string(),
+            });
+        }
+        self.opportunities[index] = record;
+        Ok(())
+    }
+
+    /// Adds the cycle, or replaces the one with the same id. Refused
+    /// (nothing changes) as [`add_cycle`](Self::add_cycle).
+    pub fn put_cycle(&mut self, record: CycleRecord) -> Result<(), PortfolioError> {
+        let Some(index) = self.cycles.iter().position(|c| c.id == record.id) else {
+            return self.add_cycle(record);
+        };
+        check_cycle(
+            index,
+            &record,
+            |id| self.account(id).is_some(),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
+        )?;
+        self.cycles[index] = record;
+        Ok(())
+    }
+
+    /// Every technical-sale cycle, in document order.
+    pub fn cycles(&self) -> &[CycleRecord] {
+        &self.cycles
+    }
+
+    /// The cycle with `id`.
+    pub fn cycle(&self, id: &str) -> Option<&CycleRecord> {
+        self.cycles.iter().find(|c| c.id == id)
+    }
+
+    /// Starts a cycle with account `account` under the portfolio's variant
+    /// for the account's current type, linked to the deal `opportunity` when
+    /// given. Refused (nothing changes) as [`add_cycle`](Self::add_cycle).
+    pub fn start_cycle(
+        &mut self,
+        id: impl Into<CompactString>,
+        account: &str,
+        opportunity: Option<CompactString>,
+    ) -> Result<(), PortfolioError> {
+        let id = id.into();
+        let customer_type = self
+            .account(account)
+            .ok_or_else(|| PortfolioError::CycleAccount {
+                cycle: id.to_string(),
+                account: account.to_owned(),
+            })?
+            .customer
+            .customer_type();
+        let variant = self.definitions.cycles.get(customer_type).clone();
+        let sale = TechnicalSale::new(variant).map_err(|e| {
+            PortfolioError::Definition(prefixed("definitions", prefixed("cycles", e)))
+        })?;
+        self.add_cycle(CycleRecord::new(id, account, opportunity, sale))
+    }
+
+    /// Adds a cycle; refused (and nothing changes) when its id is empty or
+    /// taken, its account or deal unknown, or its journal inconsistent.
+    pub fn add_cycle(&mut self, record: CycleRecord) -> Result<(), PortfolioError> {
+        check_cycle(
+            self.cycles.len(),
+            &record,
+            |id| self.account(id).is_some(),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
+        )?;
+        if self.cycle(&record.id).is_some() {
+            return Err(PortfolioError::DuplicateCycle {
+                id: record.id.to_string(),
+            });
+        }
+        self.cycles.push(record);
+        Ok(())
+    }
+
+    /// Applies one event to the cycle `id`. On refusal nothing changes.
+    pub fn apply_cycle(
+        &mut self,
+        id: &str,
+        entry: Entry<CycleEvent>,
+    ) -> Result<(), PortfolioError> {
+        let record = self
+            .cycles
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| PortfolioError::UnknownCycle { id: id.to_owned() })?;
+        record
+            .sale
+            .apply(entry)
+            .map_err(|error| PortfolioError::CycleEventRefused {
+                cycle: id.to_owned(),
+                error,
+            })
+    }
+
+    /// Reclassifies account `id` from new scores under the portfolio's
+    /// thresholds. When its type changes, every open cycle of the account
+    /// running under another type's variant is offered the new type's
+    /// variant for its next iteration; the running iteration keeps its
+    /// own. Returns whether the type changed. On refusal nothing changes.
+    pub fn reclassify_account(
+        &mut self,
+        id: &str,
+        scores: Scores,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, PortfolioError> {
+        let thresholds = self.definitions.planner.thresholds;
+        self.change_type(id, at, |c| c.reclassify(scores, &thresholds, at, reason))
+    }
+
+    /// Sets account `id`'s type directly (its scores are forgotten), with
+    /// the same offers to its cycles as
+    /// [`reclassify_account`](Self::reclassify_account).
+    pub fn set_account_type(
+        &mut self,
+        id: &str,
+        customer_type: CustomerType,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, PortfolioError> {
+        self.change_type(id, at, |c| c.set_type(customer_type, at, reason))
+    }
+
+    fn change_type(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        change: impl FnOnce(
+            &mut Customer,
+        ) -> Result<Option<&crate::customer::TypeMovement>, CustomerError>,
+    ) -> Result<bool, PortfolioError> {
+        let account = self
+            .accounts
+            .iter_mut()
+            .find(|a| a.id() == id)
+            .ok_or_else(|| PortfolioError::UnknownAccountId { id: id.to_owned() })?;
+        let moved = change(&mut account.customer)
+            .map_err(|error| PortfolioError::AccountRefused {
+                account: id.to_owned(),
+                error,
+            })?
+            .map(|m| (m.from, m.to));
+        let Some((from, to)) = moved else {
+            return Ok(false);
+        };
+        let variant = self.definitions.cycles.get(to);
+        for record in self.cycles.iter_mut().filter(|c| c.account == id) {
+            if record.sale.is_closed() {
+                continue;
+            }
+            record.offered_variant = (record.sale.customer_type() != to).then(|| {
+                Box::new(VariantOffer {
+                    at,
+                    from,
+                    to,
+                    for_iteration: record.sale.iteration().saturating_add(1),
+                    variant: variant.clone(),
+                })
+            });
+        }
+        Ok(true)
+    }
+
     /// The portfolio's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -845,6 +1226,62 @@ impl Portfolio {
     pub fn format_amount(&self, amount_minor: u128) -> String {
         format_minor(amount_minor, self.minor_digits)
     }
+}
+
+/// Checks one cycle: id, account, deal of the same account, offer, and that
+/// its journal replays under its variant to the stored state.
+fn check_cycle<'a>(
+    index: usize,
+    record: &CycleRecord,
+    known_account: impl Fn(&str) -> bool,
+    deal_account: impl Fn(&str) -> Option<&'a str>,
+) -> Result<(), PortfolioError> {
+    if record.id.trim().is_empty() {
+        return Err(PortfolioError::EmptyCycleId { index });
+    }
+    let id = || record.id.to_string();
+    if !known_account(&record.account) {
+        return Err(PortfolioError::CycleAccount {
+            cycle: id(),
+            account: record.account.to_string(),
+        });
+    }
+    if let Some(deal) = &record.opportunity {
+        if deal_account(deal) != Some(record.account.as_str()) {
+            return Err(PortfolioError::CycleOpportunity {
+                cycle: id(),
+                account: record.account.to_string(),
+                opportunity: deal.to_string(),
+            });
+        }
+    }
+    if let Some(offer) = &record.offered_variant {
+        let reason = if offer.variant.customer_type != offer.to {
+            Some(format!(
+                "it is for `{}` but the offer is of `{}`",
+                offer.variant.customer_type.key(),
+                offer.to.key()
+            ))
+        } else {
+            offer.variant.validate().err().map(|e| e.to_string())
+        };
+        if let Some(reason) = reason {
+            return Err(PortfolioError::CycleOffer {
+                cycle: id(),
+                reason,
+            });
+        }
+    }
+    let rebuilt = TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal())
+        .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
+    if rebuilt != record.sale {
+        return Err(PortfolioError::CycleStateMismatch {
+            cycle: id(),
+            stored: record.sale.stage(),
+            rebuilt: rebuilt.stage(),
+        });
+    }
+    Ok(())
 }
 
 /// Writes `amount_minor` in major units with `digits` decimals.

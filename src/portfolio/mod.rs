@@ -9,6 +9,8 @@
 //!   the calibration of win probabilities from closed deals;
 //! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
 //!   through a column mapping, with every refused row reported;
+//! - [`cycles`]: the technical-sale cycles by stage and variant, their
+//!   objections, trials, implementations, follow-ups and lessons;
 //! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
 //!   with its charts, and the charts alone.
 //!
@@ -17,6 +19,7 @@
 
 pub mod analytics;
 pub mod csv_import;
+pub mod cycles;
 pub mod document;
 pub mod html;
 pub mod report;
@@ -34,12 +37,13 @@ pub use csv_import::{
     OutcomeRule, ProbabilityScale, RowError, RowProblem, RowWarning, StageTarget, WarningKind,
     MAPPING_FORMAT_VERSION,
 };
+pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{
-    format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
-    PortfolioError, FORMAT_VERSION,
+    format_minor, Account, CycleRecord, Definitions, GradingInputs, OpportunityRecord, Portfolio,
+    PortfolioError, VariantOffer, FORMAT_VERSION,
 };
 pub use html::render as render_html;
-pub use report::{render as render_report, ReportOptions, Weights};
+pub use report::{account_plans, render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs

@@ -1,8 +1,9 @@
 //! The text report of a portfolio: the customer quadrant, the pipeline by
 //! stage, grade and customer type, the forecast by close month,
 //! conversion and time in stage, stalled deals, the diagnosis and next
-//! actions of the top deals, the calibration from closed deals, and the
-//! recommended differentiation plan of each account.
+//! actions of the top deals, the calibration from closed deals, the
+//! recommended differentiation plan of each account, and the technical-sale
+//! cycles (see [`cycles`](super::cycles)).
 //!
 //! Everything is computed as of the portfolio's date, so the same document
 //! always gives the same report. Every weighted figure says which win
@@ -733,11 +734,12 @@ fn write_report(
         }
         and_more(out, "   ", others.len(), options.list_limit, "other plans")?;
     }
-    Ok(())
+    super::cycles::write_section(out, portfolio, options.list_limit)
 }
 
-/// The recommended differentiation plan of every account, in account order.
-pub(crate) fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
+/// The recommended differentiation plan of every account, in account
+/// order, under the portfolio's planner.
+pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
     let planner = &portfolio.definitions().planner;
     portfolio
         .accounts()
