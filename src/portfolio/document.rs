@@ -699,8 +699,7 @@ impl Portfolio {
         let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            // A deal without an account matches no cycle's account.
-            .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
+            .filter_map(|o| Some((o.id.as_str(), o.account.as_deref()?)))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -913,7 +912,7 @@ impl Portfolio {
         self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
         let linked = self.cycles.iter().find(|c| {
             c.opportunity.as_ref() == Some(&record.id)
-                && Some(c.account.as_str()) != record.account_id()
+                && Some(c.account.as_str()) != record.account.as_deref()
         });
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
@@ -936,10 +935,7 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| {
-                self.opportunity(id)
-                    .map(|o| o.account_id().unwrap_or_default())
-            },
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -987,10 +983,7 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| {
-                self.opportunity(id)
-                    .map(|o| o.account_id().unwrap_or_default())
-            },
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
