@@ -699,7 +699,7 @@ impl Portfolio {
         let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            .map(|o| (o.id.as_str(), o.account.as_str()))
+            .map(|o| (o.id.as_str(), o.account.as_deref().unwrap_or_default()))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -910,10 +910,10 @@ impl Portfolio {
         };
         let grader = self.grader()?;
         self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
-        let linked = self
-            .cycles
-            .iter()
-            .find(|c| c.opportunity.as_ref() == Some(&record.id) && c.account != record.account);
+        let linked = self.cycles.iter().find(|c| {
+            c.opportunity.as_ref() == Some(&record.id)
+                && Some(c.account.as_str()) != record.account.as_deref()
+        });
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
                 cycle: cycle.id.to_string(),
@@ -935,7 +935,10 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account.as_deref().unwrap_or_default())
+            },
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -983,7 +986,10 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account.as_deref().unwrap_or_default())
+            },
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
