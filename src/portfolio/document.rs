@@ -699,7 +699,7 @@ impl Portfolio {
         let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            .map(|o| (o.id.as_str(), o.account.as_deref().unwrap_or_default()))
+            .filter_map(|o| Some((o.id.as_str(), o.account.as_deref()?)))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -935,10 +935,7 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| {
-                self.opportunity(id)
-                    .map(|o| o.account.as_deref().unwrap_or_default())
-            },
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -986,10 +983,7 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| {
-                self.opportunity(id)
-                    .map(|o| o.account.as_deref().unwrap_or_default())
-            },
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
