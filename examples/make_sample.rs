@@ -1,5 +1,6 @@
 //! Makes the bundled sample data under `examples/data/`: a portfolio of 60
-//! industrial accounts and 240 opportunities (with their journals), a CRM
+//! industrial accounts, 240 opportunities (with their journals) and
+//! technical-sale cycles of every customer type in every stage, a CRM
 //! export in CSV made from part of it (with a few broken rows), and the
 //! column mapping for that export.
 //!
@@ -17,6 +18,12 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use techsales::customer::{
     BuyerBehaviour, Customer, CustomerType, Readiness, ReadinessCriterion, RelationshipLevel,
     Scores, WaitReason,
+};
+use techsales::cycle::{
+    Commitments, CycleEvent, Decision, EconomicEvaluation, EvaluationFramework, Interview,
+    InvestmentCheck, JointTeam, Knowledge, KnowledgeArea, OptionEconomics, PhaseResult, PhaseRun,
+    Responsibilities, Scope, Stage as CycleStage, Step, StepRequirement, Swot, TechnicalPhase,
+    VisitPlan, VisitQuestion,
 };
 use techsales::differentiation::{PlanInput, PlannerConfig};
 use techsales::grading::{Factor, Grade, Grader, Opportunity, Ratings};
@@ -647,26 +654,30 @@ fn record_history(
         walk.wait(1);
     };
     let as_of = walk.as_of.date_naive();
-    let mut close = record.expected_close;
     let mut slips = 0;
     // Open deals whose close date has passed are mostly moved on by their
     // owners; a few stay overdue.
-    while close < as_of && slips < 3 && rng.chance(0.8) {
+    while let Some(close) = record.expected_close.filter(|&c| c < as_of) {
+        if slips >= 3 || !rng.chance(0.8) {
+            break;
+        }
         let to = close + Duration::days(rng.between(20, 120));
         step(walk);
-        walk.apply(KeyAccountEvent::CloseDateChanged { from: close, to })?;
-        close = to;
+        walk.apply(KeyAccountEvent::CloseDateChanged {
+            from: Some(close),
+            to,
+        })?;
+        record.expected_close = Some(to);
         slips += 1;
     }
-    record.expected_close = close;
-    if rng.chance(0.15) {
-        let to_minor = (record.amount_minor / 100) * rng.between(70, 130) as u64;
+    if let Some(amount) = record.amount_minor.filter(|_| rng.chance(0.15)) {
+        let to_minor = (amount / 100) * rng.between(70, 130) as u64;
         step(walk);
         walk.apply(KeyAccountEvent::AmountChanged {
-            from_minor: record.amount_minor,
+            from_minor: Some(amount),
             to_minor,
         })?;
-        record.amount_minor = to_minor;
+        record.amount_minor = Some(to_minor);
     }
     if let Some(grading) = record.grading.as_mut() {
         if rng.chance(0.12) {
@@ -699,6 +710,353 @@ fn record_history(
             category: Some(category),
             reason: "the owner's call after the last customer meeting".into(),
         })?;
+    }
+    Ok(())
+}
+
+/// Where a sample cycle is left: completed iterations, then the stage the
+/// current one stops in, and how.
+#[derive(Clone, Copy)]
+enum CycleEnd {
+    /// Stops in this stage with its work partly done.
+    In(CycleStage),
+    /// The client did not agree.
+    NoAgreement,
+    /// Cancelled during implementation.
+    Cancelled,
+}
+
+fn words(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// One sample cycle being driven through its events, a few days apart.
+struct CycleWalk<'a> {
+    portfolio: &'a mut Portfolio,
+    id: String,
+    t: DateTime<Utc>,
+    actor: &'static str,
+}
+
+impl CycleWalk<'_> {
+    fn apply(&mut self, event: CycleEvent) -> Result<()> {
+        self.t += Duration::days(3);
+        let entry = Entry::new(self.t, self.actor, event);
+        Ok(self.portfolio.apply_cycle(&self.id, entry)?)
+    }
+
+    fn requirement(&self, step: Step) -> StepRequirement {
+        self.portfolio
+            .cycle(&self.id)
+            .map_or(StepRequirement::Skipped, |c| {
+                c.sale.variant().requirement(step)
+            })
+    }
+
+    fn stage(&self) -> CycleStage {
+        self.portfolio
+            .cycle(&self.id)
+            .map_or(CycleStage::RecognitionOfNeeds, |c| c.sale.stage())
+    }
+}
+
+/// The event that records `step` in the sample.
+fn step_event(step: Step, iteration: u32, rng: &mut Lcg) -> CycleEvent {
+    let options = ["FL-200", "FL-300 dosing service"];
+    let swot = |s: &str| Swot {
+        strengths: words(&[s]),
+        weaknesses: words(&["Small field team"]),
+        opportunities: words(&["Tighter effluent limits"]),
+        threats: words(&["Importers cutting prices"]),
+    };
+    match step {
+        Step::Knowledge => CycleEvent::KnowledgeGathered(Knowledge {
+            areas: KnowledgeArea::ALL
+                .iter()
+                .map(|a| {
+                    (
+                        *a,
+                        format!("{} reviewed, iteration {iteration}", a.label_en()),
+                    )
+                })
+                .collect(),
+            own_swot: swot("Local stock and application lab"),
+            competition_swot: swot("Low list price"),
+        }),
+        Step::InvestmentCheck => CycleEvent::InvestmentChecked(InvestmentCheck {
+            worth_investing: true,
+            reason: "Volume and openness to joint work justify more than a price offer".into(),
+        }),
+        Step::VisitPlanning => CycleEvent::VisitPlanned(VisitPlan {
+            answers: VisitQuestion::ALL
+                .iter()
+                .map(|q| (*q, format!("Prepared: {}", q.label_en())))
+                .collect(),
+            scope: if rng.chance(0.5) {
+                Scope::LongTerm
+            } else {
+                Scope::ShortTerm
+            },
+            product_options: words(&options),
+            price_estimate_minor: rng.between(20, 90) as u64 * 100_000,
+        }),
+        Step::Interview => CycleEvent::InterviewHeld(Interview {
+            real_needs: words(&[
+                "Meet the new discharge limit",
+                "Cut chemical cost per tonne",
+            ]),
+            options: words(&options),
+        }),
+        Step::EvaluationFramework => CycleEvent::FrameworkAgreed(EvaluationFramework {
+            reference: "Current product at current dose".into(),
+            criteria: words(&["Turbidity", "Dose per tonne", "Cost per tonne"]),
+        }),
+        Step::JointTeam => CycleEvent::JointTeamFormed(JointTeam {
+            supplier: words(&["Application engineer", "Account manager"]),
+            client: words(&["Process engineer", "Environment officer"]),
+        }),
+        Step::EconomicEvaluation => CycleEvent::EconomicEvaluated(EconomicEvaluation {
+            proposal: "Supply contract with on-site support".into(),
+            options: options
+                .iter()
+                .map(|o| OptionEconomics {
+                    option: o.to_string(),
+                    price_minor: rng.between(20, 90) as u64 * 100_000,
+                    impact_minor: rng.between(5, 40) * 100_000,
+                })
+                .collect(),
+        }),
+        Step::ResponsibilitiesAndGuarantees => {
+            CycleEvent::ResponsibilitiesAgreed(Responsibilities {
+                supplier: Commitments {
+                    responsibilities: words(&["Deliver within 48 h", "Train the operators"]),
+                    guarantees: words(&["Turbidity below the limit"]),
+                },
+                client: Commitments {
+                    responsibilities: words(&["Dose as agreed", "Share lab data weekly"]),
+                    guarantees: vec![],
+                },
+            })
+        }
+        _ => CycleEvent::StepCompleted {
+            step,
+            summary: format!("{} done", step.label_en()),
+        },
+    }
+}
+
+/// Runs the technical trials: laboratory, pilot plant, plant, with a failed
+/// or adjusted run now and then; `upto` stops after that many runs.
+fn trials(walk: &mut CycleWalk<'_>, rng: &mut Lcg, upto: usize) -> Result<()> {
+    let mut runs = 0;
+    for phase in TechnicalPhase::ALL.iter().copied() {
+        if runs >= upto {
+            return Ok(());
+        }
+        let mut result = *rng.pick(&[
+            PhaseResult::Passed,
+            PhaseResult::Passed,
+            PhaseResult::Adjusted,
+            PhaseResult::Failed,
+        ]);
+        loop {
+            walk.apply(CycleEvent::TechnicalPhaseRun(PhaseRun {
+                phase,
+                result,
+                summary: format!("{} run: {}", phase.label_en(), result.label_en()),
+            }))?;
+            runs += 1;
+            if result != PhaseResult::Failed || runs >= upto {
+                break;
+            }
+            result = PhaseResult::Adjusted;
+        }
+    }
+    Ok(())
+}
+
+/// Does the stage's steps (every required one, optional ones now and
+/// then); `partial` stops half-way, as a stage still in progress.
+fn stage_steps(
+    walk: &mut CycleWalk<'_>,
+    rng: &mut Lcg,
+    iteration: u32,
+    partial: bool,
+) -> Result<()> {
+    let stage = walk.stage();
+    let steps: Vec<Step> = Step::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.stage() == stage)
+        .filter(|s| match walk.requirement(*s) {
+            StepRequirement::Required => true,
+            StepRequirement::Optional => rng.chance(0.5),
+            StepRequirement::Skipped => false,
+        })
+        .collect();
+    let take = if partial {
+        (steps.len() / 2 + 1).min(steps.len())
+    } else {
+        steps.len()
+    };
+    for step in steps.into_iter().take(take) {
+        if step == Step::TechnicalEvaluation {
+            trials(walk, rng, if partial { 2 } else { usize::MAX })?;
+        } else {
+            walk.apply(step_event(step, iteration, rng))?;
+        }
+        if step == Step::Presentation {
+            let id = format!("{}-OBJ-{iteration}", walk.id);
+            walk.apply(CycleEvent::ObjectionRaised {
+                id: id.clone(),
+                text: rng
+                    .pick(&[
+                        "Supply risk during the shutdown",
+                        "Price above the current product",
+                        "Dosing equipment takes floor space",
+                    ])
+                    .to_string(),
+            })?;
+            if !partial {
+                walk.apply(CycleEvent::ObjectionResolved {
+                    id,
+                    resolution: "Consignment stock and a trial price agreed".into(),
+                })?;
+            }
+        }
+        if partial && stage == CycleStage::Implementation && step == Step::Assembly {
+            walk.apply(CycleEvent::DealModified {
+                change: "Delivery split in two after the first assembly".into(),
+            })?;
+        }
+        if step == Step::Adjustments {
+            walk.apply(CycleEvent::DealModified {
+                change: "Dose lowered after the performance review".into(),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Drives one cycle: `completed` full iterations, then the current one up
+/// to `end`.
+fn drive_cycle(
+    walk: &mut CycleWalk<'_>,
+    rng: &mut Lcg,
+    completed: u32,
+    end: CycleEnd,
+) -> Result<()> {
+    for iteration in 1..=completed + 1 {
+        let last = iteration == completed + 1;
+        for &stage in CycleStage::ALL {
+            let stop_here = last
+                && match end {
+                    CycleEnd::In(s) => s == stage,
+                    CycleEnd::NoAgreement => stage == CycleStage::ResolvingConcerns,
+                    CycleEnd::Cancelled => stage == CycleStage::Implementation,
+                };
+            let ends_early = stop_here && !matches!(end, CycleEnd::In(_));
+            stage_steps(walk, rng, iteration, stop_here && !ends_early)?;
+            if stop_here {
+                match end {
+                    CycleEnd::NoAgreement => walk.apply(CycleEvent::ClientDecided {
+                        decision: Decision::NoAgreement,
+                    })?,
+                    CycleEnd::Cancelled => walk.apply(CycleEvent::DealCancelled {
+                        reason: "The client's plant closure was brought forward".into(),
+                    })?,
+                    CycleEnd::In(_) => {}
+                }
+                return Ok(());
+            }
+            match stage {
+                CycleStage::ResolvingConcerns => walk.apply(CycleEvent::ClientDecided {
+                    decision: Decision::Agreement,
+                })?,
+                CycleStage::Evolution => {
+                    walk.apply(CycleEvent::LessonLearned {
+                        lesson: rng
+                            .pick(&[
+                                "Pilot trials need the client's own process water",
+                                "The dosing service sells better than a lower price",
+                                "Bring the environment officer in at the interview",
+                                "Agree the reference dose before any trial",
+                            ])
+                            .to_string(),
+                    })?;
+                    walk.apply(CycleEvent::Advance { to: stage.next() })?;
+                }
+                _ => walk.apply(CycleEvent::Advance { to: stage.next() })?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Technical-sale cycles with accounts of every type, left in every stage
+/// (and a few ended), some linked to the account's open key-account deal;
+/// two accounts then change type, offering their cycles a new variant.
+fn build_cycles(portfolio: &mut Portfolio, rng: &mut Lcg) -> Result<()> {
+    let ends = [
+        CycleEnd::In(CycleStage::RecognitionOfNeeds),
+        CycleEnd::In(CycleStage::EvaluatingOptions),
+        CycleEnd::In(CycleStage::ResolvingConcerns),
+        CycleEnd::In(CycleStage::Implementation),
+        CycleEnd::In(CycleStage::Evolution),
+        CycleEnd::NoAgreement,
+        CycleEnd::Cancelled,
+    ];
+    let as_of = portfolio.as_of();
+    let mut n = 0;
+    for &customer_type in CustomerType::ALL {
+        let accounts: Vec<String> = portfolio
+            .accounts()
+            .iter()
+            .filter(|a| a.customer.customer_type() == customer_type)
+            .map(|a| a.id().to_owned())
+            .take(6)
+            .collect();
+        for (i, account) in accounts.iter().enumerate() {
+            n += 1;
+            let id = format!("TS-{n:03}");
+            let deal = portfolio
+                .opportunities()
+                .iter()
+                .find(|o| o.account_id() == Some(account.as_str()) && o.process.state().is_open())
+                .filter(|_| rng.chance(0.6))
+                .map(|o| o.id.clone());
+            portfolio.start_cycle(id.as_str(), account, deal)?;
+            let completed = match customer_type {
+                CustomerType::Strategic | CustomerType::Loyal => rng.below(3) as u32,
+                _ => rng.below(2) as u32,
+            };
+            let end = ends[(i + n) % ends.len()];
+            let actor = *rng.pick(&OWNERS);
+            let mut walk = CycleWalk {
+                portfolio: &mut *portfolio,
+                id,
+                t: as_of - Duration::days(400),
+                actor,
+            };
+            drive_cycle(&mut walk, rng, completed, end)?;
+        }
+    }
+    // Two accounts with running cycles change type: their cycles are
+    // offered the new type's variant for the next iteration.
+    for (from, to) in [
+        (CustomerType::Loyal, CustomerType::Strategic),
+        (CustomerType::Opportunity, CustomerType::Loyal),
+    ] {
+        let account = portfolio
+            .cycles()
+            .iter()
+            .filter(|c| !c.sale.is_closed() && c.sale.customer_type() == from)
+            .map(|c| c.account.to_string())
+            .next();
+        if let Some(account) = account {
+            let at = as_of - Duration::days(2);
+            portfolio.set_account_type(&account, to, at, "joint planning agreed")?;
+        }
     }
     Ok(())
 }
@@ -765,8 +1123,9 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
     let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     for (n, record) in portfolio.opportunities().iter().take(80).enumerate() {
         let state = record.process.state();
+        let account_id = record.account_id().ok_or("sample deal without account")?;
         let account = portfolio
-            .account(&record.account)
+            .account(account_id)
             .ok_or("sample account missing")?;
         let owner = record
             .process
@@ -777,13 +1136,13 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
         let mut row = vec![
             record.id.to_string(),
             record.name.clone(),
-            record.account.to_string(),
+            account_id.to_owned(),
             account.customer.name().to_owned(),
             crm_segment(account.customer.customer_type()).to_owned(),
             crm_stage(record).to_owned(),
-            crm_amount(record.amount_minor),
+            record.amount_minor.map_or(String::new(), crm_amount),
             "EUR".to_owned(),
-            dmy(record.expected_close),
+            record.expected_close.map_or(String::new(), dmy),
             dmy(state.opened_at().date_naive()),
             dmy(state.stage_entered_at().date_naive()),
             owner,
@@ -852,7 +1211,10 @@ const MAPPING: &str = r#"{
 /// Makes the three sample files, the same on every run.
 pub fn build_sample() -> Result<Sample> {
     let mut rng = Lcg(0x7EC5_A1E5);
-    let portfolio = build_portfolio(&mut rng)?;
+    let mut portfolio = build_portfolio(&mut rng)?;
+    // Cycles draw from their own generator, so the deals above stay as
+    // they were.
+    build_cycles(&mut portfolio, &mut Lcg(0x00C1_C1E5))?;
     let mut portfolio_json = portfolio.to_json_pretty();
     portfolio_json.push('\n');
     Ok(Sample {

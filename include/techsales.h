@@ -361,6 +361,7 @@ enum {
 enum {
   TECHSALES_NODE_SOURCE_HAND = 0, /**< Recorded by hand / 手工记录 */
   TECHSALES_NODE_SOURCE_COVERAGE = 1, /**< Derived from buying-influence coverage / 由采购影响者覆盖情况推导 */
+  TECHSALES_NODE_SOURCE_CRM = 2, /**< Reported by the CRM, not verified / 由CRM阶段推断，未经核实 */
 };
 
 /** Diagnosis verdict (诊断结论). (`techsales_diagnosis_verdict` codes) */
@@ -416,7 +417,8 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_GRADE = 2, /**< Grade / 机会等级 */
   TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
-  TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 5, /**< Against the grade's policy / 违背等级资源策略 */
+  TECHSALES_PROBABILITY_FACTOR_CRM_STAGE_BASE = 5, /**< CRM stage probability / CRM阶段概率 */
+  TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 6, /**< Against the grade's policy / 违背等级资源策略 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */
@@ -437,6 +439,7 @@ enum {
   TECHSALES_EVALUATION_VERDICT_PASS = 0, /**< Pass: grade it and move to the next stage / 通过：进行分级并进入下一销售阶段 */
   TECHSALES_EVALUATION_VERDICT_LOWER_CONTACT_LEVEL = 1, /**< Fail: lower the contact level / 未通过：降低接触级别 */
   TECHSALES_EVALUATION_VERDICT_GIVE_UP = 2, /**< Fail: give up / 未通过：放弃 */
+  TECHSALES_EVALUATION_VERDICT_NOT_ENOUGH_KNOWN = 3, /**< Not enough known to evaluate / 已知信息不足，无法评估 */
 };
 
 /** Grading status (分级状态). (`techsales_grade_item_status` codes) */
@@ -447,6 +450,7 @@ enum {
   TECHSALES_GRADE_ITEM_STATUS_INVALID_RATING = 3, /**< Invalid rating / 评分无效 */
   TECHSALES_GRADE_ITEM_STATUS_INVALID_POSSIBILITY = 4, /**< Invalid transaction possibility / 成交可能性无效 */
   TECHSALES_GRADE_ITEM_STATUS_CLOSE_DATE_IN_PAST = 5, /**< Expected close date has passed / 预计成交日期已过 */
+  TECHSALES_GRADE_ITEM_STATUS_NOT_ENOUGH_KNOWN = 6, /**< Not enough known to evaluate / 已知信息不足，无法评估 */
 };
 
 /** Resource effort (资源投入). (`techsales_effort` codes) */
@@ -562,6 +566,12 @@ typedef struct techsales_key_account_definition techsales_key_account_definition
  * The differentiation planner and its configuration (opaque, shareable).
  */
 typedef struct techsales_planner techsales_planner;
+
+/**
+ * A whole book: accounts, deals, cycles and the definitions in use
+ * (opaque).
+ */
+typedef struct techsales_portfolio techsales_portfolio;
 
 /**
  * A change of customer type.
@@ -1152,7 +1162,8 @@ techsales_result techsales_grader_to_json(const struct techsales_grader *grader,
  * Evaluates a project's nine ratings: the verdict
  * (`TECHSALES_EVALUATION_VERDICT_*`), the score (0-10) and the knock-outs
  * hit as a mask with bit `1 << TECHSALES_GRADING_FACTOR_*` set for each.
- * A NaN or out-of-range rating is refused, naming the factor.
+ * A NaN rating is unknown (left out, or scored as the model's neutral
+ * value); an infinite or out-of-range rating is refused, naming the factor.
  *
  * # Safety
  * `grader` NULL or live; `ratings` NULL or nine readable doubles;
@@ -1170,8 +1181,8 @@ techsales_result techsales_grader_evaluate(const struct techsales_grader *grader
  * its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
  * evaluation) and its evaluation score (0-10).
  *
- * Input the batch would mark with an error status (a NaN or out-of-range
- * rating or possibility, a close date before `as_of_day` where the table
+ * A NaN rating is unknown. Input the batch would mark with an error status
+ * (an infinite or out-of-range rating, a NaN or out-of-range possibility, a close date before `as_of_day` where the table
  * refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
  * a message that names it.
  *
@@ -1491,6 +1502,204 @@ techsales_result techsales_key_account_to_json(const struct techsales_key_accoun
 techsales_result techsales_key_account_from_json(const struct techsales_key_account_definition *definition,
                                                  const char *json,
                                                  struct techsales_key_account **out_deal);
+
+/**
+ * Loads a portfolio from its JSON document. Every journal (key-account
+ * and technical-sale) must replay to its stored state and every reference
+ * must resolve, else `TECHSALES_RESULT_INVALID_JSON` says what does not
+ * hold; another format version gives
+ * `TECHSALES_RESULT_UNSUPPORTED_VERSION`, invalid definitions
+ * `TECHSALES_RESULT_CONFIG_ERROR`.
+ *
+ * # Safety
+ * `json` NULL or NUL-terminated; `out_portfolio` NULL or writable. Free
+ * the handle with [`techsales_portfolio_free`].
+ */
+techsales_result techsales_portfolio_from_json(const char *json,
+                                               struct techsales_portfolio **out_portfolio);
+
+/**
+ * Imports a CRM export in CSV through its column mapping (JSON). Rows that
+ * cannot be imported do not stop the import: `out_import_json` receives
+ * `{"rows":N,"imported":N,"rejected":["line 4: ..."],"warnings":[...]}`.
+ * A mapping that is refused gives `TECHSALES_RESULT_CONFIG_ERROR` (or
+ * `TECHSALES_RESULT_INVALID_JSON` when it is not JSON); a file that cannot
+ * be read at all, `TECHSALES_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `csv` and `mapping_json` NULL or NUL-terminated; out-parameters NULL or
+ * writable. Free the handle with [`techsales_portfolio_free`] and the
+ * string with [`techsales_string_free`].
+ */
+techsales_result techsales_portfolio_import_csv(const char *csv,
+                                                const char *mapping_json,
+                                                struct techsales_portfolio **out_portfolio,
+                                                char **out_import_json);
+
+/**
+ * Frees a portfolio. NULL is ignored.
+ *
+ * # Safety
+ * `portfolio` is NULL or a live handle, not used afterwards.
+ */
+void techsales_portfolio_free(struct techsales_portfolio *portfolio);
+
+/**
+ * The portfolio as its JSON document (compact), which
+ * [`techsales_portfolio_from_json`] loads back unchanged. Free the string
+ * with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_json` NULL or writable.
+ */
+techsales_result techsales_portfolio_to_json(const struct techsales_portfolio *portfolio,
+                                             char **out_json);
+
+/**
+ * Adds an account (JSON: the customer record and its actions), or
+ * replaces the account with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `account_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_account(struct techsales_portfolio *portfolio,
+                                                 const char *account_json);
+
+/**
+ * Adds a key-account deal (JSON: an opportunity record with its process
+ * state and journal), or replaces the deal with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `opportunity_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_opportunity(struct techsales_portfolio *portfolio,
+                                                     const char *opportunity_json);
+
+/**
+ * Adds a technical-sale cycle (JSON: a cycle record with its sale), or
+ * replaces the cycle with the same id.
+ *
+ * # Safety
+ * `portfolio` NULL or live; `cycle_json` NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_put_cycle(struct techsales_portfolio *portfolio,
+                                               const char *cycle_json);
+
+/**
+ * Applies a key-account event, given as a journal entry in JSON, to the
+ * deal `opportunity_id`, under the portfolio's process definition.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_apply_deal_event(struct techsales_portfolio *portfolio,
+                                                      const char *opportunity_id,
+                                                      const char *entry_json);
+
+/**
+ * Applies a technical-sale event, given as a journal entry in JSON, to the
+ * cycle `cycle_id`.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated.
+ */
+techsales_result techsales_portfolio_apply_cycle_event(struct techsales_portfolio *portfolio,
+                                                       const char *cycle_id,
+                                                       const char *entry_json);
+
+/**
+ * Sets account `account_id`'s type (`TECHSALES_CUSTOMER_TYPE_*`) at `at`
+ * (Unix seconds) with a reason (NULL for none); its running cycles under
+ * another type's variant are offered the new type's variant for their
+ * next iteration. Writes whether the type changed.
+ *
+ * # Safety
+ * `portfolio` NULL or live; strings NULL or NUL-terminated; `out_changed`
+ * NULL or writable.
+ */
+techsales_result techsales_portfolio_set_account_type(struct techsales_portfolio *portfolio,
+                                                      const char *account_id,
+                                                      uint32_t customer_type,
+                                                      int64_t at,
+                                                      const char *reason,
+                                                      bool *out_changed);
+
+/**
+ * One analytic of the portfolio as JSON, by name: `pipeline`,
+ * `stage_flows`, `stage_durations`, `stalled`, `quadrant` (over the
+ * report's window, the 182 days before the as-of date),
+ * `actions_in_progress`, `calibration` or `cycles`. Another name gives
+ * `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `name` NULL or NUL-terminated; `out_json` NULL
+ * or writable.
+ */
+techsales_result techsales_portfolio_analytics_json(const struct techsales_portfolio *portfolio,
+                                                    const char *name,
+                                                    char **out_json);
+
+/**
+ * The portfolio's report as text, with the default options, in `language`
+ * (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
+ * asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
+ * report, [`techsales_portfolio_html`], has both languages). The text is the
+ * Rust API's `render_report`, byte for byte. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_text` NULL or writable.
+ */
+techsales_result techsales_portfolio_report(const struct techsales_portfolio *portfolio,
+                                            uint32_t language,
+                                            char **out_text);
+
+/**
+ * The portfolio's HTML report (one self-contained page with its charts
+ * inline), with the default options, in `language`
+ * (`TECHSALES_LANGUAGE_*`): the Rust API's `render_html`, byte for byte.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_html` NULL or writable.
+ */
+techsales_result techsales_portfolio_html(const struct techsales_portfolio *portfolio,
+                                          uint32_t language,
+                                          char **out_html);
+
+/**
+ * The portfolio's charts as one SVG document. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `out_svg` NULL or writable.
+ */
+techsales_result techsales_portfolio_svg(const struct techsales_portfolio *portfolio,
+                                         char **out_svg);
+
+/**
+ * The differentiation actions applied to account `account_id`, oldest
+ * first, as JSON; an unknown account gives `TECHSALES_RESULT_NOT_FOUND`.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `account_id` NULL or NUL-terminated;
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_portfolio_action_log_json(const struct techsales_portfolio *portfolio,
+                                                     const char *account_id,
+                                                     char **out_json);
+
+/**
+ * The checklist of a key-account stage (`TECHSALES_KEY_ACCOUNT_STAGE_*`):
+ * its work items with labels and descriptions in both languages, as JSON.
+ * Free the string with [`techsales_string_free`].
+ *
+ * # Safety
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_key_account_stage_checklist_json(uint32_t stage, char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

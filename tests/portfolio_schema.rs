@@ -282,16 +282,32 @@ fn the_schema_refuses_what_the_loader_refuses() {
             Box::new(|d| d["accounts"][0]["customer"]["customer_type"] = "vip".into()),
         ),
         (
+            "unknown cycle stage",
+            Box::new(|d| d["cycles"][0]["sale"]["stage"] = "closing".into()),
+        ),
+        (
+            "unknown cycle event",
+            Box::new(|d| d["cycles"][0]["sale"]["journal"][0]["event"]["event"] = "jumped".into()),
+        ),
+        (
+            "extra field in a cycle",
+            Box::new(|d| d["cycles"][0]["colour"] = "red".into()),
+        ),
+        (
             "extra field in a key node record",
             Box::new(|d| {
                 d["opportunities"][0]["process"]["state"]["key_nodes"][0]["mood"] = "good".into()
             }),
         ),
     ];
-    // The sample's accounts and first three deals: small enough to check
-    // ten times over.
+    // The sample's accounts, first three deals and the cycles linked to no
+    // deal: small enough to check a dozen times over.
     let mut small = sample();
     small["opportunities"].as_array_mut().unwrap().truncate(3);
+    small["cycles"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c.get("opportunity").is_none());
     assert!(errors(&small).is_empty());
     Portfolio::from_json(&small.to_string()).unwrap();
     for (name, mutate) in cases {

@@ -10,8 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
-    account_plans, calibrate, import_csv, pipeline, pipeline_with, render_html, render_report,
-    render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio, ReportOptions, Weights,
+    account_plans, calibrate, import_csv, import_csv_files, pipeline, pipeline_with, render_html,
+    render_report, render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio,
+    ReportOptions, Weights,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -146,7 +147,20 @@ fn run_import(export: &Path, mapping: &Path) -> Result<CsvImport, Failure> {
     } else {
         ProgressBar::hidden()
     };
-    let result = import_csv(bar.wrap_read(std::io::BufReader::new(file)), &mapping_value);
+    let deals = bar.wrap_read(std::io::BufReader::new(file));
+    // An accounts file sits where the mapping says, relative to the mapping.
+    let accounts = mapping_value
+        .accounts
+        .as_ref()
+        .and_then(|a| a.file.as_ref());
+    let result = match accounts {
+        Some(file) => {
+            let path = mapping.parent().unwrap_or(Path::new(".")).join(file);
+            let accounts = read(&path)?;
+            import_csv_files(deals, accounts.as_slice(), &mapping_value)
+        }
+        None => import_csv(deals, &mapping_value),
+    };
     bar.finish_and_clear();
     result.map_err(|e| Failure::Input(format!("{}: {e}", export.display())))
 }
@@ -165,9 +179,10 @@ fn write_summary(
         export.display(),
         import.rows,
         import.imported,
-        import.rejected.len(),
+        import.rejected_deals(),
         import.warnings.len()
     )?;
+    out.write_all(import.summary().as_bytes())?;
     for rejected in import.rejected.iter().take(list) {
         writeln!(out, "  refused {rejected}")?;
     }
@@ -190,7 +205,7 @@ fn write_summary(
 /// Exit code 3 when every row, or more than `max_refused` of them, was
 /// refused.
 fn check_refused(import: &CsvImport, max_refused: Option<f64>) -> Result<(), Failure> {
-    let refused = import.rejected.len();
+    let refused = import.rejected_deals();
     if import.rows > 0 && refused == import.rows {
         return Err(Failure::Refused(format!(
             "every one of the {} rows was refused; nothing to report",
@@ -364,13 +379,21 @@ pub fn diagnose(args: &DiagnoseArgs) -> Result<(), Failure> {
     let state = record.process.state();
     let mut out = String::new();
     out.push_str(&format!(
-        "{} \"{}\" ({}), {} {}, closes {}\n",
+        "{} \"{}\" ({}), {}, closes {}\n",
         record.id,
         record.name,
-        record.account,
-        portfolio.format_amount(u128::from(record.amount_minor)),
-        portfolio.currency(),
-        record.expected_close
+        record.account_id().unwrap_or("no account"),
+        record.amount_minor.map_or_else(
+            || "amount unknown".to_owned(),
+            |a| format!(
+                "{} {}",
+                portfolio.format_amount(u128::from(a)),
+                portfolio.currency()
+            )
+        ),
+        record
+            .expected_close
+            .map_or_else(|| "unknown".to_owned(), |d| d.to_string())
     ));
     out.push_str(&format!(
         "stage {}, grade {}\n",

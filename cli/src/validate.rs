@@ -46,11 +46,17 @@ fn guess(value: &Value) -> Kind {
     }
 }
 
-/// The document with `accounts` and `opportunities` replaced.
-fn with_parts(document: &Map<String, Value>, accounts: Vec<Value>, deals: Vec<Value>) -> String {
+/// The document with `accounts`, `opportunities` and `cycles` replaced.
+fn with_parts(
+    document: &Map<String, Value>,
+    accounts: Vec<Value>,
+    deals: Vec<Value>,
+    cycles: Vec<Value>,
+) -> String {
     let mut copy = document.clone();
     copy.insert("accounts".into(), Value::Array(accounts));
     copy.insert("opportunities".into(), Value::Array(deals));
+    copy.insert("cycles".into(), Value::Array(cycles));
     Value::Object(copy).to_string()
 }
 
@@ -84,28 +90,52 @@ fn portfolio_problems(text: &str, value: &Value) -> Vec<String> {
         return vec![whole];
     };
     let mut problems = Vec::new();
-    if let Err(e) = Portfolio::from_json(&with_parts(document, Vec::new(), Vec::new())) {
+    if let Err(e) = Portfolio::from_json(&with_parts(document, Vec::new(), Vec::new(), Vec::new()))
+    {
         // The document itself (version, currency, definitions) is wrong:
         // its parts cannot be checked under it.
         return vec![format!("document: {e}")];
     }
     let mut good_accounts = Vec::new();
     for (i, account) in accounts.iter().enumerate() {
-        match Portfolio::from_json(&with_parts(document, vec![account.clone()], Vec::new())) {
+        match Portfolio::from_json(&with_parts(
+            document,
+            vec![account.clone()],
+            Vec::new(),
+            Vec::new(),
+        )) {
             Ok(_) => good_accounts.push(account),
             Err(e) => problems.push(format!("{}: {e}", label(account, i, "accounts"))),
         }
     }
-    for (i, deal) in deals.iter().enumerate() {
-        let named = deal.get("account").and_then(Value::as_str);
-        let account: Vec<Value> = good_accounts
+    let account_of = |item: &Value| -> Vec<Value> {
+        let named = item.get("account").and_then(Value::as_str);
+        good_accounts
             .iter()
             .filter(|a| account_id(a).is_some() && account_id(a) == named)
             .take(1)
             .map(|a| (*a).clone())
-            .collect();
-        if let Err(e) = Portfolio::from_json(&with_parts(document, account, vec![deal.clone()])) {
+            .collect()
+    };
+    for (i, deal) in deals.iter().enumerate() {
+        let parts = with_parts(document, account_of(deal), vec![deal.clone()], Vec::new());
+        if let Err(e) = Portfolio::from_json(&parts) {
             problems.push(format!("{}: {e}", label(deal, i, "opportunities")));
+        }
+    }
+    // Each cycle with its account and the deal it names, if any.
+    let cycles = value.get("cycles").and_then(Value::as_array);
+    for (i, cycle) in cycles.into_iter().flatten().enumerate() {
+        let named = cycle.get("opportunity").and_then(Value::as_str);
+        let deal: Vec<Value> = deals
+            .iter()
+            .filter(|d| named.is_some() && d.get("id").and_then(Value::as_str) == named)
+            .take(1)
+            .cloned()
+            .collect();
+        let parts = with_parts(document, account_of(cycle), deal, vec![cycle.clone()]);
+        if let Err(e) = Portfolio::from_json(&parts) {
+            problems.push(format!("{}: {e}", label(cycle, i, "cycles")));
         }
     }
     if problems.is_empty() {

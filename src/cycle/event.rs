@@ -13,7 +13,7 @@ use crate::labelled_enum;
 /// refuses them. Recording a step's artefact again while its stage is
 /// current revises it (a corrected visit plan, say); the journal keeps every
 /// version. Technical phase runs are the exception: each is a new run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CycleEvent {
     /// Knowledge and SWOT gathered (recognition of needs).

@@ -16,7 +16,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// One deal with one customer, running through the cycle: the variant it
 /// runs under, where it stands, what has been recorded in the current
 /// iteration, what was learned, and the journal of every accepted event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TechnicalSale {
     format_version: FormatVersion,

@@ -117,7 +117,7 @@ labelled_enum! {
 }
 
 /// A SWOT analysis: strengths, weaknesses, opportunities and threats.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Swot {
     /// Strengths.
@@ -141,7 +141,7 @@ impl Swot {
 
 /// The knowledge step: a note per area, and a SWOT of our company and of
 /// the competition.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Knowledge {
     /// What is known of each area.
@@ -174,7 +174,7 @@ impl Knowledge {
 
 /// The worth-investing check: whether the account deserves more than a
 /// price-led offer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvestmentCheck {
     /// Whether the account is worth investing in.
@@ -191,7 +191,7 @@ impl InvestmentCheck {
 
 /// The visit plan: the seven questions answered in advance, the scope, the
 /// product options and a price estimate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitPlan {
     /// The answer to each question.
@@ -224,7 +224,7 @@ impl VisitPlan {
 }
 
 /// The interview: the client's real needs and the options built with it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interview {
     /// The real needs found.
@@ -241,7 +241,7 @@ impl Interview {
 }
 
 /// The evaluation framework agreed with the client.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationFramework {
     /// The reference every option is compared against.
@@ -258,7 +258,7 @@ impl EvaluationFramework {
 }
 
 /// The joint multidisciplinary team: people from both sides.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JointTeam {
     /// Our members.
@@ -275,7 +275,7 @@ impl JointTeam {
 }
 
 /// One run of a technical trial phase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseRun {
     /// The phase.
@@ -288,7 +288,7 @@ pub struct PhaseRun {
 }
 
 /// The price and impact of one option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionEconomics {
     /// The option, as named in the interview (or the visit plan).
@@ -300,7 +300,7 @@ pub struct OptionEconomics {
 }
 
 /// The economic evaluation: the proposal and the economics of each option.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EconomicEvaluation {
     /// The economic proposal.
@@ -336,7 +336,7 @@ impl EconomicEvaluation {
 }
 
 /// What one side is responsible for and what it guarantees.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Commitments {
     /// Its responsibilities.
@@ -347,7 +347,7 @@ pub struct Commitments {
 }
 
 /// Responsibilities and guarantees agreed for both sides.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Responsibilities {
     /// Ours.
@@ -378,7 +378,7 @@ impl Responsibilities {
 }
 
 /// An objection the client raised while resolving concerns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objection {
     /// The CRM's id for it.
@@ -398,7 +398,7 @@ impl Objection {
 }
 
 /// Something learned, carried into the following iterations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lesson {
     /// The iteration it was learned in (1 for the first).
@@ -408,7 +408,7 @@ pub struct Lesson {
 }
 
 /// Everything recorded in the current iteration, step by step.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct StepRecords {
     /// Knowledge and SWOT.

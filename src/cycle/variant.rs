@@ -38,7 +38,7 @@ labelled_enum! {
 
 /// The cycle as one customer type runs it: a requirement for every step and
 /// the latest technical phase a deal may start its trials at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CycleVariant {
     /// The customer type this variant is for.
@@ -154,7 +154,7 @@ impl Validate for CycleVariant {
 }
 
 /// The variants of all four customer types.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CycleVariants {
     /// For loyalty-network (strategic) customers.

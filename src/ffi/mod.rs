@@ -81,6 +81,7 @@ pub mod customer;
 pub mod cycle;
 pub mod grading;
 pub mod key_account;
+pub mod portfolio;
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};

@@ -136,6 +136,9 @@ pub struct Diagnosis {
     pub stages_missing_work: Vec<Stage>,
     /// Key nodes of stages already left that are still unmet.
     pub unmet_past_nodes: KeyNodeSet,
+    /// Key nodes taken from the stage a CRM reported: counted as met, not
+    /// verified.
+    pub reported_by_crm: KeyNodeSet,
     /// Key nodes still needed before leaving our stage (empty: ready to move
     /// on, or to close as won in the last stage).
     pub missing_to_advance: KeyNodeSet,
@@ -191,6 +194,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
             expected_stage,
             stages_missing_work,
             unmet_past_nodes,
+            reported_by_crm: state.reported_by_crm(),
             missing_to_advance: KeyNodeSet::EMPTY,
             next_actions: Vec::new(),
             coverage,
@@ -235,6 +239,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         expected_stage,
         stages_missing_work,
         unmet_past_nodes,
+        reported_by_crm: state.reported_by_crm(),
         missing_to_advance: state.missing_to_advance(definition),
         next_actions,
         coverage,
@@ -299,6 +304,21 @@ impl Diagnosis {
         }
         if let Some(policy) = &self.policy {
             lines.push(policy.describe(language));
+        } else if !self.reported_by_crm.is_empty() && self.verdict != Verdict::Closed {
+            lines.push(if zh {
+                "未分级：阶段取自CRM，等级资源策略未经我们核查".to_owned()
+            } else {
+                "not graded: the stage was taken from the CRM, and the grade's policy was not checked by us"
+                    .to_owned()
+            });
+        }
+        if !self.reported_by_crm.is_empty() {
+            let nodes = join(self.reported_by_crm.iter().map(|n| n.label(language)));
+            lines.push(if zh {
+                format!("阶段取自CRM，以下关键节点未经核实：{nodes}")
+            } else {
+                format!("stage taken from the CRM: these nodes are not verified: {nodes}")
+            });
         }
         let blocked = self.policy.is_some_and(|p| p.blocks_moving_on);
         let open = !matches!(

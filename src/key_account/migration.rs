@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use super::definition::ProcessDefinition;
 use super::influence::BuyingInfluence;
-use super::process::{KeyAccountError, KeyAccountEvent, KeyAccountProcess, LoadError, Outcome};
+use super::process::{
+    KeyAccountError, KeyAccountEvent, KeyAccountProcess, LoadError, NodeSource, Outcome,
+};
 use super::reason::{Reason, OTHER_REASON};
 use super::stage::{KeyNode, ProcurementStep, Stage};
 use crate::grading::Grade;
@@ -92,6 +94,14 @@ enum EventV1 {
     },
     ContactRemoved {
         id: String,
+    },
+    StageReported {
+        stage: Stage,
+        crm_stage: String,
+        #[serde(default)]
+        probability: Option<f64>,
+        #[serde(default)]
+        completed: bool,
     },
     Won,
     Lost {
@@ -177,6 +187,17 @@ pub(crate) fn from_v1(
             }
             EventV1::ContactRecorded { contact } => KeyAccountEvent::ContactRecorded { contact },
             EventV1::ContactRemoved { id } => KeyAccountEvent::ContactRemoved { id },
+            EventV1::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                completed,
+            } => KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                completed,
+            },
             EventV1::Won => {
                 let signed = process
                     .state()
@@ -187,8 +208,15 @@ pub(crate) fn from_v1(
                 match signed {
                     Some(record) => {
                         migration.booked += 1;
+                        // A contract the CRM reported signed has no date of
+                        // its own: the CRM's win is dated by its close.
+                        let signed_on = if record.source == NodeSource::Crm {
+                            at
+                        } else {
+                            record.at
+                        };
                         KeyAccountEvent::Booked {
-                            booked_on: record.at.date_naive(),
+                            booked_on: signed_on.date_naive(),
                             amount_minor: None,
                         }
                     }

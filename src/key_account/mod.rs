@@ -84,9 +84,9 @@ pub use influence::{
 pub use migration::Migration;
 pub use probability::{win_probability, win_probability_value, Factor, FactorKind, WinProbability};
 pub use process::{
-    Booking, Cancellation, Closure, DealStatus, DeliveryStatus, Forcing, ForecastOverride,
-    KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord, LoadError, NodeSource,
-    Nurture, Outcome, ProcessState, ReplayError, Tracked, FORMAT_VERSION,
+    Booking, Cancellation, Closure, CrmStage, DealStatus, DeliveryStatus, Forcing,
+    ForecastOverride, KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord,
+    LoadError, NodeSource, Nurture, Outcome, ProcessState, ReplayError, Tracked, FORMAT_VERSION,
 };
 pub use reason::{Ending, Reason, ReasonDefinition, ReasonList};
 pub use stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};

@@ -113,6 +113,24 @@ pub enum KeyAccountEvent {
         /// The contact's id.
         id: String,
     },
+    /// The CRM reports the deal at `stage`: every key node required before
+    /// it (and, when `completed`, those of the stage itself, project
+    /// completion included in the last stage) is recorded as reported by the
+    /// CRM, neither verified nor forced. Accepted while the deal is open and
+    /// not past `stage`.
+    StageReported {
+        /// Our stage the CRM's stage maps onto.
+        stage: Stage,
+        /// The CRM's own name for the stage (not empty).
+        crm_stage: String,
+        /// The CRM's probability for its stage (0-1): the deal's base while
+        /// it stays in `stage`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probability: Option<f64>,
+        /// Whether the CRM reports the stage itself done (a won deal).
+        #[serde(default, skip_serializing_if = "is_false")]
+        completed: bool,
+    },
     /// The contract is signed and booked: the deal is won. Accepted from
     /// business negotiation on, once the contract-signed key node is met
     /// (a forced node is not a signed contract).
@@ -141,17 +159,20 @@ pub enum KeyAccountEvent {
         /// Why, from the definition's list.
         reason: Box<Reason>,
     },
-    /// The amount changed.
+    /// The amount changed (an unknown amount becoming known is a change
+    /// too).
     AmountChanged {
-        /// The amount before, in minor units.
-        from_minor: u64,
+        /// The amount before, in minor units, when it was known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_minor: Option<u64>,
         /// The amount after, in minor units.
         to_minor: u64,
     },
-    /// The expected close date moved.
+    /// The expected close date moved (or became known).
     CloseDateChanged {
-        /// The date before.
-        from: NaiveDate,
+        /// The date before, when it was known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<NaiveDate>,
         /// The date after.
         to: NaiveDate,
     },
@@ -231,6 +252,8 @@ labelled_enum! {
         Hand = 0, "hand" => ("Recorded by hand", "手工记录"),
         /// Derived from the buying-influence coverage.
         Coverage = 1, "coverage" => ("Derived from buying-influence coverage", "由采购影响者覆盖情况推导"),
+        /// Taken from the stage a CRM reported: not verified.
+        Crm = 2, "crm" => ("Reported by the CRM, not verified", "由CRM阶段推断，未经核实"),
     }
 }
 
@@ -300,6 +323,19 @@ pub struct Cancellation {
     pub by: Actor,
     /// Why.
     pub reason: Reason,
+}
+
+/// The stage a CRM reported for the deal, in the CRM's own words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrmStage {
+    /// Our stage it maps onto.
+    pub stage: Stage,
+    /// The CRM's name for it.
+    pub name: String,
+    /// The CRM's probability for it (0-1), when its stage table has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
 }
 
 /// How and when a deal ended.
@@ -527,6 +563,23 @@ pub enum KeyAccountError {
         /// The id given.
         id: String,
     },
+    /// A reported stage is behind the deal's current stage.
+    #[error("the reported stage {reported} is behind the deal's stage {stage}")]
+    StageBehind {
+        /// The current stage.
+        stage: Stage,
+        /// The stage reported.
+        reported: Stage,
+    },
+    /// A CRM name was empty.
+    #[error("the CRM's stage name must not be empty")]
+    MissingCrmStage,
+    /// A probability outside 0-1 (or not a number).
+    #[error("probability {value} is outside 0-1")]
+    BadProbability {
+        /// The value given.
+        value: f64,
+    },
 }
 
 /// The state of one key-account deal. Compact: the key-node check is a
@@ -562,10 +615,8 @@ pub struct ProcessState {
     tracked: Option<Box<Tracked>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     closure: Option<Box<Closure>>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crm_stage: Option<Box<CrmStage>>,
 }
 
 impl ProcessState {
@@ -586,6 +637,7 @@ impl ProcessState {
             nurture: None,
             tracked: None,
             closure: None,
+            crm_stage: None,
         }
     }
 
@@ -652,9 +704,17 @@ impl ProcessState {
     /// process (the move was forced). `None` for ended deals.
     pub fn against_policy(&self, definition: &ProcessDefinition) -> Option<Grade> {
         let grade = self.grade?;
+        // A stage the CRM reported was not moved into by us: it is not
+        // forced against the policy, unless one of our moves was.
+        let reported = self
+            .crm_stage
+            .as_ref()
+            .is_some_and(|c| c.stage >= self.stage);
+        let overridden = self.forcings.iter().any(|f| f.overrode_policy_of.is_some());
         (self.closure.is_none()
             && self.stage > Stage::Development
-            && !definition.policies.get(grade).enter_sales_process)
+            && !definition.policies.get(grade).enter_sales_process
+            && (overridden || !reported))
             .then_some(grade)
     }
 
@@ -707,6 +767,34 @@ impl ProcessState {
     /// The contact with `id`.
     pub fn contact(&self, id: &str) -> Option<&BuyingInfluence> {
         self.contacts.iter().find(|c| c.id == id)
+    }
+
+    /// The stage a CRM last reported for the deal, if any.
+    pub fn crm_stage(&self) -> Option<&CrmStage> {
+        self.crm_stage.as_deref()
+    }
+
+    /// The CRM's probability, while the deal is still in the stage the CRM
+    /// reported: the deal's own base instead of the definition's.
+    pub fn crm_base(&self) -> Option<f64> {
+        self.crm_stage
+            .as_deref()
+            .filter(|c| c.stage == self.stage)
+            .and_then(|c| c.probability)
+    }
+
+    /// The key nodes whose latest record is the CRM's report: taken from
+    /// its stage, not verified.
+    pub fn reported_by_crm(&self) -> KeyNodeSet {
+        let mut reported = KeyNodeSet::EMPTY;
+        for record in &self.key_nodes {
+            if record.source == NodeSource::Crm {
+                reported.insert(record.node);
+            } else {
+                reported = reported.without(record.node);
+            }
+        }
+        reported
     }
 
     /// How the deal ended, if it has.
@@ -906,11 +994,11 @@ impl ProcessState {
             }
             KeyAccountEvent::AmountChanged { from_minor, .. } => {
                 let recorded = self.tracked().and_then(|t| t.amount_minor);
-                check_history("amount", from_minor, recorded.as_ref())
+                check_known_history("amount", from_minor.as_ref(), recorded.as_ref())
             }
             KeyAccountEvent::CloseDateChanged { from, .. } => {
                 let recorded = self.tracked().and_then(|t| t.expected_close);
-                check_history("expected close date", from, recorded.as_ref())
+                check_known_history("expected close date", from.as_ref(), recorded.as_ref())
             }
             KeyAccountEvent::PossibilityChanged { from, to } => {
                 for value in from.iter().chain([to]) {
@@ -918,15 +1006,8 @@ impl ProcessState {
                         return Err(KeyAccountError::PossibilityOutOfRange { value: *value });
                     }
                 }
-                match (from, self.tracked().and_then(|t| t.possibility)) {
-                    (Some(from), recorded) => check_history("possibility", from, recorded.as_ref()),
-                    (None, Some(recorded)) => Err(KeyAccountError::HistoryMismatch {
-                        field: "possibility",
-                        given: "unknown".into(),
-                        recorded: recorded.to_string(),
-                    }),
-                    (None, None) => Ok(()),
-                }
+                let recorded = self.tracked().and_then(|t| t.possibility);
+                check_known_history("possibility", from.as_ref(), recorded.as_ref())
             }
             KeyAccountEvent::OwnerChanged { owner } => {
                 require_text(owner, KeyAccountError::MissingActor)
@@ -938,6 +1019,39 @@ impl ProcessState {
                 }
                 Ok(())
             }
+            KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                ..
+            } => {
+                require_text(crm_stage, KeyAccountError::MissingCrmStage)?;
+                if let Some(value) = *probability {
+                    if !(0.0..=1.0).contains(&value) {
+                        return Err(KeyAccountError::BadProbability { value });
+                    }
+                }
+                if *stage < self.stage {
+                    return Err(KeyAccountError::StageBehind {
+                        stage: self.stage,
+                        reported: *stage,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The key nodes a CRM's report of `stage` covers.
+    fn reported_nodes(definition: &ProcessDefinition, stage: Stage, completed: bool) -> KeyNodeSet {
+        if !completed {
+            return definition.required_before(stage);
+        }
+        let through = definition.required_through(stage);
+        if stage == Stage::LAST {
+            through.with(KeyNode::ProjectCompleted)
+        } else {
+            through
         }
     }
 
@@ -1051,6 +1165,34 @@ impl ProcessState {
                         reason: Reason::clone(reason),
                     });
                 }
+            }
+            KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                completed,
+            } => {
+                let new = Self::reported_nodes(definition, *stage, *completed).difference(self.met);
+                for node in new.iter() {
+                    self.met.insert(node);
+                    self.key_nodes.push(KeyNodeRecord {
+                        node,
+                        at,
+                        by: entry.actor.clone(),
+                        evidence: format!("CRM stage \"{crm_stage}\""),
+                        source: NodeSource::Crm,
+                        grade: None,
+                    });
+                }
+                if *stage != self.stage {
+                    self.stage = *stage;
+                    self.stage_entered_at = at;
+                }
+                self.crm_stage = Some(Box::new(CrmStage {
+                    stage: *stage,
+                    name: crm_stage.clone(),
+                    probability: *probability,
+                }));
             }
             KeyAccountEvent::Lost { reason } => {
                 self.close(Outcome::Lost, entry, Some(Reason::clone(reason)))
@@ -1198,6 +1340,24 @@ fn check_history<T: PartialEq + std::fmt::Display>(
     }
 }
 
+/// Checks a history event's `from` value, unknown when absent, against
+/// the value the last history event recorded (if any did).
+fn check_known_history<T: PartialEq + std::fmt::Display>(
+    field: &'static str,
+    given: Option<&T>,
+    recorded: Option<&T>,
+) -> Result<(), KeyAccountError> {
+    match (given, recorded) {
+        (Some(given), recorded) => check_history(field, given, recorded),
+        (None, Some(recorded)) => Err(KeyAccountError::HistoryMismatch {
+            field,
+            given: "unknown".into(),
+            recorded: recorded.to_string(),
+        }),
+        (None, None) => Ok(()),
+    }
+}
+
 /// Whether `text` is empty or only whitespace: the same test as
 /// `trim().is_empty()`, but it stops at the first other character instead
 /// of trimming both ends (this runs on every event).
@@ -1215,6 +1375,10 @@ where
     let mut items = Vec::<T>::deserialize(deserializer)?;
     items.shrink_to_fit();
     Ok(items)
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
@@ -1426,6 +1590,11 @@ impl KeyAccountProcess {
                     // one must not produce negative durations.
                     *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
                     stage = stage.next().unwrap_or(stage);
+                    since = entry.at;
+                }
+                KeyAccountEvent::StageReported { stage: to, .. } if to != stage => {
+                    *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
+                    stage = to;
                     since = entry.at;
                 }
                 KeyAccountEvent::Lost { .. }
@@ -1960,13 +2129,25 @@ mod tests {
         let (d1, d2) = (day(20).date_naive(), day(28).date_naive());
         p.apply(
             &def,
-            at(2, KeyAccountEvent::CloseDateChanged { from: d1, to: d2 }),
+            at(
+                2,
+                KeyAccountEvent::CloseDateChanged {
+                    from: Some(d1),
+                    to: d2,
+                },
+            ),
         )
         .unwrap();
         assert!(matches!(
             p.apply(
                 &def,
-                at(3, KeyAccountEvent::CloseDateChanged { from: d1, to: d2 })
+                at(
+                    3,
+                    KeyAccountEvent::CloseDateChanged {
+                        from: Some(d1),
+                        to: d2
+                    }
+                )
             ),
             Err(KeyAccountError::HistoryMismatch { .. })
         ));

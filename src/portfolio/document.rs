@@ -6,15 +6,19 @@
 //! opportunities (each with its amount, expected close date, optional
 //! grading inputs and its [`KeyAccountProcess`]: state and journal), and the
 //! [`Definitions`] in use. Definitions are held once for the whole
-//! portfolio, never per opportunity.
+//! portfolio, never per opportunity. It also holds the five-stage
+//! technical-sale cycles run with the accounts ([`CycleRecord`]: the
+//! variant in use, state and journal, and the key-account deal it belongs
+//! to where there is one); a document without `cycles` has none.
 //!
 //! The document carries a `format_version`. Version 1 is migrated on
 //! loading (its won deals become booked and completed, moves the grade
 //! policy now forbids become recorded forcings, free-text reasons become
 //! notes of the `other` reason) and [`Portfolio::load`] says what changed;
 //! any other version is refused with a message saying which one was found
-//! and which one this library reads. Loading ([`Portfolio::from_json`], [`Portfolio::from_slice`])
-//! checks consistency: every journal is replayed and must rebuild the
+//! and which one this library reads. Loading ([`Portfolio::from_json`],
+//! [`Portfolio::from_slice`]) checks consistency: every journal
+//! (key-account and technical-sale) is replayed and must rebuild the
 //! stored state, every opportunity must name a known account, ids are
 //! unique, and every definition is valid. Saving and loading again loses
 //! nothing.
@@ -27,7 +31,9 @@ use serde::{Deserialize, Serialize};
 
 use super::analytics::AnalyticsConfig;
 use crate::config::{ConfigError, Validate};
-use crate::customer::{Customer, CustomerType};
+use crate::customer::record::CustomerError;
+use crate::customer::{Customer, CustomerType, Scores};
+use crate::cycle::{CycleError, CycleEvent, CycleVariant, CycleVariants, TechnicalSale};
 use crate::differentiation::{ActionLog, ActionStatus, PlannerConfig};
 use crate::grading::{Assessment, GradeError, Grader, GradingConfig, Opportunity, Ratings};
 use crate::journal::Entry;
@@ -70,6 +76,9 @@ pub struct Definitions {
     pub grading: GradingConfig,
     /// Stalled-deal limits and calibration prior.
     pub analytics: AnalyticsConfig,
+    /// The technical-sale cycle variant of each customer type, offered to
+    /// an account's cycles when the account changes type.
+    pub cycles: CycleVariants,
 }
 
 impl Validate for Definitions {
@@ -92,7 +101,7 @@ impl Validate for Definitions {
                 "must be the same as grading.policies: the grade's policy gates the process",
             ));
         }
-        Ok(())
+        self.cycles.validate().map_err(|e| prefixed("cycles", e))
     }
 }
 
@@ -158,22 +167,40 @@ pub struct GradingInputs {
 /// One opportunity: what it is worth, when it should close, how it grades,
 /// and where its six-stage process stands. Kept lean: ids up to 24 bytes
 /// are stored inline and definitions are the portfolio's.
+///
+/// What the CRM did not say stays unknown: a deal may have no account, no
+/// amount, no expected close date or no known opening, and the analytics
+/// count such deals apart instead of reading them as zero or as a date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpportunityRecord {
     /// The CRM's id for the opportunity (unique in the portfolio).
     #[schemars(with = "String")]
     pub id: CompactString,
-    /// The id of the account it belongs to.
-    #[schemars(with = "String")]
-    pub account: CompactString,
+    /// The id of the account it belongs to; `None` when the CRM names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub account: Option<CompactString>,
     /// What is being sold, as shown to users.
     pub name: String,
     /// The amount, in minor units of the portfolio's currency (cents for
-    /// euros): exact, never rounded.
-    pub amount_minor: u64,
-    /// When the deal is expected to close.
-    pub expected_close: NaiveDate,
+    /// euros): exact, never rounded; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_minor: Option<u64>,
+    /// When the deal is expected to close; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_close: Option<NaiveDate>,
+    /// Whether the CRM left out when the deal opened or entered its stage:
+    /// the process then starts at the first date the CRM gave, and
+    /// time-in-stage and stalled-deal figures leave the deal out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub timeline_unknown: bool,
+    /// The CRM's own win probability for this deal (0-1), shown beside ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_probability: Option<f64>,
+    /// The product or product line sold, when the CRM names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
     /// The grading inputs, when the opportunity was rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grading: Option<Box<GradingInputs>>,
@@ -181,8 +208,13 @@ pub struct OpportunityRecord {
     pub process: KeyAccountProcess,
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 impl OpportunityRecord {
-    /// A new opportunity whose process opens at `opened_at`.
+    /// A new opportunity of `account` worth `amount_minor`, expected to
+    /// close on `expected_close`, whose process opens at `opened_at`.
     pub fn new(
         id: impl Into<CompactString>,
         account: impl Into<CompactString>,
@@ -191,33 +223,58 @@ impl OpportunityRecord {
         expected_close: NaiveDate,
         opened_at: DateTime<Utc>,
     ) -> Self {
+        let mut record = Self::unknown(id, name, opened_at);
+        record.account = Some(account.into());
+        record.amount_minor = Some(amount_minor);
+        record.expected_close = Some(expected_close);
+        record
+    }
+
+    /// A new opportunity of which only the id, the name and the opening are
+    /// known: no account, amount or close date.
+    pub fn unknown(
+        id: impl Into<CompactString>,
+        name: impl Into<String>,
+        opened_at: DateTime<Utc>,
+    ) -> Self {
         OpportunityRecord {
             id: id.into(),
-            account: account.into(),
+            account: None,
             name: name.into(),
-            amount_minor,
-            expected_close,
+            amount_minor: None,
+            expected_close: None,
+            timeline_unknown: false,
+            crm_probability: None,
+            product: None,
             grading: None,
             process: KeyAccountProcess::new(opened_at),
         }
     }
 
-    /// The opportunity as the grader sees it, when it has grading inputs.
+    /// The account id, `None` when the CRM names none.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The opportunity as the grader sees it, when it has grading inputs
+    /// and an expected close date.
     pub fn grading_opportunity(&self) -> Option<Opportunity> {
+        let expected_close = self.expected_close?;
         self.grading.as_deref().map(|g| Opportunity {
             ratings: g.ratings,
-            expected_close: self.expected_close,
+            expected_close,
             possibility: g.possibility,
         })
     }
 
     /// The booked amount, for a booked deal: the booking's own amount, or
-    /// the opportunity's when the booking gave none.
+    /// the opportunity's when the booking gave none; `None` when the deal
+    /// is not booked or neither amount is known.
     pub fn booked_amount_minor(&self) -> Option<u64> {
         self.process
             .state()
             .booking()
-            .map(|b| b.amount_minor.unwrap_or(self.amount_minor))
+            .and_then(|b| b.amount_minor.or(self.amount_minor))
     }
 
     /// When the last event happened (the opening if there is none).
@@ -227,6 +284,66 @@ impl OpportunityRecord {
             .last_at()
             .unwrap_or(self.process.state().opened_at())
     }
+}
+
+/// One five-stage technical-sale cycle run with an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CycleRecord {
+    /// The CRM's id for the cycle (unique in the portfolio).
+    #[schemars(with = "String")]
+    pub id: CompactString,
+    /// The id of the account it is run with.
+    #[schemars(with = "String")]
+    pub account: CompactString,
+    /// The id of the key-account deal it belongs to, when there is one (of
+    /// the same account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub opportunity: Option<CompactString>,
+    /// The sale: the variant in use, state and journal.
+    pub sale: TechnicalSale,
+    /// The variant offered for the next iteration since the account
+    /// changed type; the running iteration keeps its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_variant: Option<Box<VariantOffer>>,
+}
+
+impl CycleRecord {
+    /// A cycle record for `sale` as given, with no offer; see
+    /// [`Portfolio::start_cycle`] for a new cycle under the portfolio's
+    /// variant for the account's type.
+    pub fn new(
+        id: impl Into<CompactString>,
+        account: impl Into<CompactString>,
+        opportunity: Option<CompactString>,
+        sale: TechnicalSale,
+    ) -> Self {
+        CycleRecord {
+            id: id.into(),
+            account: account.into(),
+            opportunity,
+            sale,
+            offered_variant: None,
+        }
+    }
+}
+
+/// The variant of a new customer type, offered to a running cycle for its
+/// next iteration when the account changed type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantOffer {
+    /// When the account changed type.
+    pub at: DateTime<Utc>,
+    /// The type whose variant the running iteration keeps.
+    pub from: CustomerType,
+    /// The account's new type.
+    pub to: CustomerType,
+    /// The iteration the offer is for (the one after the running one).
+    pub for_iteration: u32,
+    /// The new type's variant, as the portfolio defined it then.
+    pub variant: CycleVariant,
 }
 
 /// Why a portfolio was refused. Nothing is loaded or changed.
@@ -306,6 +423,14 @@ pub enum PortfolioError {
         /// The account id it names.
         account: String,
     },
+    /// An opportunity's CRM probability is outside 0-1.
+    #[error("opportunity `{opportunity}`: CRM probability {value} is outside 0-1")]
+    CrmProbability {
+        /// The opportunity's id.
+        opportunity: String,
+        /// The value.
+        value: f64,
+    },
     /// An opportunity's grading inputs are invalid.
     #[error("opportunity `{opportunity}`: invalid grading inputs: {error}")]
     GradingInputs {
@@ -368,6 +493,91 @@ pub enum PortfolioError {
         /// Why the process refused it.
         error: KeyAccountError,
     },
+    /// A cycle id is empty.
+    #[error("cycle {index} has an empty id")]
+    EmptyCycleId {
+        /// The cycle's position in the document (0 is the first).
+        index: usize,
+    },
+    /// Two cycles share an id.
+    #[error("cycle id `{id}` appears more than once")]
+    DuplicateCycle {
+        /// The id.
+        id: String,
+    },
+    /// A cycle names an account the portfolio does not have.
+    #[error("cycle `{cycle}` refers to unknown account `{account}`")]
+    CycleAccount {
+        /// The cycle's id.
+        cycle: String,
+        /// The account id it names.
+        account: String,
+    },
+    /// A cycle names a deal the portfolio does not have, or one of another
+    /// account.
+    #[error("cycle `{cycle}` of account `{account}` refers to opportunity `{opportunity}`, which the portfolio does not hold for that account")]
+    CycleOpportunity {
+        /// The cycle's id.
+        cycle: String,
+        /// The cycle's account.
+        account: String,
+        /// The opportunity id it names.
+        opportunity: String,
+    },
+    /// A cycle's journal does not replay under its variant.
+    #[error("cycle `{cycle}`: {error}")]
+    CycleJournalRefused {
+        /// The cycle's id.
+        cycle: String,
+        /// The refused entry and why.
+        error: crate::cycle::ReplayError,
+    },
+    /// Replaying a cycle's journal gives another state than the stored one.
+    #[error("cycle `{cycle}`: the stored state differs from the state its journal rebuilds (stored stage {stored}, rebuilt stage {rebuilt})")]
+    CycleStateMismatch {
+        /// The cycle's id.
+        cycle: String,
+        /// The stage in the stored state.
+        stored: crate::cycle::Stage,
+        /// The stage the journal rebuilds.
+        rebuilt: crate::cycle::Stage,
+    },
+    /// A cycle's offered variant is invalid or not of the type it names.
+    #[error("cycle `{cycle}`: invalid offered variant: {reason}")]
+    CycleOffer {
+        /// The cycle's id.
+        cycle: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No cycle has this id.
+    #[error("no cycle with id `{id}`")]
+    UnknownCycle {
+        /// The id given.
+        id: String,
+    },
+    /// The event was refused by the cycle.
+    #[error("cycle `{cycle}`: {error}")]
+    CycleEventRefused {
+        /// The cycle's id.
+        cycle: String,
+        /// Why the cycle refused it.
+        error: CycleError,
+    },
+    /// No account has this id.
+    #[error("no account with id `{id}`")]
+    UnknownAccountId {
+        /// The id given.
+        id: String,
+    },
+    /// The account refused the change of type.
+    #[error("account `{account}`: {error}")]
+    AccountRefused {
+        /// The account's id.
+        account: String,
+        /// Why.
+        error: CustomerError,
+    },
 }
 
 /// A whole book of accounts and deals, with the definitions they are
@@ -387,6 +597,8 @@ pub struct Portfolio {
     accounts: Vec<Account>,
     #[serde(default)]
     opportunities: Vec<OpportunityRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cycles: Vec<CycleRecord>,
 }
 
 fn default_minor_digits() -> u8 {
@@ -428,6 +640,7 @@ impl Portfolio {
             definitions,
             accounts: Vec::new(),
             opportunities: Vec::new(),
+            cycles: Vec::new(),
         };
         portfolio.check_header()?;
         Ok(portfolio)
@@ -575,7 +788,8 @@ impl Portfolio {
 
     /// Checks the whole document: currency, definitions, accounts and their
     /// histories, opportunities, their accounts and grading inputs, and that
-    /// every journal replays to its stored state.
+    /// every journal replays to its stored state, and the cycles: their
+    /// accounts and deals, and their journals.
     pub fn check(&self) -> Result<(), PortfolioError> {
         self.check_header()?;
         let mut accounts = HashSet::with_capacity(self.accounts.len());
@@ -593,6 +807,26 @@ impl Portfolio {
             self.check_opportunity(index, record, &grader, |id| accounts.contains(id))?;
             if !opportunities.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateOpportunity {
+                    id: record.id.to_string(),
+                });
+            }
+        }
+        let deal_accounts: HashMap<&str, &str> = self
+            .opportunities
+            .iter()
+            // A deal without an account matches no cycle's account.
+            .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
+            .collect();
+        let mut cycles = HashSet::with_capacity(self.cycles.len());
+        for (index, record) in self.cycles.iter().enumerate() {
+            check_cycle(
+                index,
+                record,
+                |id| accounts.contains(id),
+                |id| deal_accounts.get(id).copied(),
+            )?;
+            if !cycles.insert(record.id.as_str()) {
+                return Err(PortfolioError::DuplicateCycle {
                     id: record.id.to_string(),
                 });
             }
@@ -713,11 +947,21 @@ impl Portfolio {
             return Err(PortfolioError::EmptyOpportunityId { index });
         }
         let id = || record.id.to_string();
-        if !known_account(&record.account) {
-            return Err(PortfolioError::UnknownAccount {
-                opportunity: id(),
-                account: record.account.to_string(),
-            });
+        if let Some(account) = record.account_id() {
+            if !known_account(account) {
+                return Err(PortfolioError::UnknownAccount {
+                    opportunity: id(),
+                    account: account.to_owned(),
+                });
+            }
+        }
+        if let Some(value) = record.crm_probability {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(PortfolioError::CrmProbability {
+                    opportunity: id(),
+                    value,
+                });
+            }
         }
         if let Some(inputs) = &record.grading {
             grader
@@ -772,21 +1016,22 @@ impl Portfolio {
                 stored,
             })
         };
+        let shown = |value: Option<String>| value.unwrap_or_else(|| "unknown".to_owned());
         if let Some(amount) = tracked.amount_minor {
-            if amount != record.amount_minor {
+            if Some(amount) != record.amount_minor {
                 return differs(
                     "amount_minor",
                     amount.to_string(),
-                    record.amount_minor.to_string(),
+                    shown(record.amount_minor.map(|a| a.to_string())),
                 );
             }
         }
         if let Some(close) = tracked.expected_close {
-            if close != record.expected_close {
+            if Some(close) != record.expected_close {
                 return differs(
                     "expected_close",
                     close.to_string(),
-                    record.expected_close.to_string(),
+                    shown(record.expected_close.map(|c| c.to_string())),
                 );
             }
         }
@@ -798,6 +1043,209 @@ impl Portfolio {
             }
         }
         Ok(())
+    }
+
+    /// Adds the account, or replaces the one with the same id (its type
+    /// history and actions are then the new record's). Refused (nothing
+    /// changes) as [`add_account`](Self::add_account).
+    pub fn put_account(&mut self, account: Account) -> Result<(), PortfolioError> {
+        match self.accounts.iter().position(|a| a.id() == account.id()) {
+            None => self.add_account(account),
+            Some(index) => {
+                self.check_account(index, &account)?;
+                self.accounts[index] = account;
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds the opportunity, or replaces the one with the same id. Refused
+    /// (nothing changes) as [`add_opportunity`](Self::add_opportunity), and
+    /// when a cycle linked to the deal runs with another account than the
+    /// new record's.
+    pub fn put_opportunity(&mut self, record: OpportunityRecord) -> Result<(), PortfolioError> {
+        let Some(index) = self.opportunities.iter().position(|o| o.id == record.id) else {
+            return self.add_opportunity(record);
+        };
+        let grader = self.grader()?;
+        self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
+        let linked = self.cycles.iter().find(|c| {
+            c.opportunity.as_ref() == Some(&record.id)
+                && Some(c.account.as_str()) != record.account_id()
+        });
+        if let Some(cycle) = linked {
+            return Err(PortfolioError::CycleOpportunity {
+                cycle: cycle.id.to_string(),
+                account: cycle.account.to_string(),
+                opportunity: record.id.to_string(),
+            });
+        }
+        self.opportunities[index] = record;
+        Ok(())
+    }
+
+    /// Adds the cycle, or replaces the one with the same id. Refused
+    /// (nothing changes) as [`add_cycle`](Self::add_cycle).
+    pub fn put_cycle(&mut self, record: CycleRecord) -> Result<(), PortfolioError> {
+        let Some(index) = self.cycles.iter().position(|c| c.id == record.id) else {
+            return self.add_cycle(record);
+        };
+        check_cycle(
+            index,
+            &record,
+            |id| self.account(id).is_some(),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
+        )?;
+        self.cycles[index] = record;
+        Ok(())
+    }
+
+    /// Every technical-sale cycle, in document order.
+    pub fn cycles(&self) -> &[CycleRecord] {
+        &self.cycles
+    }
+
+    /// The cycle with `id`.
+    pub fn cycle(&self, id: &str) -> Option<&CycleRecord> {
+        self.cycles.iter().find(|c| c.id == id)
+    }
+
+    /// Starts a cycle with account `account` under the portfolio's variant
+    /// for the account's current type, linked to the deal `opportunity` when
+    /// given. Refused (nothing changes) as [`add_cycle`](Self::add_cycle).
+    pub fn start_cycle(
+        &mut self,
+        id: impl Into<CompactString>,
+        account: &str,
+        opportunity: Option<CompactString>,
+    ) -> Result<(), PortfolioError> {
+        let id = id.into();
+        let customer_type = self
+            .account(account)
+            .ok_or_else(|| PortfolioError::CycleAccount {
+                cycle: id.to_string(),
+                account: account.to_owned(),
+            })?
+            .customer
+            .customer_type();
+        let variant = self.definitions.cycles.get(customer_type).clone();
+        let sale = TechnicalSale::new(variant).map_err(|e| {
+            PortfolioError::Definition(prefixed("definitions", prefixed("cycles", e)))
+        })?;
+        self.add_cycle(CycleRecord::new(id, account, opportunity, sale))
+    }
+
+    /// Adds a cycle; refused (and nothing changes) when its id is empty or
+    /// taken, its account or deal unknown, or its journal inconsistent.
+    pub fn add_cycle(&mut self, record: CycleRecord) -> Result<(), PortfolioError> {
+        check_cycle(
+            self.cycles.len(),
+            &record,
+            |id| self.account(id).is_some(),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
+        )?;
+        if self.cycle(&record.id).is_some() {
+            return Err(PortfolioError::DuplicateCycle {
+                id: record.id.to_string(),
+            });
+        }
+        self.cycles.push(record);
+        Ok(())
+    }
+
+    /// Applies one event to the cycle `id`. On refusal nothing changes.
+    pub fn apply_cycle(
+        &mut self,
+        id: &str,
+        entry: Entry<CycleEvent>,
+    ) -> Result<(), PortfolioError> {
+        let record = self
+            .cycles
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| PortfolioError::UnknownCycle { id: id.to_owned() })?;
+        record
+            .sale
+            .apply(entry)
+            .map_err(|error| PortfolioError::CycleEventRefused {
+                cycle: id.to_owned(),
+                error,
+            })
+    }
+
+    /// Reclassifies account `id` from new scores under the portfolio's
+    /// thresholds. When its type changes, every open cycle of the account
+    /// running under another type's variant is offered the new type's
+    /// variant for its next iteration; the running iteration keeps its
+    /// own. Returns whether the type changed. On refusal nothing changes.
+    pub fn reclassify_account(
+        &mut self,
+        id: &str,
+        scores: Scores,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, PortfolioError> {
+        let thresholds = self.definitions.planner.thresholds;
+        self.change_type(id, at, |c| c.reclassify(scores, &thresholds, at, reason))
+    }
+
+    /// Sets account `id`'s type directly (its scores are forgotten), with
+    /// the same offers to its cycles as
+    /// [`reclassify_account`](Self::reclassify_account).
+    pub fn set_account_type(
+        &mut self,
+        id: &str,
+        customer_type: CustomerType,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, PortfolioError> {
+        self.change_type(id, at, |c| c.set_type(customer_type, at, reason))
+    }
+
+    fn change_type(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        change: impl FnOnce(
+            &mut Customer,
+        ) -> Result<Option<&crate::customer::TypeMovement>, CustomerError>,
+    ) -> Result<bool, PortfolioError> {
+        let account = self
+            .accounts
+            .iter_mut()
+            .find(|a| a.id() == id)
+            .ok_or_else(|| PortfolioError::UnknownAccountId { id: id.to_owned() })?;
+        let moved = change(&mut account.customer)
+            .map_err(|error| PortfolioError::AccountRefused {
+                account: id.to_owned(),
+                error,
+            })?
+            .map(|m| (m.from, m.to));
+        let Some((from, to)) = moved else {
+            return Ok(false);
+        };
+        let variant = self.definitions.cycles.get(to);
+        for record in self.cycles.iter_mut().filter(|c| c.account == id) {
+            if record.sale.is_closed() {
+                continue;
+            }
+            record.offered_variant = (record.sale.customer_type() != to).then(|| {
+                Box::new(VariantOffer {
+                    at,
+                    from,
+                    to,
+                    for_iteration: record.sale.iteration().saturating_add(1),
+                    variant: variant.clone(),
+                })
+            });
+        }
+        Ok(true)
     }
 
     /// The portfolio's name.
@@ -923,6 +1371,9 @@ impl Portfolio {
                 recorded,
             })
         };
+        fn show<T: std::fmt::Display>(value: Option<T>) -> String {
+            value.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
+        }
         let possibility = record.grading.as_ref().map(|g| g.possibility);
         match &entry.event {
             KeyAccountEvent::AmountChanged { from_minor, .. }
@@ -930,22 +1381,20 @@ impl Portfolio {
             {
                 return Err(mismatch(
                     "amount",
-                    from_minor.to_string(),
-                    record.amount_minor.to_string(),
+                    show(*from_minor),
+                    show(record.amount_minor),
                 ))
             }
             KeyAccountEvent::CloseDateChanged { from, .. } if *from != record.expected_close => {
                 return Err(mismatch(
                     "expected close date",
-                    from.to_string(),
-                    record.expected_close.to_string(),
+                    show(*from),
+                    show(record.expected_close),
                 ))
             }
             KeyAccountEvent::PossibilityChanged { from, .. }
                 if possibility.is_none() || *from != possibility =>
             {
-                let show =
-                    |p: Option<f64>| p.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
                 return Err(mismatch("possibility", show(*from), show(possibility)));
             }
             _ => {}
@@ -953,8 +1402,8 @@ impl Portfolio {
         let update = entry.event.clone();
         record.process.apply(definition, entry).map_err(refused)?;
         match update {
-            KeyAccountEvent::AmountChanged { to_minor, .. } => record.amount_minor = to_minor,
-            KeyAccountEvent::CloseDateChanged { to, .. } => record.expected_close = to,
+            KeyAccountEvent::AmountChanged { to_minor, .. } => record.amount_minor = Some(to_minor),
+            KeyAccountEvent::CloseDateChanged { to, .. } => record.expected_close = Some(to),
             KeyAccountEvent::PossibilityChanged { to, .. } => {
                 if let Some(grading) = record.grading.as_mut() {
                     grading.possibility = to;
@@ -982,6 +1431,62 @@ impl Portfolio {
     pub fn format_amount(&self, amount_minor: u128) -> String {
         format_minor(amount_minor, self.minor_digits)
     }
+}
+
+/// Checks one cycle: id, account, deal of the same account, offer, and that
+/// its journal replays under its variant to the stored state.
+fn check_cycle<'a>(
+    index: usize,
+    record: &CycleRecord,
+    known_account: impl Fn(&str) -> bool,
+    deal_account: impl Fn(&str) -> Option<&'a str>,
+) -> Result<(), PortfolioError> {
+    if record.id.trim().is_empty() {
+        return Err(PortfolioError::EmptyCycleId { index });
+    }
+    let id = || record.id.to_string();
+    if !known_account(&record.account) {
+        return Err(PortfolioError::CycleAccount {
+            cycle: id(),
+            account: record.account.to_string(),
+        });
+    }
+    if let Some(deal) = &record.opportunity {
+        if deal_account(deal) != Some(record.account.as_str()) {
+            return Err(PortfolioError::CycleOpportunity {
+                cycle: id(),
+                account: record.account.to_string(),
+                opportunity: deal.to_string(),
+            });
+        }
+    }
+    if let Some(offer) = &record.offered_variant {
+        let reason = if offer.variant.customer_type != offer.to {
+            Some(format!(
+                "it is for `{}` but the offer is of `{}`",
+                offer.variant.customer_type.key(),
+                offer.to.key()
+            ))
+        } else {
+            offer.variant.validate().err().map(|e| e.to_string())
+        };
+        if let Some(reason) = reason {
+            return Err(PortfolioError::CycleOffer {
+                cycle: id(),
+                reason,
+            });
+        }
+    }
+    let rebuilt = TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal())
+        .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
+    if rebuilt != record.sale {
+        return Err(PortfolioError::CycleStateMismatch {
+            cycle: id(),
+            stored: record.sale.stage(),
+            rebuilt: rebuilt.stage(),
+        });
+    }
+    Ok(())
 }
 
 /// Writes `amount_minor` in major units with `digits` decimals.
@@ -1059,7 +1564,7 @@ mod tests {
             })
         );
         let deal = OpportunityRecord {
-            account: "C-1".into(),
+            account: Some("C-1".into()),
             ..deal
         };
         p.add_opportunity(deal.clone()).unwrap();

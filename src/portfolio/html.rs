@@ -2,8 +2,9 @@
 //! network) with the report's sections as tables and its charts inline as
 //! SVG: the customer quadrant with its movements as arrows, the pipeline
 //! funnel, the forecast by close month, conversion by stage, stalled deals,
-//! the top deals with their diagnosis, the calibration and every account's
-//! full differentiation plan; in English or Chinese.
+//! the top deals with their diagnosis, the calibration, every account's
+//! full differentiation plan and the technical-sale cycles; in English or
+//! Chinese.
 //!
 //! The page is a list of sections, each made by one function from the same
 //! figures as the text report (`SECTIONS`): a new section is one more
@@ -66,6 +67,7 @@ pub(crate) const SECTIONS: &[SectionFn] = &[
     top_deals_section,
     calibration_section,
     plans_section,
+    cycles_section,
 ];
 
 /// The HTML report of `portfolio` in `language`, weighted as `options`
@@ -611,7 +613,9 @@ fn stalled_section(page: &Page<'_>) -> Section {
             let account = p
                 .opportunities()
                 .get(deal.index)
-                .map_or_else(String::new, |r| r.account.to_string());
+                .and_then(|r| r.account_id())
+                .unwrap_or("-")
+                .to_owned();
             vec![
                 deal.id.to_string(),
                 account,
@@ -652,21 +656,28 @@ fn top_deals_section(page: &Page<'_>) -> Section {
             continue;
         };
         let state = record.process.state();
-        let account = p
-            .account(record.account.as_str())
-            .map_or(record.account.as_str(), |a| a.customer.name());
+        let account = match record.account_id() {
+            Some(id) => {
+                let name = p.account(id).map_or(id, |a| a.customer.name());
+                format!("{} ({})", escape(name), escape(id))
+            }
+            None => tr(language, "no account", "无客户").to_owned(),
+        };
+        let amount = record.amount_minor.map_or_else(
+            || tr(language, "amount unknown", "金额未知").to_owned(),
+            |a| format!("{} {}", money(p, a as f64), escape(p.currency())),
+        );
+        let close = record.expected_close.map_or_else(
+            || tr(language, "unknown", "未知").to_owned(),
+            |d| d.to_string(),
+        );
         let _ = write!(
             body,
-            "<h3>{}. {} &ldquo;{}&rdquo; &mdash; {} ({}), {} {}, {} {}</h3>",
+            "<h3>{}. {} &ldquo;{}&rdquo; &mdash; {account}, {amount}, {} {close}</h3>",
             rank + 1,
             escape(&record.id),
             escape(&record.name),
-            escape(account),
-            escape(&record.account),
-            money(p, record.amount_minor as f64),
-            escape(p.currency()),
             tr(language, "closes", "预计成交"),
-            record.expected_close
         );
         let _ = write!(
             body,
@@ -912,5 +923,220 @@ fn plans_section(page: &Page<'_>) -> Section {
             ],
             &rows,
         ),
+    }
+}
+
+/// The technical-sale cycles: by variant and stage, then what is open in
+/// them and what they taught.
+fn cycles_section(page: &Page<'_>) -> Section {
+    let (p, language) = (page.portfolio, page.language);
+    let limit = page.options.list_limit;
+    let a = super::cycles::cycle_analytics(p);
+    let running = p.cycles().iter().filter(|c| !c.sale.is_closed()).count();
+    let mut body = note(&match language {
+        Language::English => format!("{} cycles, {running} running.", p.cycles().len()),
+        Language::Chinese => format!(
+            "共 {} 个技术销售周期，{running} 个进行中。",
+            p.cycles().len()
+        ),
+    });
+    let heading = |body: &mut String, en: &'static str, zh: &'static str| {
+        let _ = writeln!(body, "<h3>{}</h3>", escape(tr(language, en, zh)));
+    };
+    let rows: Vec<Vec<String>> = a
+        .by_stage
+        .iter()
+        .map(|r| {
+            vec![
+                r.variant.label(language).to_owned(),
+                r.stage.label(language).to_owned(),
+                r.open.to_string(),
+                r.ended.to_string(),
+            ]
+        })
+        .collect();
+    body.push_str(&table(
+        &[
+            tr(language, "variant", "周期变体"),
+            tr(language, "stage", "阶段"),
+            tr(language, "running", "进行中"),
+            tr(language, "ended", "已结束"),
+        ],
+        &rows,
+    ));
+    let ids = |cycle: &str, account: &str| vec![cycle.to_owned(), account.to_owned()];
+    let id_headers = |more: &[&'static str]| {
+        let mut h = vec![
+            tr(language, "cycle", "周期"),
+            tr(language, "account", "客户"),
+        ];
+        h.extend_from_slice(more);
+        h
+    };
+    heading(
+        &mut body,
+        "Iterations completed per account",
+        "各客户完成的轮次",
+    );
+    let rows: Vec<Vec<String>> = a
+        .iterations
+        .iter()
+        .take(limit)
+        .map(|r| {
+            vec![
+                r.account.clone(),
+                r.cycles.to_string(),
+                r.completed_iterations.to_string(),
+            ]
+        })
+        .collect();
+    body.push_str(&table(
+        &[
+            tr(language, "account", "客户"),
+            tr(language, "cycles", "周期数"),
+            tr(language, "iterations completed", "完成轮次"),
+        ],
+        &rows,
+    ));
+    heading(&mut body, "Open objections", "未解决的异议");
+    let rows: Vec<Vec<String>> = a
+        .open_objections
+        .iter()
+        .take(limit)
+        .map(|o| {
+            [
+                ids(&o.cycle, &o.account),
+                vec![o.id.clone(), o.text.clone()],
+            ]
+            .concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[
+            tr(language, "objection", "异议"),
+            tr(language, "text", "内容"),
+        ]),
+        &rows,
+    ));
+    heading(
+        &mut body,
+        "Technical evaluations in progress",
+        "进行中的技术评估",
+    );
+    let rows: Vec<Vec<String>> = a
+        .technical_evaluations
+        .iter()
+        .take(limit)
+        .map(|t| {
+            let runs: Vec<String> = t
+                .runs
+                .iter()
+                .map(|r| format!("{} {}", r.phase.label(language), r.result.label(language)))
+                .collect();
+            [ids(&t.cycle, &t.account), vec![runs.join(" → ")]].concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[tr(language, "trial runs", "试验")]),
+        &rows,
+    ));
+    heading(&mut body, "Implementations in progress", "进行中的实施");
+    let rows: Vec<Vec<String>> = a
+        .implementations
+        .iter()
+        .take(limit)
+        .map(|i| {
+            let done: Vec<&str> = i.done.iter().map(|s| s.label(language)).collect();
+            [
+                ids(&i.cycle, &i.account),
+                vec![done.join(", "), i.adjustments.join("; ")],
+            ]
+            .concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[
+            tr(language, "done", "已完成"),
+            tr(language, "adjustments", "调整"),
+        ]),
+        &rows,
+    ));
+    heading(&mut body, "Evolution follow-ups due", "待完成的演进跟进");
+    let rows: Vec<Vec<String>> = a
+        .follow_ups_due
+        .iter()
+        .take(limit)
+        .map(|f| {
+            let due: Vec<&str> = f.missing.iter().map(|s| s.label(language)).collect();
+            let since = f
+                .since
+                .map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d").to_string());
+            [ids(&f.cycle, &f.account), vec![since, due.join(", ")]].concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[
+            tr(language, "in evolution since", "进入演进"),
+            tr(language, "due", "待完成"),
+        ]),
+        &rows,
+    ));
+    heading(
+        &mut body,
+        "Lessons of completed iterations",
+        "已完成轮次的经验",
+    );
+    let rows: Vec<Vec<String>> = a
+        .lessons
+        .iter()
+        .take(limit)
+        .map(|l| {
+            [
+                ids(&l.cycle, &l.account),
+                vec![l.iteration.to_string(), l.text.clone()],
+            ]
+            .concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[
+            tr(language, "iteration", "轮次"),
+            tr(language, "lesson", "经验"),
+        ]),
+        &rows,
+    ));
+    heading(
+        &mut body,
+        "Variants offered after a change of customer type",
+        "客户类型变化后提供的周期变体",
+    );
+    let rows: Vec<Vec<String>> = a
+        .offers
+        .iter()
+        .take(limit)
+        .map(|o| {
+            [
+                ids(&o.cycle, &o.account),
+                vec![
+                    o.running.label(language).to_owned(),
+                    o.offered.label(language).to_owned(),
+                    o.for_iteration.to_string(),
+                ],
+            ]
+            .concat()
+        })
+        .collect();
+    body.push_str(&table(
+        &id_headers(&[
+            tr(language, "runs as", "当前变体"),
+            tr(language, "offered", "提供的变体"),
+            tr(language, "for iteration", "适用轮次"),
+        ]),
+        &rows,
+    ));
+    Section {
+        id: "cycles",
+        title: tr(language, "Technical-sale cycles", "技术销售周期").into(),
+        body,
     }
 }

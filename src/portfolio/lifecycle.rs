@@ -30,6 +30,8 @@ pub struct Forecast {
     /// Per month, earliest first: the amounts of each category, in
     /// category order.
     pub by_month: Vec<(YearMonth, Vec<Amounts>)>,
+    /// Deals without a known close date, per category in category order.
+    pub no_close_date: Vec<Amounts>,
 }
 
 /// The forecast of `portfolio` (lost and withdrawn deals are left out).
@@ -38,6 +40,7 @@ pub fn forecast(portfolio: &Portfolio) -> Forecast {
     let n = ForecastCategory::ALL.len();
     let mut totals = vec![Amounts::default(); n];
     let mut months: BTreeMap<YearMonth, Vec<Amounts>> = BTreeMap::new();
+    let mut no_close_date = vec![Amounts::default(); n];
     for record in portfolio.opportunities() {
         let state = record.process.state();
         if matches!(state.status(), DealStatus::Lost | DealStatus::Withdrawn) {
@@ -45,27 +48,28 @@ pub fn forecast(portfolio: &Portfolio) -> Forecast {
         }
         let category = forecast_category(state, definition);
         let (amount, month) = match state.booking() {
-            Some(b) => (
-                record.booked_amount_minor().unwrap_or(record.amount_minor),
-                b.booked_on,
-            ),
+            Some(b) => (record.booked_amount_minor(), Some(b.booked_on)),
             None => (record.amount_minor, record.expected_close),
         };
         let p = win_probability_value(state, definition);
         let i = category.code() as usize;
         if let Some(slot) = totals.get_mut(i) {
-            slot.add(amount, p);
+            slot.add_deal(amount, p);
         }
-        let row = months
-            .entry(YearMonth::of(month))
-            .or_insert_with(|| vec![Amounts::default(); n]);
+        let row = match month {
+            Some(month) => months
+                .entry(YearMonth::of(month))
+                .or_insert_with(|| vec![Amounts::default(); n]),
+            None => &mut no_close_date,
+        };
         if let Some(slot) = row.get_mut(i) {
-            slot.add(amount, p);
+            slot.add_deal(amount, p);
         }
     }
     Forecast {
         by_category: ForecastCategory::ALL.iter().copied().zip(totals).collect(),
         by_month: months.into_iter().collect(),
+        no_close_date,
     }
 }
 
@@ -178,7 +182,7 @@ pub fn win_loss(portfolio: &Portfolio) -> WinLoss {
         }
         by_stage.get_mut(closure.stage).add(closure.outcome);
         let customer_type = index
-            .get(record.account.as_str())
+            .get(record.account_id().unwrap_or_default())
             .and_then(|&i| portfolio.accounts().get(i))
             .map(|a| a.customer.customer_type());
         if let Some(slot) = customer_type.and_then(|t| by_type.get_mut(t.code() as usize)) {
@@ -216,8 +220,8 @@ pub fn win_loss(portfolio: &Portfolio) -> WinLoss {
 pub struct CloseDateChange {
     /// When it was recorded.
     pub at: DateTime<Utc>,
-    /// The date before.
-    pub from: NaiveDate,
+    /// The date before, when it was known.
+    pub from: Option<NaiveDate>,
     /// The date after.
     pub to: NaiveDate,
 }
@@ -229,9 +233,9 @@ pub struct SlippedDeal {
     pub id: CompactString,
     /// Every recorded change, oldest first.
     pub changes: Vec<CloseDateChange>,
-    /// How many changes moved the date later.
+    /// How many changes moved a known date later.
     pub slips: usize,
-    /// Days from the first date to the last (negative: pulled in).
+    /// Days from the first known date to the last (negative: pulled in).
     pub total_days: i64,
 }
 
@@ -255,8 +259,11 @@ pub fn slipped_deals(portfolio: &Portfolio) -> Vec<SlippedDeal> {
             let (first, last) = (changes.first()?, changes.last()?);
             Some(SlippedDeal {
                 id: record.id.clone(),
-                slips: changes.iter().filter(|c| c.to > c.from).count(),
-                total_days: (last.to - first.from).num_days(),
+                slips: changes
+                    .iter()
+                    .filter(|c| c.from.is_some_and(|from| c.to > from))
+                    .count(),
+                total_days: (last.to - first.from.unwrap_or(first.to)).num_days(),
                 changes,
             })
         })
@@ -272,8 +279,8 @@ pub struct AmountChange {
     pub id: CompactString,
     /// When it was recorded.
     pub at: DateTime<Utc>,
-    /// The amount before, in minor units.
-    pub from_minor: u64,
+    /// The amount before, in minor units, when it was known.
+    pub from_minor: Option<u64>,
     /// The amount after, in minor units.
     pub to_minor: u64,
 }

@@ -12,6 +12,8 @@
 //!   dates, amount changes and the probability trend of a deal;
 //! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
 //!   through a column mapping, with every refused row reported;
+//! - [`cycles`]: the technical-sale cycles by stage and variant, their
+//!   objections, trials, implementations, follow-ups and lessons;
 //! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
 //!   with its charts, and the charts alone.
 //!
@@ -20,6 +22,7 @@
 
 pub mod analytics;
 pub mod csv_import;
+pub mod cycles;
 pub mod document;
 pub mod html;
 pub mod lifecycle;
@@ -33,12 +36,15 @@ pub use analytics::{
     StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
-    import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
-    StageTarget,
+    import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
+    AccountsFile, ColumnMapping, CsvError, CsvImport, CsvMapping, ImportFile, MappingVersion,
+    OutcomeRule, ProbabilityScale, RowError, RowProblem, RowWarning, StageTarget, WarningKind,
+    MAPPING_FORMAT_VERSION,
 };
+pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{
-    format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
-    PortfolioError, FORMAT_VERSION,
+    format_minor, Account, CycleRecord, Definitions, GradingInputs, OpportunityRecord, Portfolio,
+    PortfolioError, VariantOffer, FORMAT_VERSION,
 };
 pub use html::render as render_html;
 pub use lifecycle::{

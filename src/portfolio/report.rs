@@ -1,8 +1,9 @@
 //! The text report of a portfolio: the customer quadrant, the pipeline by
 //! stage, grade and customer type, the forecast by close month,
 //! conversion and time in stage, stalled deals, the diagnosis and next
-//! actions of the top deals, the calibration from closed deals, and the
-//! recommended differentiation plan of each account.
+//! actions of the top deals, the calibration from closed deals, the
+//! recommended differentiation plan of each account, and the technical-sale
+//! cycles (see [`cycles`](super::cycles)).
 //!
 //! Everything is computed as of the portfolio's date, so the same document
 //! always gives the same report. Every weighted figure says which win
@@ -221,13 +222,18 @@ fn amounts_row(
     label: &str,
     amounts: &Amounts,
 ) -> std::fmt::Result {
-    writeln!(
+    write!(
         out,
         "  {label:<28} {:>6} {:>15} {:>15}",
         amounts.count,
         money(portfolio, amounts.amount_minor as f64),
         money(portfolio, amounts.weighted_minor)
-    )
+    )?;
+    if amounts.unknown_amount > 0 {
+        // Counted above, never summed.
+        write!(out, "  ({} of unknown amount)", amounts.unknown_amount)?;
+    }
+    writeln!(out)
 }
 
 fn amounts_header(out: &mut String, first: &str, currency: &str) -> std::fmt::Result {
@@ -361,7 +367,7 @@ fn write_report(
         .map(|((stage, now), (_, fitted))| (stage.label_en(), now, fitted))
         .chain([("total", &figures.current.total, &figures.calibrated.total)]);
     for (label, now, fitted) in both {
-        writeln!(
+        write!(
             out,
             "  {label:<28} {:>6} {:>15} {:>17} {:>17}",
             now.count,
@@ -369,6 +375,11 @@ fn write_report(
             money(portfolio, now.weighted_minor),
             money(portfolio, fitted.weighted_minor)
         )?;
+        if now.unknown_amount > 0 {
+            // Counted above, never summed.
+            write!(out, "  ({} of unknown amount)", now.unknown_amount)?;
+        }
+        writeln!(out)?;
     }
     let chosen = match options.weights {
         Weights::Current => "current",
@@ -397,6 +408,9 @@ fn write_report(
     for (ty, amounts) in &pipe.by_customer_type {
         amounts_row(out, portfolio, ty.label_en(), amounts)?;
     }
+    if pipe.no_account.count > 0 {
+        amounts_row(out, portfolio, "no account", &pipe.no_account)?;
+    }
 
     writeln!(out, "\n== Forecast by expected close month (* overdue)")?;
     amounts_header(out, "month", currency)?;
@@ -408,6 +422,24 @@ fn write_report(
             month.to_string()
         };
         amounts_row(out, portfolio, &label, amounts)?;
+    }
+    if pipe.no_close_date.count > 0 {
+        let unknown = &pipe.no_close_date;
+        write!(
+            out,
+            "  not in the forecast: {} open deals with no expected close date, {} {currency} ({} weighted)",
+            unknown.count,
+            money(portfolio, unknown.amount_minor as f64),
+            money(portfolio, unknown.weighted_minor)
+        )?;
+        if unknown.unknown_amount > 0 {
+            write!(
+                out,
+                ", {} of them of unknown amount",
+                unknown.unknown_amount
+            )?;
+        }
+        writeln!(out)?;
     }
 
     writeln!(out, "\n== Closed deals")?;
@@ -463,6 +495,17 @@ fn write_report(
             optional_days(d.ongoing_mean_days)
         )?;
     }
+    let undated = portfolio
+        .opportunities()
+        .iter()
+        .filter(|r| r.timeline_unknown)
+        .count();
+    if undated > 0 {
+        writeln!(
+            out,
+            "  time in stage and stalled deals leave out {undated} deals whose CRM gave no opening or stage date"
+        )?;
+    }
 
     // Stalled deals.
     let stalled = stalled(portfolio);
@@ -479,7 +522,7 @@ fn write_report(
             out,
             "  {:<10} {:<10} {:<22} last event {}  silent {:>4} days (limit {})",
             deal.id,
-            record.account,
+            record.account_id().unwrap_or("-"),
             deal.stage.label_en(),
             day(deal.last_event_at),
             deal.days_silent,
@@ -507,21 +550,30 @@ fn write_report(
             continue;
         };
         let state = record.process.state();
-        let account_name = index
-            .get(record.account.as_str())
-            .and_then(|&a| portfolio.accounts().get(a))
-            .map_or(record.account.as_str(), |a| a.customer.name());
+        let account = match record.account_id() {
+            Some(id) => {
+                let name = index
+                    .get(id)
+                    .and_then(|&a| portfolio.accounts().get(a))
+                    .map_or(id, |a| a.customer.name());
+                format!("{name} ({id})")
+            }
+            None => "no account".to_owned(),
+        };
+        let amount = record.amount_minor.map_or_else(
+            || "amount unknown".to_owned(),
+            |a| format!("{} {currency}", money(portfolio, a as f64)),
+        );
+        let close = record
+            .expected_close
+            .map_or_else(|| "unknown".to_owned(), |d| d.to_string());
         let win = win_probability(state, definition);
         writeln!(
             out,
-            "{}. {} \"{}\" for {} ({}), {} {currency}, closes {}",
+            "{}. {} \"{}\" for {account}, {amount}, closes {close}",
             rank + 1,
             record.id,
             record.name,
-            account_name,
-            record.account,
-            money(portfolio, record.amount_minor as f64),
-            record.expected_close
         )?;
         writeln!(
             out,
@@ -530,6 +582,9 @@ fn write_report(
             state.grade().map_or("none", |g| g.label_en()),
             win.explain(Language::English).replace('\n', "\n   ")
         )?;
+        if let Some(p) = record.crm_probability {
+            writeln!(out, "   the CRM's own probability: {}", percent(p))?;
+        }
         if state.grade().is_some() && definition.grade_factors.is_none() {
             writeln!(
                 out,
@@ -538,6 +593,18 @@ fn write_report(
         }
         let diagnosis = diagnose(state, definition);
         writeln!(out, "   diagnosis: {}", diagnosis.verdict.label_en())?;
+        if !diagnosis.reported_by_crm.is_empty() {
+            let nodes: Vec<&str> = diagnosis
+                .reported_by_crm
+                .iter()
+                .map(|n| n.label_en())
+                .collect();
+            writeln!(
+                out,
+                "   stage taken from the CRM: these nodes are not verified: {}",
+                nodes.join(", ")
+            )?;
+        }
         if !diagnosis.missing_to_advance.is_empty() {
             let missing: Vec<&str> = diagnosis
                 .missing_to_advance
@@ -673,7 +740,7 @@ fn write_report(
         }
         and_more(out, "   ", others.len(), options.list_limit, "other plans")?;
     }
-    Ok(())
+    super::cycles::write_section(out, portfolio, options.list_limit)
 }
 
 /// The recommended differentiation plan of every account, in account
@@ -857,7 +924,7 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
     )?;
     for deal in slipped.iter().take(10) {
         let (first, last) = match (deal.changes.first(), deal.changes.last()) {
-            (Some(f), Some(l)) => (f.from, l.to),
+            (Some(f), Some(l)) => (f.from.map_or("unknown".to_owned(), |d| d.to_string()), l.to),
             _ => continue,
         };
         writeln!(
@@ -873,17 +940,23 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
 
     let year_ago = portfolio.as_of() - TimeDelta::days(365);
     let changes = amount_changes(portfolio, year_ago, portfolio.as_of());
-    let up = changes.iter().filter(|c| c.to_minor > c.from_minor).count();
-    let net: i128 = changes
+    // An amount that became known is a change, but neither up nor down.
+    let known: Vec<(u64, u64)> = changes
         .iter()
-        .map(|c| i128::from(c.to_minor) - i128::from(c.from_minor))
+        .filter_map(|c| c.from_minor.map(|from| (from, c.to_minor)))
+        .collect();
+    let up = known.iter().filter(|(from, to)| to > from).count();
+    let net: i128 = known
+        .iter()
+        .map(|&(from, to)| i128::from(to) - i128::from(from))
         .sum();
     writeln!(
         out,
-        "\n== Amount changes in the last 365 days: {} changes ({} up, {} down), net {}{} {currency}",
+        "\n== Amount changes in the last 365 days: {} changes ({} up, {} down, {} from unknown), net {}{} {currency}",
         changes.len(),
         up,
-        changes.len() - up,
+        known.len() - up,
+        changes.len() - known.len(),
         if net < 0 { "-" } else { "+" },
         money(portfolio, net.unsigned_abs() as f64)
     )?;

@@ -1,0 +1,443 @@
+//! The portfolio through the C ABI, driven from Rust over the bundled
+//! sample: load, save, change, analyse and report, with the rules of the
+//! boundary (NULL, bad UTF-8 and malformed JSON are errors, never crashes;
+//! out-parameters are written only on success).
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use serde_json::Value;
+use techsales::cycle::{Stage as CycleStage, Step, TechnicalSale};
+use techsales::ffi::portfolio::*;
+use techsales::ffi::*;
+use techsales::portfolio::{render_html, render_report, Portfolio, ReportOptions};
+use techsales::{Labelled, Language};
+
+fn sample_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/portfolio.json");
+        std::fs::read_to_string(path).unwrap()
+    })
+}
+
+fn sample_value() -> &'static Value {
+    static VALUE: OnceLock<Value> = OnceLock::new();
+    VALUE.get_or_init(|| serde_json::from_str(sample_text()).unwrap())
+}
+
+/// The sample with its first `deals` opportunities, and the cycles that
+/// link to none of the others.
+fn smaller(deals: usize) -> String {
+    let mut doc = sample_value().clone();
+    doc["opportunities"].as_array_mut().unwrap().truncate(deals);
+    let kept: Vec<String> = doc["opportunities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    doc["cycles"].as_array_mut().unwrap().retain(|c| {
+        c.get("opportunity")
+            .and_then(Value::as_str)
+            .map_or(true, |id| kept.iter().any(|k| k == id))
+    });
+    doc.to_string()
+}
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(techsales_last_error_message()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn ok(r: techsales_result) {
+    assert_eq!(r, techsales_result::Ok, "{}", last_error());
+}
+
+fn take(s: *mut c_char) -> String {
+    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
+    unsafe { techsales_string_free(s) };
+    text
+}
+
+fn c(text: &str) -> CString {
+    CString::new(text).unwrap()
+}
+
+/// A portfolio handle freed on drop.
+struct Book(*mut techsales_portfolio);
+
+impl Book {
+    fn load(json: &str) -> Book {
+        let mut p = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_from_json(c(json).as_ptr(), &mut p) });
+        Book(p)
+    }
+
+    fn to_json(&self) -> String {
+        let mut out = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_to_json(self.0, &mut out) });
+        take(out)
+    }
+
+    fn report(&self) -> String {
+        let mut out = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_report(self.0, 0, &mut out) });
+        take(out)
+    }
+}
+
+impl Drop for Book {
+    fn drop(&mut self) {
+        unsafe { techsales_portfolio_free(self.0) };
+    }
+}
+
+/// A journal entry at `at` (seconds after the sample's as-of date) by "ana".
+fn entry(event: &str, days_after: i64) -> String {
+    let as_of = chrono::DateTime::parse_from_rfc3339(sample_value()["as_of"].as_str().unwrap())
+        .unwrap()
+        .to_utc();
+    let at = as_of + chrono::TimeDelta::days(days_after);
+    format!(
+        r#"{{"at":"{}","actor":"ana","event":{event}}}"#,
+        at.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+/// Cycle events, some of which the cycle they are sent to accepts.
+fn cycle_event() -> impl Strategy<Value = String> {
+    let stage = prop::sample::select(CycleStage::ALL.to_vec());
+    let step = prop::sample::select(Step::ALL.to_vec());
+    prop_oneof![
+        stage.prop_map(|s| format!(r#"{{"event":"advance","to":"{}"}}"#, s.key())),
+        step.prop_map(|s| format!(
+            r#"{{"event":"step_completed","step":"{}","summary":"done"}}"#,
+            s.key()
+        )),
+        Just(r#"{"event":"client_decided","decision":"agreement"}"#.to_owned()),
+        Just(r#"{"event":"objection_resolved","id":"nope","resolution":"x"}"#.to_owned()),
+        Just(r#"{"event":"deal_cancelled","reason":"plant closed"}"#.to_owned()),
+        Just(r#"{"event":"lesson_learned","lesson":"ask earlier"}"#.to_owned()),
+    ]
+}
+
+/// Key-account events, some of which the deal they are sent to accepts.
+fn deal_event() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(r#"{"type":"advanced"}"#.to_owned()),
+        Just(r#"{"type":"booked","booked_on":"2026-06-30"}"#.to_owned()),
+        Just(r#"{"type":"lost","reason":{"key":"price"}}"#.to_owned()),
+        Just(r#"{"type":"forced_advance","reason":"customer moved on"}"#.to_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// A portfolio's JSON round trip through the C ABI is lossless: what
+    /// `techsales_portfolio_to_json` writes loads back to the same
+    /// portfolio the Rust API loads from the original.
+    #[test]
+    fn a_portfolio_json_round_trip_through_the_c_abi_is_lossless(deals in 0usize..12) {
+        let text = smaller(deals);
+        let saved = Book::load(&text).to_json();
+        let original = Portfolio::from_json(&text).unwrap();
+        prop_assert_eq!(Portfolio::from_json(&saved).unwrap(), original.clone());
+        prop_assert_eq!(saved, original.to_json());
+    }
+
+    /// An event refused inside the portfolio leaves the whole document
+    /// byte-identical; an accepted one adds exactly one journal entry.
+    #[test]
+    fn an_event_refused_inside_the_portfolio_leaves_the_whole_document_byte_identical(
+        cycle in 0usize..24,
+        event in cycle_event(),
+        deal in 0usize..6,
+        deal_ev in deal_event(),
+    ) {
+        let book = Book::load(&smaller(6));
+        let doc: Value = serde_json::from_str(&book.to_json()).unwrap();
+        let cycles = doc["cycles"].as_array().unwrap();
+        let cycle_id = cycles[cycle % cycles.len()]["id"].as_str().unwrap().to_owned();
+        let deal_id = doc["opportunities"][deal]["id"].as_str().unwrap().to_owned();
+        for (id, text, is_cycle) in [(cycle_id, event, true), (deal_id, deal_ev, false)] {
+            let before = book.to_json();
+            let (id, e) = (c(&id), c(&entry(&text, 1)));
+            let r = unsafe {
+                if is_cycle {
+                    techsales_portfolio_apply_cycle_event(book.0, id.as_ptr(), e.as_ptr())
+                } else {
+                    techsales_portfolio_apply_deal_event(book.0, id.as_ptr(), e.as_ptr())
+                }
+            };
+            let after = book.to_json();
+            if r == techsales_result::Ok {
+                prop_assert_eq!(after.len() > before.len(), true);
+            } else {
+                prop_assert!(
+                    matches!(r, techsales_result::RefusedTransition | techsales_result::InvalidArgument | techsales_result::NotFound),
+                    "{:?}: {}", r, last_error()
+                );
+                prop_assert_eq!(after, before);
+            }
+        }
+    }
+
+    /// Every cycle in a loaded portfolio replays to its state, and a cycle
+    /// whose journal lost its last entry is refused on load.
+    #[test]
+    fn every_cycle_in_a_loaded_portfolio_replays_to_its_state(cycle in 0usize..24) {
+        let text = smaller(0);
+        let portfolio = Portfolio::from_json(&text).unwrap();
+        for record in portfolio.cycles() {
+            let sale = &record.sale;
+            let replayed = TechnicalSale::replay(sale.variant().clone(), sale.journal()).unwrap();
+            prop_assert_eq!(&replayed, sale);
+        }
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        let cycles = doc["cycles"].as_array_mut().unwrap();
+        let n = cycles.len();
+        cycles[cycle % n]["sale"]["journal"].as_array_mut().unwrap().pop();
+        let mut p = ptr::null_mut();
+        let r = unsafe { techsales_portfolio_from_json(c(&doc.to_string()).as_ptr(), &mut p) };
+        prop_assert_eq!(r, techsales_result::InvalidJson);
+        prop_assert!(p.is_null());
+        prop_assert!(last_error().contains("cycle"), "{}", last_error());
+    }
+
+    /// The report produced through the C ABI equals the Rust API's byte for
+    /// byte.
+    #[test]
+    fn the_report_through_the_c_abi_equals_the_rust_apis_byte_for_byte(
+        deals in 0usize..40,
+        later_days in 0i64..400,
+    ) {
+        let mut doc: Value = serde_json::from_str(&smaller(deals)).unwrap();
+        let as_of = chrono::DateTime::parse_from_rfc3339(doc["as_of"].as_str().unwrap()).unwrap()
+            + chrono::TimeDelta::days(later_days);
+        doc["as_of"] = as_of.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
+        let text = doc.to_string();
+        let rust = render_report(&Portfolio::from_json(&text).unwrap(), &ReportOptions::default());
+        prop_assert_eq!(Book::load(&text).report(), rust);
+    }
+}
+
+#[test]
+fn the_sample_loads_and_gives_every_analytic_the_report_and_the_svg() {
+    let book = Book::load(sample_text());
+    for name in [
+        "pipeline",
+        "stage_flows",
+        "stage_durations",
+        "stalled",
+        "quadrant",
+        "actions_in_progress",
+        "calibration",
+        "cycles",
+    ] {
+        let mut out = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_analytics_json(book.0, c(name).as_ptr(), &mut out) });
+        let json: Value = serde_json::from_str(&take(out)).unwrap();
+        assert!(json.is_object() || json.is_array(), "{name}");
+    }
+    let mut out = ptr::null_mut();
+    let r = unsafe { techsales_portfolio_analytics_json(book.0, c("mood").as_ptr(), &mut out) };
+    assert_eq!(r, techsales_result::NotFound);
+    assert!(out.is_null());
+
+    let report = book.report();
+    assert!(report.contains("== Technical-sale cycles"));
+    let mut zh = ptr::null_mut();
+    let r = unsafe { techsales_portfolio_report(book.0, 1, &mut zh) };
+    assert_eq!(r, techsales_result::InvalidArgument);
+    assert!(zh.is_null());
+
+    for language in [Language::English, Language::Chinese] {
+        let mut html = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_html(book.0, language.code(), &mut html) });
+        let portfolio = Portfolio::from_json(sample_text()).unwrap();
+        let rust = render_html(&portfolio, &ReportOptions::default(), language);
+        assert_eq!(take(html), rust);
+    }
+    assert!(report.contains("TS-001"));
+
+    let mut svg = ptr::null_mut();
+    ok(unsafe { techsales_portfolio_svg(book.0, &mut svg) });
+    assert!(take(svg).starts_with("<svg"));
+
+    let mut log = ptr::null_mut();
+    ok(unsafe { techsales_portfolio_action_log_json(book.0, c("C-001").as_ptr(), &mut log) });
+    assert!(serde_json::from_str::<Value>(&take(log))
+        .unwrap()
+        .is_array());
+    let r = unsafe { techsales_portfolio_action_log_json(book.0, c("C-999").as_ptr(), &mut log) };
+    assert_eq!(r, techsales_result::NotFound);
+}
+
+#[test]
+fn a_crm_export_imports_with_its_mapping_and_reports_the_rows_it_refused() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+    let csv = std::fs::read_to_string(format!("{dir}crm_export.csv")).unwrap();
+    let mapping = std::fs::read_to_string(format!("{dir}crm_mapping.json")).unwrap();
+    let (mut p, mut summary) = (ptr::null_mut(), ptr::null_mut());
+    ok(unsafe {
+        techsales_portfolio_import_csv(c(&csv).as_ptr(), c(&mapping).as_ptr(), &mut p, &mut summary)
+    });
+    let book = Book(p);
+    let summary: Value = serde_json::from_str(&take(summary)).unwrap();
+    let rejected = summary["rejected"].as_array().unwrap();
+    assert!(!rejected.is_empty(), "the sample export has broken rows");
+    assert_eq!(
+        summary["imported"].as_u64().unwrap() as usize + rejected.len(),
+        summary["rows"].as_u64().unwrap() as usize
+    );
+    assert!(book.report().starts_with("PORTFOLIO REPORT"));
+
+    let mut again = ptr::null_mut();
+    let r = unsafe {
+        techsales_portfolio_import_csv(c(&csv).as_ptr(), c("{").as_ptr(), &mut p, &mut again)
+    };
+    assert!(again.is_null());
+    assert_eq!(r, techsales_result::InvalidJson);
+}
+
+#[test]
+fn records_are_added_or_replaced_and_a_refused_one_changes_nothing() {
+    let book = Book::load(&smaller(2));
+    let account = r#"{"customer":{"id":"C-900","name":"Nova Mining","customer_type":"loyal","classified_at":"2026-01-02T00:00:00Z"}}"#;
+    ok(unsafe { techsales_portfolio_put_account(book.0, c(account).as_ptr()) });
+    // Replacing keeps one account with the id.
+    let renamed = account.replace("Nova Mining", "Nova Mining Ltd");
+    ok(unsafe { techsales_portfolio_put_account(book.0, c(&renamed).as_ptr()) });
+    let doc: Value = serde_json::from_str(&book.to_json()).unwrap();
+    let novas: Vec<&Value> = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["customer"]["id"] == "C-900")
+        .collect();
+    assert_eq!(novas.len(), 1);
+    assert_eq!(novas[0]["customer"]["name"], "Nova Mining Ltd");
+
+    let before = book.to_json();
+    let cycle = r#"{"id":"TS-900","account":"C-901","sale":{}}"#;
+    let r = unsafe { techsales_portfolio_put_cycle(book.0, c(cycle).as_ptr()) };
+    assert_eq!(r, techsales_result::InvalidJson);
+    assert_eq!(book.to_json(), before);
+
+    // A cycle of the new account, through the Rust API's own format.
+    let sale = TechnicalSale::for_customer_type(techsales::customer::CustomerType::Loyal);
+    let cycle = serde_json::json!({"id": "TS-900", "account": "C-900", "sale": sale}).to_string();
+    ok(unsafe { techsales_portfolio_put_cycle(book.0, c(&cycle).as_ptr()) });
+    let wrong_account = cycle.replace("C-900", "C-901");
+    let before = book.to_json();
+    let r = unsafe { techsales_portfolio_put_cycle(book.0, c(&wrong_account).as_ptr()) };
+    assert_eq!(r, techsales_result::InvalidJson, "{}", last_error());
+    assert_eq!(book.to_json(), before);
+
+    // The account turns strategic: the running cycle is offered that variant.
+    let mut changed = false;
+    let at = 1_800_000_000;
+    ok(unsafe {
+        techsales_portfolio_set_account_type(
+            book.0,
+            c("C-900").as_ptr(),
+            techsales::customer::CustomerType::Strategic.code(),
+            at,
+            ptr::null(),
+            &mut changed,
+        )
+    });
+    assert!(changed);
+    let doc: Value = serde_json::from_str(&book.to_json()).unwrap();
+    let cycle = doc["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "TS-900")
+        .unwrap();
+    assert_eq!(cycle["sale"]["variant"]["customer_type"], "loyal");
+    assert_eq!(cycle["offered_variant"]["to"], "strategic");
+    assert_eq!(cycle["offered_variant"]["for_iteration"], 2);
+}
+
+#[test]
+fn null_bad_utf8_and_malformed_json_are_errors_never_crashes() {
+    let book = Book::load(&smaller(1));
+    let bad_utf8 = [0xffu8, 0xfe, 0];
+    let bad = bad_utf8.as_ptr().cast::<c_char>();
+    let mut out = ptr::null_mut();
+    let mut p = ptr::null_mut();
+    unsafe {
+        assert_eq!(
+            techsales_portfolio_from_json(ptr::null(), &mut p),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_from_json(bad, &mut p),
+            techsales_result::InvalidUtf8
+        );
+        assert_eq!(
+            techsales_portfolio_from_json(c("{").as_ptr(), &mut p),
+            techsales_result::InvalidJson
+        );
+        let v2 = sample_text().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+        assert_eq!(
+            techsales_portfolio_from_json(c(&v2).as_ptr(), &mut p),
+            techsales_result::UnsupportedVersion
+        );
+        assert!(p.is_null());
+        assert_eq!(
+            techsales_portfolio_from_json(c("{}").as_ptr(), ptr::null_mut()),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_to_json(ptr::null(), &mut out),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_report(book.0, 7, &mut out),
+            techsales_result::InvalidEnumValue
+        );
+        assert_eq!(
+            techsales_portfolio_svg(book.0, ptr::null_mut()),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_put_account(book.0, c("[1]").as_ptr()),
+            techsales_result::InvalidJson
+        );
+        assert_eq!(
+            techsales_portfolio_put_opportunity(ptr::null_mut(), c("{}").as_ptr()),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_apply_cycle_event(book.0, c("TS-001").as_ptr(), bad),
+            techsales_result::InvalidUtf8
+        );
+        assert_eq!(
+            techsales_portfolio_apply_deal_event(
+                book.0,
+                c("O-9999").as_ptr(),
+                c(&entry(r#"{"type":"advanced"}"#, 1)).as_ptr()
+            ),
+            techsales_result::NotFound
+        );
+        assert_eq!(
+            techsales_portfolio_analytics_json(book.0, ptr::null(), &mut out),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_key_account_stage_checklist_json(99, &mut out),
+            techsales_result::InvalidEnumValue
+        );
+        assert!(out.is_null());
+        ok(techsales_key_account_stage_checklist_json(0, &mut out));
+        assert!(take(out).contains("\"zh\""));
+        techsales_portfolio_free(ptr::null_mut());
+    }
+}
