@@ -347,7 +347,7 @@ pub unsafe extern "C" fn techsales_customer_from_json(
     guard(|| {
         let out = out_arg(out_customer, "out_customer")?;
         // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(json, "json") }?;
+        let text = unsafe { json_arg(json, "json") }?;
         let inner: Customer = json_in(text, "customer")?;
         inner
             .check()
@@ -372,7 +372,7 @@ pub unsafe extern "C" fn techsales_planner_new(
     guard(|| {
         let out = out_arg(out_planner, "out_planner")?;
         // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(config_json, "config_json") }? {
+        let inner = match unsafe { opt_json_arg(config_json, "config_json") }? {
             None => PlannerConfig::default(),
             Some(text) => PlannerConfig::from_json(text).map_err(config_error)?,
         };

@@ -83,7 +83,7 @@ pub unsafe extern "C" fn techsales_cycle_new_with_variant(
     guard(|| {
         let out = out_arg(out_cycle, "out_cycle")?;
         // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(variant_json, "variant_json") }?;
+        let text = unsafe { json_arg(variant_json, "variant_json") }?;
         let variant = CycleVariant::from_json(text).map_err(config_error)?;
         let inner = TechnicalSale::new(variant).map_err(config_error)?;
         // SAFETY: checked by out_arg.
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn techsales_cycle_apply_json(
         let (cycle, text) = unsafe {
             (
                 handle_mut(cycle, "cycle")?,
-                str_arg(entry_json, "entry_json")?,
+                json_arg(entry_json, "entry_json")?,
             )
         };
         let entry: Entry<CycleEvent> = json_in(text, "journal entry")?;
@@ -482,12 +482,11 @@ pub unsafe extern "C" fn techsales_cycle_from_json(
     guard(|| {
         let out = out_arg(out_cycle, "out_cycle")?;
         // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(json, "json") }?;
+        let text = unsafe { json_arg(json, "json") }?;
         let inner: TechnicalSale = serde_json::from_str(text).map_err(|e| {
-            if e.to_string().contains("format version") {
-                FfiError::new(techsales_result::UnsupportedVersion, e.to_string())
-            } else {
-                FfiError::json(format!("invalid technical-sale JSON: {e}"))
+            match crate::cycle::unsupported_version(text) {
+                Some(message) => FfiError::new(techsales_result::UnsupportedVersion, message),
+                None => FfiError::json(format!("invalid technical-sale JSON: {e}")),
             }
         })?;
         let rebuilt = TechnicalSale::replay(inner.variant().clone(), inner.journal())

@@ -210,7 +210,7 @@ pub unsafe extern "C" fn techsales_grader_new(
     guard(|| {
         let out = out_arg(out_grader, "out_grader")?;
         // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(json, "json") }? {
+        let inner = match unsafe { opt_json_arg(json, "json") }? {
             None => Grader::default(),
             Some(text) => Grader::from_json(text).map_err(config_error)?,
         };

@@ -75,7 +75,7 @@ pub unsafe extern "C" fn techsales_key_account_definition_new(
     guard(|| {
         let out = out_arg(out_definition, "out_definition")?;
         // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(json, "json") }? {
+        let inner = match unsafe { opt_json_arg(json, "json") }? {
             None => ProcessDefinition::default(),
             Some(text) => ProcessDefinition::from_json(text).map_err(config_error)?,
         };
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn techsales_key_account_apply_json(
             (
                 handle_mut(deal, "deal")?,
                 handle(definition, "definition")?,
-                str_arg(entry_json, "entry_json")?,
+                json_arg(entry_json, "entry_json")?,
             )
         };
         let entry: Entry<KeyAccountEvent> = json_in(text, "journal entry")?;
@@ -534,7 +534,7 @@ pub unsafe extern "C" fn techsales_key_account_from_json(
         let out = out_arg(out_deal, "out_deal")?;
         // SAFETY: forwarded contract.
         let (definition, text) =
-            unsafe { (handle(definition, "definition")?, str_arg(json, "json")?) };
+            unsafe { (handle(definition, "definition")?, json_arg(json, "json")?) };
         let inner = KeyAccountProcess::from_json(text, &definition.inner).map_err(|e| {
             if e.is_unsupported_version() {
                 FfiError::new(techsales_result::UnsupportedVersion, e.to_string())
