@@ -337,3 +337,32 @@ fn a_cycle_with_many_objections_is_capped_and_refused_clearly() {
     }
     assert_eq!(serde_json::to_string(&sale).unwrap(), full);
 }
+
+/// A batch claiming more rows than `MAX_BATCH_ROWS` is refused before any
+/// column is read, whatever the pointers are.
+#[test]
+fn a_batch_beyond_the_largest_is_refused_with_its_own_error() {
+    let mut grader = ptr::null_mut();
+    unsafe { techsales_grader_new(ptr::null(), &mut grader) };
+    let column = [0.0f64; 1];
+    let ratings = [column.as_ptr(); 9];
+    let (close, mut status, mut grade, mut score) = ([0i32; 1], [0u32; 1], [0u32; 1], [0f64; 1]);
+    let mut summary = techsales_batch_summary::default();
+    let code = unsafe {
+        techsales_grader_grade_columns(
+            grader,
+            20_000,
+            ratings.as_ptr(),
+            close.as_ptr(),
+            column.as_ptr(),
+            techsales::limits::MAX_BATCH_ROWS + 1,
+            status.as_mut_ptr(),
+            grade.as_mut_ptr(),
+            score.as_mut_ptr(),
+            &mut summary,
+        )
+    };
+    assert_eq!(code, techsales_result::InvalidArgument);
+    assert!(last_error().contains("rows"), "{}", last_error());
+    unsafe { techsales_grader_free(grader) };
+}

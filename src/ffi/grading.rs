@@ -513,6 +513,11 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
         // SAFETY: forwarded contract.
         let grader = unsafe { handle(grader, "grader") }?;
         let as_of = date_arg(as_of_day, "as_of_day")?;
+        if n > crate::limits::MAX_BATCH_ROWS {
+            return Err(FfiError::invalid(crate::limits::LimitError::TooManyRows {
+                rows: n,
+            }));
+        }
         if ratings.is_null() {
             return Err(FfiError::null("ratings"));
         }
