@@ -667,7 +667,9 @@ const char *techsales_result_message(uint32_t result);
 
 /**
  * The message of the last failed call on this thread ("" if none). The
- * pointer stays valid until the next failed call on the same thread.
+ * pointer stays valid until the next failed call on the same thread. In a
+ * thread-local destructor that runs after the library's own, the message is
+ * lost and a static text says so.
  */
 const char *techsales_last_error_message(void);
 

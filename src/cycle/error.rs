@@ -121,6 +121,16 @@ pub enum CycleError {
         /// The id.
         id: String,
     },
+    /// The iteration already holds [`crate::limits::MAX_OBJECTIONS`]
+    /// objections.
+    #[error(
+        "objection `{id}` would be one too many: an iteration holds at most {} objections",
+        crate::limits::MAX_OBJECTIONS
+    )]
+    TooManyObjections {
+        /// The id of the objection refused.
+        id: String,
+    },
     /// An objection id that was never raised in this iteration.
     #[error("no objection `{id}` has been raised")]
     UnknownObjection {

@@ -258,6 +258,10 @@ impl TechnicalSale {
                 if self.records.objections.iter().any(|o| o.id == *id) {
                     return Err(CycleError::DuplicateObjection { id: id.clone() });
                 }
+                // The cap keeps each event's look-ups, and so loading, linear.
+                if self.records.objections.len() >= crate::limits::MAX_OBJECTIONS {
+                    return Err(CycleError::TooManyObjections { id: id.clone() });
+                }
                 self.records.objections.push(Objection {
                     id: id.clone(),
                     text: text.clone(),
@@ -408,3 +412,10 @@ impl crate::format::Document for TechnicalSaleDocument {
 }
 
 type FormatVersion = crate::format::FormatVersion<TechnicalSaleDocument>;
+
+/// The message for a technical-sale document that names another format
+/// version; `None` when the text is wrong in some other way.
+pub(crate) fn unsupported_version(json: &str) -> Option<String> {
+    crate::format::other_version::<TechnicalSaleDocument>(json.as_bytes())
+        .map(crate::format::unsupported::<TechnicalSaleDocument>)
+}

@@ -52,6 +52,7 @@ mod variant;
 pub use error::{CycleError, ReplayError};
 pub use event::{CycleEvent, EventKind};
 pub use guidance::{Guidance, GuidanceAction, OpenItem};
+pub(crate) use machine::unsupported_version;
 pub use machine::{TechnicalSale, FORMAT_VERSION};
 pub use steps::{
     Commitments, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck, JointTeam,
