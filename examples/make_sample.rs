@@ -856,7 +856,9 @@ fn build_cycles(portfolio: &mut Portfolio, rng: &mut Lcg) -> Result<()> {
             let deal = portfolio
                 .opportunities()
                 .iter()
-                .find(|o| o.account == account.as_str() && o.process.state().is_open())
+                .find(|o| {
+                    o.account.as_deref() == Some(account.as_str()) && o.process.state().is_open()
+                })
                 .filter(|_| rng.chance(0.6))
                 .map(|o| o.id.clone());
             portfolio.start_cycle(id.as_str(), account, deal)?;
@@ -956,8 +958,9 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
     let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     for (n, record) in portfolio.opportunities().iter().take(80).enumerate() {
         let state = record.process.state();
+        let account_id = record.account_id().ok_or("sample deal without account")?;
         let account = portfolio
-            .account(&record.account)
+            .account(account_id)
             .ok_or("sample account missing")?;
         let owner = record
             .process
@@ -968,13 +971,13 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
         let mut row = vec![
             record.id.to_string(),
             record.name.clone(),
-            record.account.to_string(),
+            account_id.to_owned(),
             account.customer.name().to_owned(),
             crm_segment(account.customer.customer_type()).to_owned(),
             crm_stage(record).to_owned(),
-            crm_amount(record.amount_minor),
+            record.amount_minor.map_or(String::new(), crm_amount),
             "EUR".to_owned(),
-            dmy(record.expected_close),
+            record.expected_close.map_or(String::new(), dmy),
             dmy(state.opened_at().date_naive()),
             dmy(state.stage_entered_at().date_naive()),
             owner,

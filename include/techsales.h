@@ -361,6 +361,7 @@ enum {
 enum {
   TECHSALES_NODE_SOURCE_HAND = 0, /**< Recorded by hand / 手工记录 */
   TECHSALES_NODE_SOURCE_COVERAGE = 1, /**< Derived from buying-influence coverage / 由采购影响者覆盖情况推导 */
+  TECHSALES_NODE_SOURCE_CRM = 2, /**< Reported by the CRM, not verified / 由CRM阶段推断，未经核实 */
 };
 
 /** Diagnosis verdict (诊断结论). (`techsales_diagnosis_verdict` codes) */
@@ -414,6 +415,7 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_GRADE = 2, /**< Grade / 机会等级 */
   TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
+  TECHSALES_PROBABILITY_FACTOR_CRM_STAGE_BASE = 5, /**< CRM stage probability / CRM阶段概率 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */

@@ -159,6 +159,7 @@ fn book(prior_strength: f64) -> Portfolio {
 fn amounts(count: usize, units: u128, weighted_units: f64) -> Amounts {
     Amounts {
         count,
+        unknown_amount: 0,
         amount_minor: eur(units),
         weighted_minor: weighted_units * 100.0,
     }

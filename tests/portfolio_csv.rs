@@ -53,7 +53,7 @@ fn mapping() -> CsvMapping {
 fn bad_rows_are_reported_with_line_and_reason_and_the_rest_imported() {
     let import = import_csv(EXPORT.as_bytes(), &mapping()).unwrap();
     assert_eq!(import.rows, 15);
-    assert_eq!(import.imported, 4);
+    assert_eq!(import.imported, 5);
     assert_eq!(import.rows, import.imported + import.rejected.len());
 
     let report: Vec<(u64, Option<&str>, &RowProblem)> = import
@@ -63,20 +63,19 @@ fn bad_rows_are_reported_with_line_and_reason_and_the_rest_imported() {
         .collect();
     let lines: Vec<u64> = report.iter().map(|r| r.0).collect();
     // O-10's id spans lines 12-13, so the rows after it start one line later.
-    assert_eq!(lines, [5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 17]);
+    assert_eq!(lines, [5, 7, 8, 9, 10, 12, 14, 15, 16, 17]);
 
     assert!(
         matches!(report[0], (5, Some("O-4"), RowProblem::UnknownStage { value }) if value == "Weird")
     );
-    assert!(
-        matches!(report[1], (6, Some("O-5"), RowProblem::Missing { column }) if column == "account")
-    );
+    // O-5 names no account: imported under "no account", not refused.
+    assert_eq!(import.portfolio.opportunity("O-5").unwrap().account, None);
     assert!(matches!(
-        report[2],
+        report[1],
         (7, Some("O-6"), RowProblem::BadAmount { .. })
     ));
     assert!(matches!(
-        report[3],
+        report[2],
         (
             8,
             Some("O-1"),
@@ -84,26 +83,26 @@ fn bad_rows_are_reported_with_line_and_reason_and_the_rest_imported() {
         )
     ));
     assert!(
-        matches!(report[4], (9, Some("O-7"), RowProblem::BadDate { column, value, .. }) if column == "close" && value == "2026-13-01")
+        matches!(report[3], (9, Some("O-7"), RowProblem::BadDate { column, value, .. }) if column == "close" && value == "2026-13-01")
     );
     assert!(
-        matches!(report[5], (10, Some("O-8"), RowProblem::NoCustomerType { account }) if account == "C-4")
+        matches!(report[4], (10, Some("O-8"), RowProblem::NoCustomerType { account }) if account == "C-4")
     );
     assert!(matches!(
-        report[6],
+        report[5],
         (12, Some("O-10\n(split)"), RowProblem::DatesOutOfOrder(_))
     ));
     assert!(
-        matches!(report[7], (14, None, RowProblem::Malformed { message }) if message == "4 fields where the header has 9")
+        matches!(report[6], (14, None, RowProblem::Malformed { message }) if message == "4 fields where the header has 9")
     );
     assert!(
-        matches!(report[8], (15, Some("O-12"), RowProblem::BadAmount { reason, .. }) if reason == "more than 2 decimals")
+        matches!(report[7], (15, Some("O-12"), RowProblem::BadAmount { reason, .. }) if reason == "more than 2 decimals")
     );
     assert!(
-        matches!(report[9], (16, Some("O-13"), RowProblem::UnknownGrade { value }) if value == "E")
+        matches!(report[8], (16, Some("O-13"), RowProblem::UnknownGrade { value }) if value == "E")
     );
     assert!(matches!(
-        report[10],
+        report[9],
         (17, Some("O-14"), RowProblem::DatesOutOfOrder(_))
     ));
 
@@ -126,7 +125,7 @@ fn imported_deals_stand_where_the_export_says() {
     let definition = &p.definitions().process;
 
     let o1 = p.opportunity("O-1").unwrap();
-    assert_eq!(o1.amount_minor, 100_050);
+    assert_eq!(o1.amount_minor, Some(100_050));
     assert_eq!(o1.process.state().stage(), Stage::Development);
     assert_eq!(o1.process.state().grade(), Some(Grade::A));
     assert!(o1.process.state().is_open());
@@ -144,15 +143,22 @@ fn imported_deals_stand_where_the_export_says() {
     );
     assert_eq!(o3.process.state().grade(), Some(Grade::B));
 
-    // Imported stages come with their key nodes met, except that only a
-    // grade meets the grading node: a graded deal was forced past nothing,
-    // an ungraded one past exactly that node (and is penalised for it).
+    // Imported stages come with the earlier key nodes reported by the CRM:
+    // nothing is forced and nothing penalised, graded or not.
     assert_eq!(o3.process.state().forced(), KeyNodeSet::EMPTY);
     let o9 = p.opportunity("O-9").unwrap();
     assert_eq!(o9.process.state().stage(), Stage::Proposal);
-    let ungraded = KeyNodeSet::EMPTY.with(KeyNode::OpportunityGraded);
-    assert_eq!(o9.process.state().forced(), ungraded);
-    assert_eq!(o9.process.state().penalised(definition), ungraded);
+    assert_eq!(o9.process.state().forced(), KeyNodeSet::EMPTY);
+    assert_eq!(o9.process.state().penalised(definition), KeyNodeSet::EMPTY);
+    assert_eq!(
+        o9.process.state().reported_by_crm(),
+        definition.required_before(Stage::Proposal)
+    );
+    assert!(o9
+        .process
+        .state()
+        .reported_by_crm()
+        .contains(KeyNode::OpportunityGraded));
     assert_eq!(
         o9.process
             .state()
@@ -177,7 +183,7 @@ fn imported_deals_stand_where_the_export_says() {
 fn a_missing_column_refuses_the_whole_file() {
     let export = "id,account,stage,amount,close\nO-1,C-1,Prospect,5,2026-01-01\n";
     match import_csv(export.as_bytes(), &mapping()) {
-        Err(CsvError::MissingColumn { field, column }) => {
+        Err(CsvError::MissingColumn { field, column, .. }) => {
             assert_eq!((field, column.as_str()), ("opened", "opened"))
         }
         other => panic!("{other:?}"),
@@ -280,7 +286,10 @@ proptest! {
             writer.write_record(&row).unwrap();
         }
         let text = writer.into_inner().unwrap();
-        let import = import_csv(text.as_slice(), &mapping()).unwrap();
+        let mut mapping = mapping();
+        // Rows may hold no date at all: the as-of date is then the mapping's.
+        mapping.as_of = Some("2026-06-30T00:00:00Z".parse().unwrap());
+        let import = import_csv(text.as_slice(), &mapping).unwrap();
         prop_assert_eq!(import.rows, rows.len());
         prop_assert_eq!(import.imported + import.rejected.len(), rows.len());
         prop_assert_eq!(import.portfolio.opportunities().len(), import.imported);

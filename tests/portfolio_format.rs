@@ -244,10 +244,10 @@ fn amounts_are_exact_minor_units() {
     let big = 18_446_744_073_709_551_615u64; // u64::MAX cents
     let mut deal = p.opportunity("O-1").unwrap().clone();
     deal.id = "O-big".into();
-    deal.amount_minor = big;
+    deal.amount_minor = Some(big);
     p.add_opportunity(deal).unwrap();
     let back = Portfolio::from_json(&p.to_json()).unwrap();
-    assert_eq!(back.opportunity("O-big").unwrap().amount_minor, big);
+    assert_eq!(back.opportunity("O-big").unwrap().amount_minor, Some(big));
     assert_eq!(back.format_amount(u128::from(big)), "184467440737095516.15");
 }
 

@@ -10,8 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
-    import_csv, render_html, render_report, render_svg, CsvImport, CsvMapping, Definitions,
-    Portfolio, ReportOptions, Weights,
+    account_plans, calibrate, import_csv, import_csv_files, pipeline, pipeline_with, render_html,
+    render_report, render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio,
+    ReportOptions, Weights,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -38,6 +39,10 @@ pub struct ReportArgs {
     /// Also write the quadrant and funnel charts as SVG.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
+    /// Also write the figures as JSON: the pipeline under both weights,
+    /// the calibration, every stalled deal and every account's full plan.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     /// Report as of the end of this day instead of the document's date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub as_of: Option<NaiveDate>,
@@ -142,7 +147,20 @@ fn run_import(export: &Path, mapping: &Path) -> Result<CsvImport, Failure> {
     } else {
         ProgressBar::hidden()
     };
-    let result = import_csv(bar.wrap_read(std::io::BufReader::new(file)), &mapping_value);
+    let deals = bar.wrap_read(std::io::BufReader::new(file));
+    // An accounts file sits where the mapping says, relative to the mapping.
+    let accounts = mapping_value
+        .accounts
+        .as_ref()
+        .and_then(|a| a.file.as_ref());
+    let result = match accounts {
+        Some(file) => {
+            let path = mapping.parent().unwrap_or(Path::new(".")).join(file);
+            let accounts = read(&path)?;
+            import_csv_files(deals, accounts.as_slice(), &mapping_value)
+        }
+        None => import_csv(deals, &mapping_value),
+    };
     bar.finish_and_clear();
     result.map_err(|e| Failure::Input(format!("{}: {e}", export.display())))
 }
@@ -161,9 +179,10 @@ fn write_summary(
         export.display(),
         import.rows,
         import.imported,
-        import.rejected.len(),
+        import.rejected_deals(),
         import.warnings.len()
     )?;
+    out.write_all(import.summary().as_bytes())?;
     for rejected in import.rejected.iter().take(list) {
         writeln!(out, "  refused {rejected}")?;
     }
@@ -186,7 +205,7 @@ fn write_summary(
 /// Exit code 3 when every row, or more than `max_refused` of them, was
 /// refused.
 fn check_refused(import: &CsvImport, max_refused: Option<f64>) -> Result<(), Failure> {
-    let refused = import.rejected.len();
+    let refused = import.rejected_deals();
     if import.rows > 0 && refused == import.rows {
         return Err(Failure::Refused(format!(
             "every one of the {} rows was refused; nothing to report",
@@ -288,11 +307,44 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
         write_file(path, page.as_bytes())?;
         writeln!(out, "\nHTML report written to {}", path.display()).map_err(io)?;
     }
+    if let Some(path) = &args.json {
+        write_file(path, figures_json(&portfolio, args.weights).as_bytes())?;
+        writeln!(out, "\nfigures written to {}", path.display()).map_err(io)?;
+    }
     if let Some(path) = &args.svg {
         write_file(path, render_svg(&portfolio).as_bytes())?;
         writeln!(out, "\ncharts written to {}", path.display()).map_err(io)?;
     }
     Ok(())
+}
+
+/// The report's figures as JSON, with every list in full.
+fn figures_json(portfolio: &Portfolio, weights: WeightsArg) -> String {
+    let calibration = calibrate(portfolio);
+    let calibrated = calibration.definition(&portfolio.definitions().process);
+    let plans: Vec<serde_json::Value> = portfolio
+        .accounts()
+        .iter()
+        .zip(account_plans(portfolio))
+        .map(|(account, plan)| serde_json::json!({ "account": account.id(), "plan": plan }))
+        .collect();
+    let value = serde_json::json!({
+        "portfolio": portfolio.name(),
+        "as_of": portfolio.as_of(),
+        "currency": portfolio.currency(),
+        "weights": match weights {
+            WeightsArg::Current => "current",
+            WeightsArg::Calibrated => "calibrated",
+        },
+        "pipeline_current": pipeline(portfolio),
+        "pipeline_calibrated": pipeline_with(portfolio, &calibrated),
+        "calibration": calibration,
+        "stalled": stalled(portfolio),
+        "plans": plans,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// `techsales import`.
@@ -327,13 +379,21 @@ pub fn diagnose(args: &DiagnoseArgs) -> Result<(), Failure> {
     let state = record.process.state();
     let mut out = String::new();
     out.push_str(&format!(
-        "{} \"{}\" ({}), {} {}, closes {}\n",
+        "{} \"{}\" ({}), {}, closes {}\n",
         record.id,
         record.name,
-        record.account,
-        portfolio.format_amount(u128::from(record.amount_minor)),
-        portfolio.currency(),
-        record.expected_close
+        record.account_id().unwrap_or("no account"),
+        record.amount_minor.map_or_else(
+            || "amount unknown".to_owned(),
+            |a| format!(
+                "{} {}",
+                portfolio.format_amount(u128::from(a)),
+                portfolio.currency()
+            )
+        ),
+        record
+            .expected_close
+            .map_or_else(|| "unknown".to_owned(), |d| d.to_string())
     ));
     out.push_str(&format!(
         "stage {}, grade {}\n",

@@ -203,6 +203,30 @@ fn the_report_writes_html_and_svg_files_but_never_creates_folders() {
 }
 
 #[test]
+fn the_json_figures_hold_every_plan_and_every_stalled_deal_in_full() {
+    let dir = scratch("json");
+    let json = dir.join("figures.json");
+    let output = techsales(&["report", "--list", "1", "--json", json.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let book = techsales::portfolio::Portfolio::from_json(
+        &std::fs::read_to_string(data("portfolio.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        value["plans"].as_array().unwrap().len(),
+        book.accounts().len()
+    );
+    assert_eq!(
+        value["stalled"].as_array().unwrap().len(),
+        techsales::portfolio::stalled(&book).len()
+    );
+    assert_eq!(value["weights"], "current");
+    assert!(value["pipeline_calibrated"]["total"]["weighted_minor"].is_number());
+}
+
+#[test]
 fn the_html_report_speaks_chinese_when_asked() {
     let dir = scratch("chinese");
     let html = dir.join("report.html");
@@ -245,12 +269,12 @@ fn a_report_on_an_export_shows_the_import_summary() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = stdout(&output);
     assert!(
-        report.contains("80 rows read, 73 imported, 7 refused"),
+        report.contains("80 rows read, 74 imported, 6 refused"),
         "{report}"
     );
     assert!(report.contains("refused line 9: stage `Perception Analysis`"));
     assert!(report.contains("== Top 2 open deals"));
-    // 7 of 80 refused is more than 5%.
+    // 6 of 80 refused is more than 5%.
     let output = techsales(&[
         "report",
         &data("crm_export.csv"),
@@ -259,7 +283,7 @@ fn a_report_on_an_export_shows_the_import_summary() {
         "0.05",
     ]);
     assert_eq!(code(&output), 3, "{}", stderr(&output));
-    assert!(stderr(&output).contains("7 of 80 rows refused"));
+    assert!(stderr(&output).contains("6 of 80 rows refused"));
 }
 
 #[test]
@@ -294,10 +318,10 @@ fn import_writes_a_portfolio_that_loads() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert!(stderr(&output).contains("73 imported"));
+    assert!(stderr(&output).contains("74 imported"));
     let book = techsales::portfolio::Portfolio::from_json(&std::fs::read_to_string(&out).unwrap())
         .unwrap();
-    assert_eq!(book.opportunities().len(), 73);
+    assert_eq!(book.opportunities().len(), 74);
     // To standard output by default.
     let output = techsales(&["import", &data("crm_export.csv"), &data("crm_mapping.json")]);
     assert_eq!(code(&output), 0);
@@ -485,4 +509,43 @@ fn schema_prints_the_checked_in_portfolio_schema_and_the_others() {
         let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert!(value.get("properties").is_some(), "{kind}");
     }
+}
+
+/// The main job on an export whose open deals have no dates and no
+/// amounts, with its accounts file: the open pipeline is not empty, and
+/// the report says what is unknown.
+#[test]
+fn a_report_on_an_open_pipeline_without_dates_or_amounts_shows_it() {
+    let mappings = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/data/mappings")
+            .join(name)
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let output = techsales(&[
+        "report",
+        &mappings("open_pipeline.csv"),
+        &mappings("open_pipeline.json"),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("12 rows read, 12 imported, 0 refused"),
+        "{report}"
+    );
+    assert!(
+        report.contains("open deals: 6 (6 of unknown amount"),
+        "{report}"
+    );
+    assert!(
+        report.contains("not in the forecast: 6 open deals with no expected close date"),
+        "{report}"
+    );
+    let total = report
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(total.contains("(6 of unknown amount)"), "{total}");
 }

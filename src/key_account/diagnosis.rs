@@ -66,6 +66,9 @@ pub struct Diagnosis {
     pub stages_missing_work: Vec<Stage>,
     /// Key nodes of stages already left that are still unmet.
     pub unmet_past_nodes: KeyNodeSet,
+    /// Key nodes taken from the stage a CRM reported: counted as met, not
+    /// verified.
+    pub reported_by_crm: KeyNodeSet,
     /// Key nodes still needed before leaving our stage (empty: ready to move
     /// on, or to close as won in the last stage).
     pub missing_to_advance: KeyNodeSet,
@@ -99,6 +102,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
             expected_stage,
             stages_missing_work,
             unmet_past_nodes,
+            reported_by_crm: state.reported_by_crm(),
             missing_to_advance: KeyNodeSet::EMPTY,
             next_actions: Vec::new(),
             coverage,
@@ -139,6 +143,7 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         expected_stage,
         stages_missing_work,
         unmet_past_nodes,
+        reported_by_crm: state.reported_by_crm(),
         missing_to_advance: state.missing_to_advance(definition),
         next_actions,
         coverage,
@@ -198,6 +203,14 @@ impl Diagnosis {
                 format!("已越过但未达成的关键节点：{nodes}")
             } else {
                 format!("key nodes passed unmet: {nodes}")
+            });
+        }
+        if !self.reported_by_crm.is_empty() {
+            let nodes = join(self.reported_by_crm.iter().map(|n| n.label(language)));
+            lines.push(if zh {
+                format!("阶段取自CRM，以下关键节点未经核实：{nodes}")
+            } else {
+                format!("stage taken from the CRM: these nodes are not verified: {nodes}")
             });
         }
         if self.verdict != Verdict::Closed && self.missing_to_advance.is_empty() {

@@ -69,7 +69,7 @@ pub use influence::{
 };
 pub use probability::{win_probability, win_probability_value, Factor, FactorKind, WinProbability};
 pub use process::{
-    Closure, Forcing, KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord,
+    Closure, CrmStage, Forcing, KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNodeRecord,
     LoadError, NodeSource, Outcome, ProcessState, ReplayError, FORMAT_VERSION,
 };
 pub use stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};

@@ -29,6 +29,8 @@ labelled_enum! {
         Ungraded = 3, "ungraded" => ("Not graded", "未分级"),
         /// The deal has ended.
         Outcome = 4, "outcome" => ("Outcome", "结果"),
+        /// The probability of the deal's stage in the CRM's own table.
+        CrmStageBase = 5, "crm_stage_base" => ("CRM stage probability", "CRM阶段概率"),
     }
 }
 
@@ -41,6 +43,14 @@ pub enum Factor {
         /// The stage.
         stage: Stage,
         /// Its base probability.
+        value: f64,
+    },
+    /// The probability the CRM's stage table gives the deal's stage, used as
+    /// its base while it stays in the stage the CRM reported.
+    CrmStageBase {
+        /// Our stage.
+        stage: Stage,
+        /// The CRM's probability.
         value: f64,
     },
     /// A key node of a stage already left, still unmet.
@@ -77,6 +87,7 @@ impl Factor {
     pub fn kind(&self) -> FactorKind {
         match self {
             Factor::StageBase { .. } => FactorKind::StageBase,
+            Factor::CrmStageBase { .. } => FactorKind::CrmStageBase,
             Factor::UnmetKeyNode { .. } => FactorKind::UnmetKeyNode,
             Factor::Grade { .. } => FactorKind::Grade,
             Factor::Ungraded { .. } => FactorKind::Ungraded,
@@ -88,6 +99,7 @@ impl Factor {
     pub fn value(&self) -> f64 {
         match *self {
             Factor::StageBase { value, .. }
+            | Factor::CrmStageBase { value, .. }
             | Factor::UnmetKeyNode { value, .. }
             | Factor::Grade { value, .. }
             | Factor::Ungraded { value }
@@ -105,6 +117,17 @@ impl Factor {
                 } else {
                     format!(
                         "base for the {} stage: {}",
+                        stage.label_en(),
+                        percent(value)
+                    )
+                }
+            }
+            Factor::CrmStageBase { stage, value } => {
+                if zh {
+                    format!("CRM阶段概率（{}）：{}", stage.label_zh(), percent(value))
+                } else {
+                    format!(
+                        "the CRM's probability for its stage ({}): {}",
                         stage.label_en(),
                         percent(value)
                     )
@@ -196,7 +219,9 @@ pub fn win_probability_value(state: &ProcessState, definition: &ProcessDefinitio
         return outcome_value(outcome);
     }
     let penalised = state.penalised(definition).len();
-    let mut value = definition.base_probability(state.stage());
+    let mut value = state
+        .crm_base()
+        .unwrap_or_else(|| definition.base_probability(state.stage()));
     for _ in 0..penalised {
         value *= definition.forcing_penalty;
     }
@@ -221,9 +246,12 @@ fn factors(state: &ProcessState, definition: &ProcessDefinition) -> Vec<Factor> 
         }];
     }
     let stage = state.stage();
-    let mut factors = vec![Factor::StageBase {
-        stage,
-        value: definition.base_probability(stage),
+    let mut factors = vec![match state.crm_base() {
+        Some(value) => Factor::CrmStageBase { stage, value },
+        None => Factor::StageBase {
+            stage,
+            value: definition.base_probability(stage),
+        },
     }];
     factors.extend(
         state

@@ -73,6 +73,24 @@ pub enum KeyAccountEvent {
         /// The contact's id.
         id: String,
     },
+    /// The CRM reports the deal at `stage`: every key node required before
+    /// it (and, when `completed`, those of the stage itself, project
+    /// completion included in the last stage) is recorded as reported by the
+    /// CRM, neither verified nor forced. Accepted while the deal is open and
+    /// not past `stage`.
+    StageReported {
+        /// Our stage the CRM's stage maps onto.
+        stage: Stage,
+        /// The CRM's own name for the stage (not empty).
+        crm_stage: String,
+        /// The CRM's probability for its stage (0-1): the deal's base while
+        /// it stays in `stage`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probability: Option<f64>,
+        /// Whether the CRM reports the stage itself done (a won deal).
+        #[serde(default, skip_serializing_if = "is_false")]
+        completed: bool,
+    },
     /// The deal is won; accepted only in project implementation once the
     /// project is completed (and its other key nodes are met).
     Won,
@@ -108,6 +126,8 @@ labelled_enum! {
         Hand = 0, "hand" => ("Recorded by hand", "手工记录"),
         /// Derived from the buying-influence coverage.
         Coverage = 1, "coverage" => ("Derived from buying-influence coverage", "由采购影响者覆盖情况推导"),
+        /// Taken from the stage a CRM reported: not verified.
+        Crm = 2, "crm" => ("Reported by the CRM, not verified", "由CRM阶段推断，未经核实"),
     }
 }
 
@@ -148,6 +168,19 @@ pub struct Forcing {
     pub to: Stage,
     /// The key nodes that were unmet at the time.
     pub unmet: KeyNodeSet,
+}
+
+/// The stage a CRM reported for the deal, in the CRM's own words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrmStage {
+    /// Our stage it maps onto.
+    pub stage: Stage,
+    /// The CRM's name for it.
+    pub name: String,
+    /// The CRM's probability for it (0-1), when its stage table has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
 }
 
 /// How and when a deal ended.
@@ -252,6 +285,23 @@ pub enum KeyAccountError {
         /// The id given.
         id: String,
     },
+    /// A reported stage is behind the deal's current stage.
+    #[error("the reported stage {reported} is behind the deal's stage {stage}")]
+    StageBehind {
+        /// The current stage.
+        stage: Stage,
+        /// The stage reported.
+        reported: Stage,
+    },
+    /// A CRM name was empty.
+    #[error("the CRM's stage name must not be empty")]
+    MissingCrmStage,
+    /// A probability outside 0-1 (or not a number).
+    #[error("probability {value} is outside 0-1")]
+    BadProbability {
+        /// The value given.
+        value: f64,
+    },
 }
 
 /// The state of one key-account deal. Compact: the key-node check is a
@@ -278,6 +328,8 @@ pub struct ProcessState {
     contacts: Vec<BuyingInfluence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     closure: Option<Box<Closure>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crm_stage: Option<Box<CrmStage>>,
 }
 
 impl ProcessState {
@@ -294,6 +346,7 @@ impl ProcessState {
             forcings: Vec::new(),
             contacts: Vec::new(),
             closure: None,
+            crm_stage: None,
         }
     }
 
@@ -372,6 +425,34 @@ impl ProcessState {
     /// The contact with `id`.
     pub fn contact(&self, id: &str) -> Option<&BuyingInfluence> {
         self.contacts.iter().find(|c| c.id == id)
+    }
+
+    /// The stage a CRM last reported for the deal, if any.
+    pub fn crm_stage(&self) -> Option<&CrmStage> {
+        self.crm_stage.as_deref()
+    }
+
+    /// The CRM's probability, while the deal is still in the stage the CRM
+    /// reported: the deal's own base instead of the definition's.
+    pub fn crm_base(&self) -> Option<f64> {
+        self.crm_stage
+            .as_deref()
+            .filter(|c| c.stage == self.stage)
+            .and_then(|c| c.probability)
+    }
+
+    /// The key nodes whose latest record is the CRM's report: taken from
+    /// its stage, not verified.
+    pub fn reported_by_crm(&self) -> KeyNodeSet {
+        let mut reported = KeyNodeSet::EMPTY;
+        for record in &self.key_nodes {
+            if record.source == NodeSource::Crm {
+                reported.insert(record.node);
+            } else {
+                reported = reported.without(record.node);
+            }
+        }
+        reported
     }
 
     /// How the deal ended, if it has.
@@ -477,6 +558,39 @@ impl ProcessState {
             KeyAccountEvent::Lost { reason } | KeyAccountEvent::Withdrawn { reason } => {
                 require_text(reason, KeyAccountError::MissingReason)
             }
+            KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                ..
+            } => {
+                require_text(crm_stage, KeyAccountError::MissingCrmStage)?;
+                if let Some(value) = *probability {
+                    if !(0.0..=1.0).contains(&value) {
+                        return Err(KeyAccountError::BadProbability { value });
+                    }
+                }
+                if *stage < self.stage {
+                    return Err(KeyAccountError::StageBehind {
+                        stage: self.stage,
+                        reported: *stage,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The key nodes a CRM's report of `stage` covers.
+    fn reported_nodes(definition: &ProcessDefinition, stage: Stage, completed: bool) -> KeyNodeSet {
+        if !completed {
+            return definition.required_before(stage);
+        }
+        let through = definition.required_through(stage);
+        if stage == Stage::LAST {
+            through.with(KeyNode::ProjectCompleted)
+        } else {
+            through
         }
     }
 
@@ -546,6 +660,34 @@ impl ProcessState {
                 // A milestone once reached stays reached: removing a contact
                 // does not unmeet a node derived from it.
                 self.contacts.retain(|c| c.id != *id);
+            }
+            KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                completed,
+            } => {
+                let new = Self::reported_nodes(definition, *stage, *completed).difference(self.met);
+                for node in new.iter() {
+                    self.met.insert(node);
+                    self.key_nodes.push(KeyNodeRecord {
+                        node,
+                        at,
+                        by: entry.actor.clone(),
+                        evidence: format!("CRM stage \"{crm_stage}\""),
+                        source: NodeSource::Crm,
+                        grade: None,
+                    });
+                }
+                if *stage != self.stage {
+                    self.stage = *stage;
+                    self.stage_entered_at = at;
+                }
+                self.crm_stage = Some(Box::new(CrmStage {
+                    stage: *stage,
+                    name: crm_stage.clone(),
+                    probability: *probability,
+                }));
             }
             KeyAccountEvent::Won => self.close(Outcome::Won, entry, None),
             KeyAccountEvent::Lost { reason } => {
@@ -628,6 +770,10 @@ where
     let mut items = Vec::<T>::deserialize(deserializer)?;
     items.shrink_to_fit();
     Ok(items)
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
@@ -815,6 +961,11 @@ impl KeyAccountProcess {
                     // one must not produce negative durations.
                     *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
                     stage = stage.next().unwrap_or(stage);
+                    since = entry.at;
+                }
+                KeyAccountEvent::StageReported { stage: to, .. } if to != stage => {
+                    *times.get_mut(stage) += (entry.at - since).max(TimeDelta::zero());
+                    stage = to;
                     since = entry.at;
                 }
                 KeyAccountEvent::Won

@@ -92,14 +92,17 @@ impl AnalyticsConfig {
     }
 }
 
-/// A count of deals with their total and weighted amounts.
+/// A count of deals with their total and weighted amounts. Deals of unknown
+/// amount are counted, and counted apart, but never summed.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Amounts {
-    /// How many deals.
+    /// How many deals (those of unknown amount included).
     pub count: usize,
-    /// Their amounts added up, in minor units (exact).
+    /// Of those, how many have no known amount.
+    pub unknown_amount: usize,
+    /// The known amounts added up, in minor units (exact).
     pub amount_minor: u128,
-    /// Their amounts times their win probabilities, in minor units.
+    /// The known amounts times their win probabilities, in minor units.
     pub weighted_minor: f64,
 }
 
@@ -109,6 +112,17 @@ impl Amounts {
         self.count += 1;
         self.amount_minor += u128::from(amount_minor);
         self.weighted_minor += amount_minor as f64 * probability;
+    }
+
+    /// Adds one deal whose amount may be unknown.
+    pub fn add_deal(&mut self, amount_minor: Option<u64>, probability: f64) {
+        match amount_minor {
+            Some(amount) => self.add(amount, probability),
+            None => {
+                self.count += 1;
+                self.unknown_amount += 1;
+            }
+        }
     }
 }
 
@@ -150,9 +164,13 @@ pub struct Pipeline {
     pub by_grade: Vec<(Option<Grade>, Amounts)>,
     /// Open deals per customer type of their account, in type order.
     pub by_customer_type: Vec<(CustomerType, Amounts)>,
+    /// Open deals that name no account (not in `by_customer_type`).
+    pub no_account: Amounts,
     /// Open deals per expected close month, earliest first (months before
     /// the as-of date hold overdue deals).
     pub by_close_month: Vec<(YearMonth, Amounts)>,
+    /// Open deals with no expected close date (not in `by_close_month`).
+    pub no_close_date: Amounts,
     /// Closed deals per outcome (weighted amount: won deals count whole).
     pub closed: Vec<(Outcome, Amounts)>,
 }
@@ -174,34 +192,44 @@ pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> P
     let mut by_type = [Amounts::default(); 4];
     let mut by_month: BTreeMap<YearMonth, Amounts> = BTreeMap::new();
     let mut closed = [Amounts::default(); 3];
+    let mut no_account = Amounts::default();
+    let mut no_close_date = Amounts::default();
     for record in portfolio.opportunities() {
         let state = record.process.state();
         let p = win_probability_value(state, definition);
+        let amount = record.amount_minor;
         if let Some(outcome) = state.outcome() {
             if let Some(slot) = closed.get_mut(outcome.code() as usize) {
-                slot.add(record.amount_minor, p);
+                slot.add_deal(amount, p);
             }
             continue;
         }
-        total.add(record.amount_minor, p);
-        by_stage.get_mut(state.stage()).add(record.amount_minor, p);
+        total.add_deal(amount, p);
+        by_stage.get_mut(state.stage()).add_deal(amount, p);
         let grade_slot = state.grade().map_or(4, |g| g.code() as usize);
         if let Some(slot) = by_grade.get_mut(grade_slot) {
-            slot.add(record.amount_minor, p);
+            slot.add_deal(amount, p);
         }
-        let account = index
-            .get(record.account.as_str())
+        let account = record
+            .account_id()
+            .and_then(|id| index.get(id))
             .and_then(|&i| accounts.get(i));
-        if let Some(account) = account {
-            let code = account.customer.customer_type().code() as usize;
-            if let Some(slot) = by_type.get_mut(code) {
-                slot.add(record.amount_minor, p);
+        match account {
+            Some(account) => {
+                let code = account.customer.customer_type().code() as usize;
+                if let Some(slot) = by_type.get_mut(code) {
+                    slot.add_deal(amount, p);
+                }
             }
+            None => no_account.add_deal(amount, p),
         }
-        by_month
-            .entry(YearMonth::of(record.expected_close))
-            .or_default()
-            .add(record.amount_minor, p);
+        match record.expected_close {
+            Some(close) => by_month
+                .entry(YearMonth::of(close))
+                .or_default()
+                .add_deal(amount, p),
+            None => no_close_date.add_deal(amount, p),
+        }
     }
     let grades = Grade::ALL.iter().map(|&g| Some(g)).chain([None]);
     Pipeline {
@@ -209,7 +237,9 @@ pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> P
         by_stage,
         by_grade: grades.zip(by_grade).collect(),
         by_customer_type: CustomerType::ALL.iter().copied().zip(by_type).collect(),
+        no_account,
         by_close_month: by_month.into_iter().collect(),
+        no_close_date,
         closed: Outcome::ALL.iter().copied().zip(closed).collect(),
     }
 }
@@ -259,6 +289,17 @@ pub fn stage_flows(portfolio: &Portfolio) -> PerStage<StageFlow> {
                         flow.forced += 1;
                     }
                     stage = stage.next().unwrap_or(stage);
+                    flows.get_mut(stage).entered += 1;
+                }
+                KeyAccountEvent::StageReported { stage: to, .. } if to > stage => {
+                    // The CRM says the deal went through every stage between.
+                    for passed in stage.through(to).filter(|&s| s < to) {
+                        flows.get_mut(passed).advanced += 1;
+                        if passed > stage {
+                            flows.get_mut(passed).entered += 1;
+                        }
+                    }
+                    stage = to;
                     flows.get_mut(stage).entered += 1;
                 }
                 KeyAccountEvent::Won => {
@@ -322,7 +363,13 @@ fn median(values: &mut [f64]) -> Option<f64> {
 pub fn stage_durations(portfolio: &Portfolio) -> PerStage<StageDurations> {
     let mut ended = PerStage::<Vec<f64>>::default();
     let mut ongoing = PerStage::<Vec<f64>>::default();
-    for record in portfolio.opportunities() {
+    // Only the dates the CRM gave count: a deal of unknown timeline is left
+    // out.
+    for record in portfolio
+        .opportunities()
+        .iter()
+        .filter(|r| !r.timeline_unknown)
+    {
         let state = record.process.state();
         let times = record.process.time_in_stages(portfolio.as_of());
         for stage in Stage::FIRST.through(state.stage()) {
@@ -373,7 +420,7 @@ pub fn stalled(portfolio: &Portfolio) -> Vec<StalledDeal> {
         .opportunities()
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.process.state().is_open())
+        .filter(|(_, r)| r.process.state().is_open() && !r.timeline_unknown)
         .filter_map(|(index, record)| {
             let stage = record.process.state().stage();
             let last = record.last_activity();
@@ -724,8 +771,8 @@ impl Calibration {
 }
 
 /// Open deals ranked by weighted amount (amount x win probability), largest
-/// first, ties by id; at most `n` positions in the portfolio's
-/// opportunities.
+/// first, then the deals of unknown amount by win probability, ties by id;
+/// at most `n` positions in the portfolio's opportunities.
 pub fn top_deals(portfolio: &Portfolio, n: usize) -> Vec<usize> {
     top_deals_with(portfolio, &portfolio.definitions().process, n)
 }
@@ -736,18 +783,25 @@ pub fn top_deals_with(
     definition: &ProcessDefinition,
     n: usize,
 ) -> Vec<usize> {
-    let mut open: Vec<(usize, f64, &OpportunityRecord)> = portfolio
+    let mut open: Vec<(usize, bool, f64, &OpportunityRecord)> = portfolio
         .opportunities()
         .iter()
         .enumerate()
         .filter(|(_, r)| r.process.state().is_open())
         .map(|(i, r)| {
             let p = win_probability_value(r.process.state(), definition);
-            (i, r.amount_minor as f64 * p, r)
+            match r.amount_minor {
+                Some(amount) => (i, true, amount as f64 * p, r),
+                None => (i, false, p, r),
+            }
         })
         .collect();
-    open.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.id.cmp(&b.2.id)));
-    open.into_iter().take(n).map(|(i, _, _)| i).collect()
+    open.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.2.total_cmp(&a.2))
+            .then_with(|| a.3.id.cmp(&b.3.id))
+    });
+    open.into_iter().take(n).map(|(i, ..)| i).collect()
 }
 
 #[cfg(test)]

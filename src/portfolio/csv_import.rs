@@ -1,25 +1,31 @@
 //! Importing opportunities and accounts from a CRM export in CSV.
 //!
-//! A [`CsvMapping`], given as JSON, says which column holds what (id,
-//! account, stage, amount, dates, and optionally grade, owner, currency,
-//! account name, customer type and scores) and how the export's stage
-//! names map onto the six stages and the three outcomes. Each row becomes
-//! an opportunity whose journal walks it to its stage: the key nodes of
-//! the stages it has passed are recorded as met by the import, with the
-//! export's stage name as evidence, so the deal is not penalised for
-//! forcing.
+//! A [`CsvMapping`], given as JSON, says which column holds what and how
+//! the CRM's own stage names map onto the six stages, each with the CRM's
+//! probability for it; an [`OutcomeRule`] can read won, lost and open from
+//! flags kept apart from the stage. An accounts file beside the deals can
+//! give each account its name and customer type (or scores), joined on the
+//! account id.
 //!
-//! Nothing is dropped silently: a row that cannot be imported is reported
-//! with its line number and the reason, and every other row is imported.
-//! Rows whose account details disagree with an earlier row of the same
-//! account are imported and reported as warnings. Only a broken mapping or
-//! a missing column refuses the whole file.
+//! Nothing is invented. A deal imported at a later stage is moved there by
+//! one [`KeyAccountEvent::StageReported`]: the key nodes of the stages it
+//! passed are recorded as *reported by the CRM* (not verified, not forced,
+//! not penalised). What the export leaves out (amount, expected close,
+//! opening, account) stays unknown on the [`OpportunityRecord`], and time in
+//! stage comes only from the dates the export has.
+//!
+//! Nothing is dropped silently either: a row that cannot be imported is
+//! reported with its file, line (counted as a text editor counts them,
+//! whatever the line endings and however many quoted newlines), column and
+//! reason, and every other row is imported. [`CsvImport::summary`] groups
+//! refusals and warnings by reason. Only a broken mapping or a missing
+//! column refuses a whole file.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::document::{
@@ -35,30 +41,66 @@ use crate::key_account::{
 };
 use crate::labels::Labelled;
 
-/// Which column of the export holds each field, by header name. Optional
-/// columns may be left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+/// The version of the mapping format this library reads. Version 1 had no
+/// `format_version` field; every one of its fields means the same in
+/// version 2, so a mapping without the field is read as version 1 and
+/// taken as it is.
+pub const MAPPING_FORMAT_VERSION: u32 = 2;
+
+/// The `format_version` of a mapping: 2, or absent for version 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(description = "The mapping format version: 2 (absent: version 1, read as it is).")]
+pub struct MappingVersion(#[schemars(range(min = 1, max = 2))] u32);
+
+impl Default for MappingVersion {
+    fn default() -> Self {
+        MappingVersion(MAPPING_FORMAT_VERSION)
+    }
+}
+
+impl<'de> Deserialize<'de> for MappingVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let version = u64::deserialize(deserializer)?;
+        if version == u64::from(MAPPING_FORMAT_VERSION) {
+            Ok(MappingVersion(MAPPING_FORMAT_VERSION))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unsupported CSV mapping format version {version}; this library reads version {MAPPING_FORMAT_VERSION} (or a mapping without the field, version 1)"
+            )))
+        }
+    }
+}
+
+/// Which column of the deals export holds each field, by header name. Only
+/// the id and the stage are required; a column left out, or an empty cell,
+/// leaves its field unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnMapping {
     /// The opportunity id (unique in the file).
     pub id: String,
-    /// The account id.
-    pub account: String,
-    /// The stage, in the export's own words (see [`CsvMapping::stages`]).
+    /// The stage, in the CRM's own words (see [`CsvMapping::stages`]); may
+    /// be empty on a closed deal.
     pub stage: String,
+    /// The account id (empty: the deal goes under "no account").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The amount, in major units (`12,500.00`).
-    pub amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
     /// The expected close date.
-    pub expected_close: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_close: Option<String>,
     /// When the opportunity was created.
-    pub opened: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened: Option<String>,
     /// The opportunity's name (default: its id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The account's name (default: its id).
+    /// The account's name (default: the accounts file's, else its id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
-    /// When the opportunity entered its current stage (default: opened).
+    /// When the opportunity entered its current stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_since: Option<String>,
     /// When a closed opportunity closed (default: its expected close).
@@ -85,26 +127,134 @@ pub struct ColumnMapping {
     /// The account's loyalty score, 0-100 (with `assistance`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty: Option<String>,
+    /// The CRM's own probability for the deal (see
+    /// [`CsvMapping::probability_scale`]), shown beside ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<String>,
+    /// Why a lost deal was lost, kept as the closure's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss_reason: Option<String>,
+    /// The amount of a lost deal, when the CRM keeps it apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_amount: Option<String>,
+    /// The product or product line sold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
 }
 
-/// Where an export's stage name puts a deal: an open stage, or the stage it
-/// closed in with its outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+/// Where a CRM stage name puts a deal: one of our six stages, the CRM's
+/// probability for it, and for closed stages how the deal ended.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageTarget {
-    /// The stage (for a won deal, project implementation).
-    pub stage: Stage,
+    /// Our stage (for a won deal, project implementation). May be left out
+    /// for a closed stage: the deal then ends where it stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
     /// How the deal ended, for closed stages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The CRM's probability for the stage, in percent (0-100): the base of
+    /// the deal's win probability while it stays there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
 }
 
-/// How to read one CRM export: columns, formats and the meaning of its
-/// stage names. Loaded from JSON and refused whole, naming the field, when
-/// inconsistent.
+/// How the CRM says a deal ended when it keeps the outcome apart from the
+/// stage. A stage with an outcome in [`CsvMapping::stages`] decides first;
+/// then a true won flag means won, a true closed flag or a false active
+/// flag means lost, and anything else open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRule {
+    /// The column of a won flag (Salesforce `IsWon`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub won: Option<String>,
+    /// The column of a closed flag (Salesforce `IsClosed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
+    /// The column of an active flag (Odoo `active`: archived leads are
+    /// lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
+    /// The values read as true, ignoring case (others are false).
+    #[serde(default = "default_true_values")]
+    pub true_values: Vec<String>,
+}
+
+impl Default for OutcomeRule {
+    fn default() -> Self {
+        OutcomeRule {
+            won: None,
+            closed: None,
+            active: None,
+            true_values: default_true_values(),
+        }
+    }
+}
+
+fn default_true_values() -> Vec<String> {
+    ["true", "1", "yes", "y", "t"].map(String::from).to_vec()
+}
+
+/// The columns of an accounts file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountColumns {
+    /// The account id, the key the deals' account column joins on.
+    pub id: String,
+    /// The account's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer type (our keys, or as in [`CsvMapping::customer_types`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_type: Option<String>,
+    /// The assistance score, 0-100 (with `loyalty`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistance: Option<String>,
+    /// The loyalty score, 0-100 (with `assistance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loyalty: Option<String>,
+}
+
+/// An accounts file beside the deals export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsFile {
+    /// Where the file is, relative to the mapping file (read by tools; the
+    /// library takes the file's bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Which column holds what.
+    pub columns: AccountColumns,
+}
+
+/// How the CRM writes its per-deal probability.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbabilityScale {
+    /// 0-100 (`35` or `35%`).
+    #[default]
+    Percent,
+    /// 0-1 (`0.35`).
+    Fraction,
+}
+
+/// How to read one CRM export: columns, formats, the CRM's stages with
+/// their probabilities, the outcome rule and the accounts file. Loaded from
+/// JSON and refused whole, naming the field, when inconsistent; unknown
+/// fields are refused with the field named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CsvMapping {
+    /// The mapping format version (absent: version 1).
+    #[serde(default)]
+    pub format_version: MappingVersion,
+    /// Where the stage table and columns come from (free text, not read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The name of the imported portfolio.
     #[serde(default = "default_portfolio_name")]
     pub portfolio_name: String,
@@ -117,13 +267,18 @@ pub struct CsvMapping {
     /// imported rows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
-    /// The field delimiter (one ASCII character).
-    #[serde(default = "default_delimiter")]
-    pub delimiter: char,
-    /// The date format, in chrono's `strftime` syntax.
+    /// The field delimiter (one ASCII character); when absent it is sniffed
+    /// from the header among `,`, `;` and tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+    /// The date format, in chrono's `strftime` syntax; a date followed by a
+    /// time is read for its date.
     #[serde(default = "default_date_format")]
     pub date_format: String,
-    /// The decimal separator of amounts and scores.
+    /// Further date formats, tried in order after `date_format`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_date_formats: Vec<String>,
+    /// The decimal separator of amounts, scores and probabilities.
     #[serde(default = "default_decimal_separator")]
     pub decimal_separator: char,
     /// The thousands separator of amounts, if any (removed before parsing).
@@ -135,32 +290,48 @@ pub struct CsvMapping {
     pub actor: String,
     /// Which column holds what.
     pub columns: ColumnMapping,
-    /// The export's stage names (matched ignoring case and surrounding
-    /// spaces) and where each puts a deal.
+    /// The CRM's stage names (matched ignoring case and surrounding spaces)
+    /// and where each puts a deal.
     pub stages: BTreeMap<String, StageTarget>,
+    /// How the outcome is read when the CRM keeps it apart from the stage.
+    #[serde(default, skip_serializing_if = "is_default_rule")]
+    pub outcome: OutcomeRule,
+    /// How the per-deal probability column is written.
+    #[serde(default)]
+    pub probability_scale: ProbabilityScale,
+    /// Whether an amount of 0 on a lost or withdrawn deal means unknown (as
+    /// CRMs that clear the value of lost deals write it).
+    #[serde(default = "default_true")]
+    pub lost_zero_amount_is_unknown: bool,
     /// The export's customer-type values, when they are not our keys.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub customer_types: BTreeMap<String, CustomerType>,
     /// The export's grade values, when they are not A-D.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub grades: BTreeMap<String, Grade>,
-    /// The type of accounts with neither a type nor scores in the export
-    /// (when absent such rows are refused).
+    /// The type of accounts with neither a type nor scores (when absent
+    /// such rows are refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_customer_type: Option<CustomerType>,
+    /// An accounts file, joined on the deals' account column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<AccountsFile>,
     /// The definitions of the imported portfolio.
     #[serde(default)]
     pub definitions: Definitions,
 }
 
+fn is_default_rule(rule: &OutcomeRule) -> bool {
+    *rule == OutcomeRule::default()
+}
+fn default_true() -> bool {
+    true
+}
 fn default_portfolio_name() -> String {
     "CRM import".into()
 }
 fn default_minor_digits() -> u8 {
     2
-}
-fn default_delimiter() -> char {
-    ','
 }
 fn default_date_format() -> String {
     "%Y-%m-%d".into()
@@ -192,11 +363,13 @@ fn unique_keys<V>(field: &str, map: &BTreeMap<String, V>) -> Result<(), ConfigEr
 
 impl Validate for CsvMapping {
     fn validate(&self) -> Result<(), ConfigError> {
-        if !self.delimiter.is_ascii() {
-            return Err(ConfigError::invalid(
-                "delimiter",
-                "must be one ASCII character",
-            ));
+        if let Some(d) = self.delimiter {
+            if !d.is_ascii() || d == '"' || d == '\n' || d == '\r' {
+                return Err(ConfigError::invalid(
+                    "delimiter",
+                    "must be one ASCII character other than a quote or a line break",
+                ));
+            }
         }
         if Some(self.decimal_separator) == self.thousands_separator {
             return Err(ConfigError::invalid(
@@ -204,11 +377,19 @@ impl Validate for CsvMapping {
                 "must differ from the decimal separator",
             ));
         }
-        if StrftimeItems::new(&self.date_format).any(|item| matches!(item, Item::Error)) {
-            return Err(ConfigError::invalid(
-                "date_format",
-                format!("`{}` is not a valid date format", self.date_format),
-            ));
+        let formats = std::iter::once(("date_format".to_owned(), &self.date_format)).chain(
+            self.other_date_formats
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (format!("other_date_formats.{i}"), f)),
+        );
+        for (field, format) in formats {
+            if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+                return Err(ConfigError::invalid(
+                    field,
+                    format!("`{format}` is not a valid date format"),
+                ));
+            }
         }
         if self.minor_digits > super::document::MAX_MINOR_DIGITS {
             return Err(ConfigError::invalid(
@@ -233,11 +414,22 @@ impl Validate for CsvMapping {
         unique_keys("customer_types", &self.customer_types)?;
         unique_keys("grades", &self.grades)?;
         for (name, target) in &self.stages {
-            if target.outcome == Some(Outcome::Won) && target.stage != Stage::LAST {
+            if target.outcome == Some(Outcome::Won)
+                && target.stage.is_some_and(|s| s != Stage::LAST)
+            {
                 return Err(ConfigError::invalid(
                     format!("stages.{name}.stage"),
                     "a won deal ends in project_implementation",
                 ));
+            }
+            if target.stage.is_none() && target.outcome.is_none() {
+                return Err(ConfigError::invalid(
+                    format!("stages.{name}.stage"),
+                    "an open stage must name one of our stages",
+                ));
+            }
+            if let Some(p) = target.probability {
+                crate::config::check_range(&format!("stages.{name}.probability"), p, 0.0, 100.0)?;
             }
         }
         for (field, name) in self.columns.named() {
@@ -254,6 +446,27 @@ impl Validate for CsvMapping {
                 "assistance and loyalty columns go together",
             ));
         }
+        if self.outcome.true_values.iter().all(|v| v.trim().is_empty()) {
+            return Err(ConfigError::invalid(
+                "outcome.true_values",
+                "must hold at least one value",
+            ));
+        }
+        if let Some(accounts) = &self.accounts {
+            let c = &accounts.columns;
+            if c.assistance.is_some() != c.loyalty.is_some() {
+                return Err(ConfigError::invalid(
+                    "accounts.columns.loyalty",
+                    "assistance and loyalty columns go together",
+                ));
+            }
+            if self.columns.account.is_none() {
+                return Err(ConfigError::invalid(
+                    "columns.account",
+                    "an accounts file is joined on the deals' account column",
+                ));
+            }
+        }
         self.definitions
             .validate()
             .map_err(|e| prefixed("definitions", e))
@@ -263,15 +476,12 @@ impl Validate for CsvMapping {
 impl ColumnMapping {
     /// Every mapped column as (field, header name).
     fn named(&self) -> Vec<(&'static str, &str)> {
-        let mut named = vec![
-            ("id", self.id.as_str()),
-            ("account", self.account.as_str()),
-            ("stage", self.stage.as_str()),
-            ("amount", self.amount.as_str()),
-            ("expected_close", self.expected_close.as_str()),
-            ("opened", self.opened.as_str()),
-        ];
+        let mut named = vec![("id", self.id.as_str()), ("stage", self.stage.as_str())];
         let optional = [
+            ("account", &self.account),
+            ("amount", &self.amount),
+            ("expected_close", &self.expected_close),
+            ("opened", &self.opened),
             ("name", &self.name),
             ("account_name", &self.account_name),
             ("stage_since", &self.stage_since),
@@ -282,6 +492,10 @@ impl ColumnMapping {
             ("customer_type", &self.customer_type),
             ("assistance", &self.assistance),
             ("loyalty", &self.loyalty),
+            ("probability", &self.probability),
+            ("loss_reason", &self.loss_reason),
+            ("lost_amount", &self.lost_amount),
+            ("product", &self.product),
         ];
         named.extend(
             optional
@@ -300,6 +514,42 @@ impl CsvMapping {
     }
 }
 
+/// The JSON Schema (draft 2020-12) of the CSV mapping.
+pub fn mapping_json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator();
+    generator.into_root_schema_for::<CsvMapping>().to_value()
+}
+
+/// [`mapping_json_schema`] as indented JSON text ending in a newline, as
+/// checked in at `schema/csv_mapping.schema.json`.
+pub fn mapping_json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&mapping_json_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Which file of an import a row is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ImportFile {
+    /// The deals export.
+    Deals,
+    /// The accounts file.
+    Accounts,
+}
+
+impl core::fmt::Display for ImportFile {
+    /// `deals` or `accounts`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ImportFile::Deals => "deals",
+            ImportFile::Accounts => "accounts",
+        })
+    }
+}
+
 /// Why a whole file could not be imported.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -308,14 +558,18 @@ pub enum CsvError {
     #[error("invalid CSV mapping: {0}")]
     Mapping(ConfigError),
     /// The header row could not be read.
-    #[error("cannot read the CSV header: {message}")]
+    #[error("cannot read the {file} CSV header: {message}")]
     Header {
+        /// The file.
+        file: ImportFile,
         /// What the CSV reader said.
         message: String,
     },
     /// A column the mapping names is not in the header.
-    #[error("column `{column}` (mapped as {field}) is not in the CSV header")]
+    #[error("column `{column}` (mapped as {field}) is not in the {file} CSV header")]
     MissingColumn {
+        /// The file.
+        file: ImportFile,
         /// The mapped field.
         field: &'static str,
         /// The header name the mapping gives.
@@ -327,6 +581,13 @@ pub enum CsvError {
         /// What the reader said.
         message: String,
     },
+    /// No row has a date and the mapping gives no `as_of`.
+    #[error("no imported row has a date: give the mapping an as_of")]
+    NoDate,
+    /// The mapping declares an accounts file but none was given, or the
+    /// other way round.
+    #[error("{0}")]
+    AccountsFile(String),
     /// The imported rows do not make a valid portfolio (for example an
     /// invalid currency in the mapping).
     #[error(transparent)]
@@ -338,7 +599,7 @@ pub enum CsvError {
 #[non_exhaustive]
 pub enum RowProblem {
     /// The row is not well-formed CSV (for example the wrong number of
-    /// fields).
+    /// fields, or text that is not UTF-8).
     #[error("malformed row: {message}")]
     Malformed {
         /// What the CSV reader said.
@@ -364,7 +625,7 @@ pub enum RowProblem {
         /// What is wrong with it.
         reason: String,
     },
-    /// A date does not match the mapping's date format.
+    /// A date does not match the mapping's date formats.
     #[error("`{value}` in column `{column}` is not a date in the format {format}")]
     BadDate {
         /// The column's header name.
@@ -384,6 +645,16 @@ pub enum RowProblem {
         column: String,
         /// The text in the row.
         value: String,
+    },
+    /// The CRM's probability is not a number in range.
+    #[error("probability `{value}` in column `{column}` is not a number in {range}")]
+    BadProbability {
+        /// The column's header name.
+        column: String,
+        /// The text in the row.
+        value: String,
+        /// The range expected.
+        range: &'static str,
     },
     /// A score is outside 0-100.
     #[error(transparent)]
@@ -416,8 +687,8 @@ pub enum RowProblem {
         /// The mapping's currency.
         expected: String,
     },
-    /// An earlier row has the same opportunity id.
-    #[error("opportunity id `{id}` already imported from line {first_line}")]
+    /// An earlier row has the same id.
+    #[error("id `{id}` already imported from line {first_line}")]
     DuplicateId {
         /// The id.
         id: String,
@@ -432,24 +703,92 @@ pub enum RowProblem {
     Refused(KeyAccountError),
 }
 
-/// A row that was not imported, with its line in the file (the header is
-/// line 1).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("line {line}: {problem}")]
+impl RowProblem {
+    /// What kind of problem this is, the key refusals are grouped by.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            RowProblem::Malformed { .. } => "malformed row",
+            RowProblem::Missing { .. } => "required value missing",
+            RowProblem::UnknownStage { .. } => "stage not in the mapping",
+            RowProblem::BadAmount { .. } => "unreadable amount",
+            RowProblem::BadDate { .. } => "unreadable date",
+            RowProblem::DatesOutOfOrder(_) => "dates out of order",
+            RowProblem::BadScore { .. } | RowProblem::Score(_) => "unreadable score",
+            RowProblem::BadProbability { .. } => "unreadable probability",
+            RowProblem::UnknownCustomerType { .. } => "unknown customer type",
+            RowProblem::NoCustomerType { .. } => "no customer type",
+            RowProblem::UnknownGrade { .. } => "unknown grade",
+            RowProblem::CurrencyMismatch { .. } => "other currency",
+            RowProblem::DuplicateId { .. } => "duplicate id",
+            RowProblem::Account(_) => "account refused",
+            RowProblem::Refused(_) => "history refused",
+        }
+    }
+}
+
+/// A row that was not imported, with its file, line (the header is line 1)
+/// and, when one value is at fault, its column.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
+    /// The file the row is in.
+    pub file: ImportFile,
     /// The line the row starts on.
     pub line: u64,
-    /// The row's opportunity id, when it could be read.
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// The row's id, when it could be read.
     pub id: Option<String>,
     /// Why it was not imported.
     pub problem: RowProblem,
 }
 
+impl core::fmt::Display for RowError {
+    /// `line N: problem` (`accounts line N: ...` in the accounts file).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.file != ImportFile::Deals {
+            write!(f, "{} ", self.file)?;
+        }
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// What kind of warning a [`RowWarning`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A later row gives other details for an account already seen.
+    AccountDetailsDiffer,
+    /// A deal names an account the accounts file does not have.
+    AccountNotInAccountsFile,
+    /// An accounts-file row that no deal names (imported as an account).
+    AccountWithoutDeals,
+    /// The CRM's stage probability differs from the per-deal probability.
+    ProbabilityDiffers,
+}
+
+impl WarningKind {
+    /// How the summary names the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            WarningKind::AccountDetailsDiffer => "account details differ between rows",
+            WarningKind::AccountNotInAccountsFile => "account not in the accounts file",
+            WarningKind::AccountWithoutDeals => "account without deals",
+            WarningKind::ProbabilityDiffers => "CRM probability differs from its stage table",
+        }
+    }
+}
+
 /// A row that was imported with something worth knowing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowWarning {
+    /// The file the row is in.
+    pub file: ImportFile,
     /// The line the row starts on.
     pub line: u64,
+    /// What kind of warning.
+    pub kind: WarningKind,
     /// What is worth knowing.
     pub message: String,
 }
@@ -457,6 +796,9 @@ pub struct RowWarning {
 impl core::fmt::Display for RowWarning {
     /// `line N: message`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.file != ImportFile::Deals {
+            write!(f, "{} ", self.file)?;
+        }
         write!(f, "line {}: {}", self.line, self.message)
     }
 }
@@ -467,24 +809,303 @@ impl core::fmt::Display for RowWarning {
 pub struct CsvImport {
     /// The imported portfolio.
     pub portfolio: Portfolio,
-    /// Data rows read (the header not counted).
+    /// Data rows read from the deals export (the header not counted).
     pub rows: usize,
     /// Rows imported as opportunities.
     pub imported: usize,
-    /// Rows not imported, in file order.
+    /// Rows not imported, deals first then accounts, in file order.
     pub rejected: Vec<RowError>,
     /// Imported rows with something worth knowing, in file order.
     pub warnings: Vec<RowWarning>,
 }
 
-/// Column positions found in the header.
+impl CsvImport {
+    /// The deals rows that were refused.
+    pub fn rejected_deals(&self) -> usize {
+        self.rejected
+            .iter()
+            .filter(|r| r.file == ImportFile::Deals)
+            .count()
+    }
+
+    /// A plain-text summary: rows read, imported and refused, refusals and
+    /// warnings grouped by reason (with their count and first line), and
+    /// what is unknown or only reported by the CRM in the imported deals.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "import: {} deal rows read, {} imported, {} refused",
+            self.rows,
+            self.imported,
+            self.rejected_deals()
+        );
+        let mut refusals: BTreeMap<(ImportFile, &str), (usize, u64)> = BTreeMap::new();
+        for r in &self.rejected {
+            let slot = refusals
+                .entry((r.file, r.problem.reason()))
+                .or_insert((0, r.line));
+            slot.0 += 1;
+        }
+        if !refusals.is_empty() {
+            let _ = writeln!(out, "refused, by reason:");
+            for ((file, reason), (n, first)) in &refusals {
+                let _ = writeln!(out, "  {file}: {reason}: {n} (first at line {first})");
+            }
+        }
+        let mut warnings: BTreeMap<(ImportFile, WarningKind), (usize, u64)> = BTreeMap::new();
+        for w in &self.warnings {
+            let slot = warnings.entry((w.file, w.kind)).or_insert((0, w.line));
+            slot.0 += 1;
+        }
+        if !warnings.is_empty() {
+            let _ = writeln!(out, "warnings, by reason:");
+            for ((file, kind), (n, first)) in &warnings {
+                let _ = writeln!(
+                    out,
+                    "  {file}: {}: {n} (first at line {first})",
+                    kind.label()
+                );
+            }
+        }
+        let deals = self.portfolio.opportunities();
+        let open: Vec<&OpportunityRecord> = deals
+            .iter()
+            .filter(|r| r.process.state().is_open())
+            .collect();
+        let count =
+            |pred: &dyn Fn(&OpportunityRecord) -> bool| open.iter().filter(|r| pred(r)).count();
+        let _ = writeln!(
+            out,
+            "open deals: {} ({} of unknown amount, {} without expected close, {} without account, {} of unknown timeline)",
+            open.len(),
+            count(&|r| r.amount_minor.is_none()),
+            count(&|r| r.expected_close.is_none()),
+            count(&|r| r.account.is_none()),
+            count(&|r| r.timeline_unknown)
+        );
+        let outcome = |o: Outcome| {
+            deals
+                .iter()
+                .filter(|r| r.process.state().outcome() == Some(o))
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "closed deals: {} won, {} lost, {} withdrawn",
+            outcome(Outcome::Won),
+            outcome(Outcome::Lost),
+            outcome(Outcome::Withdrawn)
+        );
+        let reported: usize = deals
+            .iter()
+            .map(|r| r.process.state().reported_by_crm().len())
+            .sum();
+        let reported_deals = deals
+            .iter()
+            .filter(|r| !r.process.state().reported_by_crm().is_empty())
+            .count();
+        let forced: usize = deals
+            .iter()
+            .map(|r| r.process.state().forcings().len())
+            .sum();
+        let _ = writeln!(
+            out,
+            "key nodes reported by the CRM (stage taken from the CRM, not verified): {reported} on {reported_deals} deals; forced moves: {forced}"
+        );
+        let with_crm_base = open
+            .iter()
+            .filter(|r| r.process.state().crm_base().is_some())
+            .count();
+        let _ = writeln!(
+            out,
+            "open deals whose base is the CRM's stage probability: {with_crm_base}"
+        );
+        let _ = writeln!(out, "accounts: {}", self.portfolio.accounts().len());
+        out
+    }
+}
+
+/// Counts lines as a text editor does: `\n`, `\r\n` and a lone `\r` each
+/// end one line, and line breaks inside quoted fields count too.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line that byte `offset` is on (offsets only move forward).
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let mut end = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // The CSV reader may place a record after `\r` but before the `\n`
+        // of a `\r\n`: the record starts on the next line.
+        if end > 0 && self.bytes.get(end) == Some(&b'\n') && self.bytes.get(end - 1) == Some(&b'\r')
+        {
+            end += 1;
+        }
+        if end > self.at {
+            let slice = self.bytes.get(self.at..end).unwrap_or_default();
+            for (i, &b) in slice.iter().enumerate() {
+                let next = slice.get(i + 1).or_else(|| self.bytes.get(end));
+                if b == b'\n' || (b == b'\r' && next != Some(&b'\n')) {
+                    self.line += 1;
+                }
+            }
+            self.at = end;
+        }
+        self.line
+    }
+}
+
+/// The text without its UTF-8 byte-order mark.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The delimiter the mapping gives, or the one of `,`, `;` and tab that the
+/// header line holds most often outside quotes (`,` on a tie).
+fn delimiter(mapping: Option<char>, bytes: &[u8]) -> u8 {
+    if let Some(d) = mapping.and_then(|d| u8::try_from(d).ok()) {
+        return d;
+    }
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let mut best = 0;
+    for i in 1..3 {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    candidates[best]
+}
+
+fn read_all<R: Read>(mut reader: R) -> Result<Vec<u8>, CsvError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| CsvError::Read {
+        message: e.to_string(),
+    })?;
+    Ok(bytes)
+}
+
+/// A CSV file in memory: its records with the line each starts on.
+struct Table<'a> {
+    file: ImportFile,
+    headers: csv::StringRecord,
+    reader: csv::Reader<&'a [u8]>,
+    lines: LineCounter<'a>,
+}
+
+impl<'a> Table<'a> {
+    fn open(file: ImportFile, bytes: &'a [u8], mapping: &CsvMapping) -> Result<Self, CsvError> {
+        let bytes = without_bom(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter(mapping.delimiter, bytes))
+            .has_headers(true)
+            .from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| CsvError::Header {
+                file,
+                message: e.to_string(),
+            })?
+            .clone();
+        Ok(Table {
+            file,
+            headers,
+            reader,
+            lines: LineCounter::new(bytes),
+        })
+    }
+
+    fn find(&self, field: &'static str, name: &str) -> Result<usize, CsvError> {
+        self.headers
+            .iter()
+            .position(|h| h.trim() == name.trim())
+            .ok_or_else(|| CsvError::MissingColumn {
+                file: self.file,
+                field,
+                column: name.to_owned(),
+            })
+    }
+
+    fn optional(
+        &self,
+        field: &'static str,
+        name: &Option<String>,
+    ) -> Result<Option<usize>, CsvError> {
+        name.as_deref().map(|n| self.find(field, n)).transpose()
+    }
+
+    /// Calls `each` with every record (or the malformed row's problem) and
+    /// its line.
+    fn for_each(
+        mut self,
+        mut each: impl FnMut(u64, Result<&csv::StringRecord, RowProblem>),
+    ) -> Result<(), CsvError> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            let start = self.reader.position().byte();
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    let line = self
+                        .lines
+                        .line_of(record.position().map_or(start, |p| p.byte()));
+                    each(line, Ok(&record));
+                }
+                Err(e) => {
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(CsvError::Read {
+                            message: e.to_string(),
+                        });
+                    }
+                    let at = e.position().map_or(start, |p| p.byte());
+                    let line = self.lines.line_of(at);
+                    let message = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!("{len} fields where the header has {expected_len}"),
+                        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
+                        _ => e.to_string(),
+                    };
+                    each(line, Err(RowProblem::Malformed { message }));
+                }
+            }
+        }
+    }
+}
+
+/// Column positions of the deals export.
 struct Columns {
     id: usize,
-    account: usize,
     stage: usize,
-    amount: usize,
-    expected_close: usize,
-    opened: usize,
+    account: Option<usize>,
+    amount: Option<usize>,
+    expected_close: Option<usize>,
+    opened: Option<usize>,
     name: Option<usize>,
     account_name: Option<usize>,
     stage_since: Option<usize>,
@@ -495,19 +1116,26 @@ struct Columns {
     customer_type: Option<usize>,
     assistance: Option<usize>,
     loyalty: Option<usize>,
+    probability: Option<usize>,
+    loss_reason: Option<usize>,
+    lost_amount: Option<usize>,
+    product: Option<usize>,
+    won_flag: Option<usize>,
+    closed_flag: Option<usize>,
+    active_flag: Option<usize>,
 }
 
 /// The mapping with its lookups prepared.
 struct Compiled<'a> {
     mapping: &'a CsvMapping,
-    columns: Columns,
-    stages: HashMap<String, StageTarget>,
+    stages: HashMap<String, (String, StageTarget)>,
     customer_types: HashMap<String, CustomerType>,
     grades: HashMap<String, Grade>,
+    true_values: Vec<String>,
 }
 
 /// What one row says about its account.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct AccountInfo {
     name: Option<String>,
     customer_type: Option<CustomerType>,
@@ -525,129 +1153,299 @@ impl AccountInfo {
             && same(&self.customer_type, &first.customer_type)
             && same(&self.scores, &first.scores)
     }
+
+    /// These details, with `other`'s where these are unknown.
+    fn or(self, other: &AccountInfo) -> AccountInfo {
+        AccountInfo {
+            name: self.name.or_else(|| other.name.clone()),
+            customer_type: self.customer_type.or(other.customer_type),
+            scores: self.scores.or(other.scores),
+        }
+    }
 }
 
-/// Imports the CSV export read from `reader` through `mapping`.
+/// Imports the CRM export read from `reader` through `mapping` (a mapping
+/// without an accounts file).
 pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
     mapping.validate().map_err(CsvError::Mapping)?;
-    let delimiter = u8::try_from(mapping.delimiter).unwrap_or(b',');
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| CsvError::Header {
-            message: e.to_string(),
-        })?
-        .clone();
-    let compiled = Compiled::new(mapping, &headers)?;
+    if mapping.accounts.is_some() {
+        return Err(CsvError::AccountsFile(
+            "the mapping declares an accounts file: import with import_csv_files".into(),
+        ));
+    }
+    let deals = read_all(reader)?;
+    import(&deals, None, mapping)
+}
 
-    let mut rows = 0usize;
+/// Imports a deals export and the accounts file the mapping declares,
+/// joined on the account id.
+pub fn import_csv_files<R: Read, A: Read>(
+    deals: R,
+    accounts: A,
+    mapping: &CsvMapping,
+) -> Result<CsvImport, CsvError> {
+    mapping.validate().map_err(CsvError::Mapping)?;
+    if mapping.accounts.is_none() {
+        return Err(CsvError::AccountsFile(
+            "an accounts file was given but the mapping declares none (see `accounts`)".into(),
+        ));
+    }
+    let deals = read_all(deals)?;
+    let accounts = read_all(accounts)?;
+    import(&deals, Some(&accounts), mapping)
+}
+
+/// An account read from the accounts file.
+struct AccountRow {
+    line: u64,
+    info: AccountInfo,
+    used: bool,
+}
+
+fn import(
+    deals: &[u8],
+    accounts_bytes: Option<&[u8]>,
+    mapping: &CsvMapping,
+) -> Result<CsvImport, CsvError> {
+    let compiled = Compiled::new(mapping);
     let mut rejected = Vec::new();
     let mut warnings = Vec::new();
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut account_info: HashMap<String, (usize, AccountInfo, u64)> = HashMap::new();
-    let mut opportunities: Vec<OpportunityRecord> = Vec::new();
-    let mut latest: Option<DateTime<Utc>> = None;
 
-    for (ordinal, result) in csv.records().enumerate() {
-        rows += 1;
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(CsvError::Read {
-                        message: e.to_string(),
-                    });
-                }
-                // The header is line 1; without a position, count rows.
-                let line = e.position().map_or(ordinal as u64 + 2, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("{len} fields where the header has {expected_len}"),
-                    _ => e.to_string(),
-                };
-                rejected.push(RowError {
-                    line,
-                    id: None,
-                    problem: RowProblem::Malformed { message },
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(ordinal as u64 + 2, |p| p.line());
-        let row = match compiled.read_row(&record) {
-            Ok(row) => row,
-            Err((id, problem)) => {
-                rejected.push(RowError { line, id, problem });
-                continue;
-            }
-        };
-        if let Some(&first_line) = first_line_of.get(&row.id) {
-            rejected.push(RowError {
+    // The accounts file first: the deals join onto it.
+    let mut account_rows: HashMap<String, AccountRow> = HashMap::new();
+    let mut account_order: Vec<String> = Vec::new();
+    if let (Some(bytes), Some(file)) = (accounts_bytes, &mapping.accounts) {
+        let table = Table::open(ImportFile::Accounts, bytes, mapping)?;
+        let c = &file.columns;
+        let id = table.find("accounts.id", &c.id)?;
+        let name = table.optional("accounts.name", &c.name)?;
+        let customer_type = table.optional("accounts.customer_type", &c.customer_type)?;
+        let assistance = table.optional("accounts.assistance", &c.assistance)?;
+        let loyalty = table.optional("accounts.loyalty", &c.loyalty)?;
+        table.for_each(|line, record| {
+            let reject = |id: Option<String>, column: Option<String>, problem| RowError {
+                file: ImportFile::Accounts,
                 line,
-                id: Some(row.id.clone()),
-                problem: RowProblem::DuplicateId {
-                    id: row.id,
-                    first_line,
-                },
-            });
-            continue;
+                column,
+                id,
+                problem,
+            };
+            let record = match record {
+                Ok(record) => record,
+                Err(problem) => {
+                    rejected.push(reject(None, None, problem));
+                    return;
+                }
+            };
+            let Some(key) = cell(record, Some(id)) else {
+                rejected.push(reject(
+                    None,
+                    Some(c.id.clone()),
+                    RowProblem::Missing {
+                        column: c.id.clone(),
+                    },
+                ));
+                return;
+            };
+            let key = key.to_owned();
+            if let Some(first) = account_rows.get(&key) {
+                let problem = RowProblem::DuplicateId {
+                    id: key.clone(),
+                    first_line: first.line,
+                };
+                rejected.push(reject(Some(key), Some(c.id.clone()), problem));
+                return;
+            }
+            let info = (|| -> Result<AccountInfo, (String, RowProblem)> {
+                Ok(AccountInfo {
+                    name: cell(record, name).map(str::to_owned),
+                    customer_type: cell(record, customer_type)
+                        .map(|t| compiled.customer_type(t))
+                        .transpose()
+                        .map_err(|p| (c.customer_type.clone().unwrap_or_default(), p))?,
+                    scores: compiled.scores(
+                        record,
+                        assistance.zip(loyalty),
+                        (c.assistance.as_deref(), c.loyalty.as_deref()),
+                    )?,
+                })
+            })();
+            match info {
+                Ok(info) => {
+                    account_order.push(key.clone());
+                    account_rows.insert(
+                        key,
+                        AccountRow {
+                            line,
+                            info,
+                            used: false,
+                        },
+                    );
+                }
+                Err((column, problem)) => rejected.push(reject(Some(key), Some(column), problem)),
+            }
+        })?;
+    }
+
+    // The deals: every row parsed, or reported.
+    let table = Table::open(ImportFile::Deals, deals, mapping)?;
+    let columns = compiled.columns(&table)?;
+    let mut rows = 0usize;
+    let mut parsed: Vec<(u64, Row)> = Vec::new();
+    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    table.for_each(|line, record| {
+        rows += 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(problem) => {
+                rejected.push(RowError {
+                    file: ImportFile::Deals,
+                    line,
+                    column: None,
+                    id: None,
+                    problem,
+                });
+                return;
+            }
+        };
+        match compiled.read_row(&columns, record) {
+            Ok(row) => {
+                if let Some(&first_line) = first_line_of.get(&row.id) {
+                    rejected.push(RowError {
+                        file: ImportFile::Deals,
+                        line,
+                        column: Some(mapping.columns.id.clone()),
+                        id: Some(row.id.clone()),
+                        problem: RowProblem::DuplicateId {
+                            id: row.id,
+                            first_line,
+                        },
+                    });
+                    return;
+                }
+                first_line_of.insert(row.id.clone(), line);
+                parsed.push((line, row));
+            }
+            Err(e) => rejected.push(RowError {
+                file: ImportFile::Deals,
+                line,
+                column: e.column,
+                id: e.id,
+                problem: e.problem,
+            }),
         }
+    })?;
+
+    let latest = parsed
+        .iter()
+        .filter_map(|(_, row)| row.latest_date())
+        .max()
+        .map(midnight);
+    let as_of = mapping.as_of.or(latest).ok_or(CsvError::NoDate)?;
+
+    // Accounts and processes.
+    let mut accounts: Vec<Account> = Vec::new();
+    let mut seen_accounts: HashMap<String, (AccountInfo, u64)> = HashMap::new();
+    let mut opportunities: Vec<OpportunityRecord> = Vec::with_capacity(parsed.len());
+    for (line, row) in parsed {
         let reject = |problem| RowError {
+            file: ImportFile::Deals,
             line,
+            column: None,
             id: Some(row.id.clone()),
             problem,
         };
+        let start = row.start(as_of);
         // Settle the account before committing anything.
-        let new_account = match account_info.get(&row.account) {
-            Some((_, first, first_line)) => {
-                if !row.account_info.agrees_with(first) {
-                    warnings.push(RowWarning {
-                        line,
-                        message: format!(
-                            "account `{}` details differ from line {first_line}; the first row's are kept",
-                            row.account
-                        ),
-                    });
+        let mut new_account = None;
+        if let Some(account) = &row.account {
+            match seen_accounts.get(account) {
+                Some((first, first_line)) => {
+                    if !row.account_info.agrees_with(first) {
+                        warnings.push(RowWarning {
+                            file: ImportFile::Deals,
+                            line,
+                            kind: WarningKind::AccountDetailsDiffer,
+                            message: format!(
+                                "account `{account}` details differ from line {first_line}; the first row's are kept"
+                            ),
+                        });
+                    }
                 }
-                None
+                None => {
+                    let info = match account_rows.get(account) {
+                        Some(from_file) => row.account_info.clone().or(&from_file.info),
+                        None => {
+                            if mapping.accounts.is_some() {
+                                warnings.push(RowWarning {
+                                    file: ImportFile::Deals,
+                                    line,
+                                    kind: WarningKind::AccountNotInAccountsFile,
+                                    message: format!(
+                                        "account `{account}` is not in the accounts file"
+                                    ),
+                                });
+                            }
+                            row.account_info.clone()
+                        }
+                    };
+                    match compiled.new_account(account, &info, start) {
+                        Ok(a) => new_account = Some((a, info)),
+                        Err(problem) => {
+                            rejected.push(reject(problem));
+                            continue;
+                        }
+                    }
+                }
             }
-            None => match compiled.new_account(&row) {
-                Ok(account) => Some(account),
-                Err(problem) => {
-                    rejected.push(reject(problem));
-                    continue;
-                }
-            },
-        };
-        let record = match compiled.build_opportunity(&row) {
+        }
+        let record = match compiled.build_opportunity(&row, start) {
             Ok(record) => record,
             Err(problem) => {
                 rejected.push(reject(problem));
                 continue;
             }
         };
-        let last = record.last_activity();
-        latest = Some(latest.map_or(last, |l| l.max(last)));
-        if let Some(account) = new_account {
-            account_info.insert(
-                row.account.clone(),
-                (accounts.len(), row.account_info.clone(), line),
-            );
+        if let (Some((account, info)), Some(id)) = (new_account, &row.account) {
+            if let Some(from_file) = account_rows.get_mut(id) {
+                from_file.used = true;
+            }
+            seen_accounts.insert(id.clone(), (info, line));
             accounts.push(account);
         }
-        first_line_of.insert(row.id.clone(), line);
         opportunities.push(record);
     }
+    // Accounts of the file that no imported deal names are accounts of the
+    // book all the same.
+    for id in account_order {
+        let Some(row) = account_rows.get(&id) else {
+            continue;
+        };
+        if row.used || seen_accounts.contains_key(&id) {
+            continue;
+        }
+        match compiled.new_account(&id, &row.info, as_of) {
+            Ok(account) => {
+                warnings.push(RowWarning {
+                    file: ImportFile::Accounts,
+                    line: row.line,
+                    kind: WarningKind::AccountWithoutDeals,
+                    message: format!("account `{id}` has no imported deal"),
+                });
+                accounts.push(account);
+            }
+            Err(problem) => rejected.push(RowError {
+                file: ImportFile::Accounts,
+                line: row.line,
+                column: None,
+                id: Some(id.clone()),
+                problem,
+            }),
+        }
+    }
+    rejected.sort_by_key(|r| (r.file, r.line));
+    warnings.sort_by_key(|w| (w.file, w.line));
 
-    let as_of = mapping
-        .as_of
-        .or(latest)
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let imported = opportunities.len();
     let portfolio = Portfolio::new(
         mapping.portfolio_name.clone(),
@@ -667,66 +1465,82 @@ pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport,
     })
 }
 
-/// One row, read and parsed.
+/// The trimmed, non-empty value of column `i`.
+fn cell(record: &csv::StringRecord, i: Option<usize>) -> Option<&str> {
+    i.and_then(|i| record.get(i))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// One deal row, read and parsed.
 struct Row {
     id: String,
-    account: String,
+    account: Option<String>,
     account_info: AccountInfo,
     name: String,
-    stage_name: String,
-    target: StageTarget,
-    amount_minor: u64,
-    expected_close: NaiveDate,
-    opened: DateTime<Utc>,
-    stage_since: DateTime<Utc>,
-    closed: Option<DateTime<Utc>>,
+    /// The CRM's stage name and where it puts the deal, when the row has one.
+    stage: Option<(String, StageTarget)>,
+    outcome: Option<Outcome>,
+    amount_minor: Option<u64>,
+    expected_close: Option<NaiveDate>,
+    opened: Option<NaiveDate>,
+    stage_since: Option<NaiveDate>,
+    closed: Option<NaiveDate>,
     owner: String,
     grade: Option<Grade>,
+    crm_probability: Option<f64>,
+    loss_reason: Option<String>,
+    product: Option<String>,
+}
+
+impl Row {
+    /// The latest date the row gives of something that happened.
+    fn latest_date(&self) -> Option<NaiveDate> {
+        [self.opened, self.stage_since, self.closed]
+            .into_iter()
+            .flatten()
+            .max()
+    }
+
+    /// When the process starts: the opening, else the first date the row
+    /// gives, else `as_of` (when the import saw the deal).
+    fn start(&self, as_of: DateTime<Utc>) -> DateTime<Utc> {
+        self.opened
+            .or_else(|| [self.stage_since, self.closed].into_iter().flatten().min())
+            .map_or(as_of, midnight)
+    }
+
+    /// Our stage the deal stands in, once the outcome is known.
+    fn our_stage(&self) -> Stage {
+        if self.outcome == Some(Outcome::Won) {
+            return Stage::LAST;
+        }
+        self.stage
+            .as_ref()
+            .and_then(|(_, t)| t.stage)
+            .unwrap_or(Stage::FIRST)
+    }
+}
+
+/// A refused row: the id and column when known, and the problem.
+struct ReadError {
+    id: Option<String>,
+    column: Option<String>,
+    problem: RowProblem,
 }
 
 type RowResult<T> = Result<T, RowProblem>;
+/// A problem with the column it is in.
+type CellResult<T> = Result<T, (String, RowProblem)>;
 
 impl<'a> Compiled<'a> {
-    fn new(mapping: &'a CsvMapping, headers: &csv::StringRecord) -> Result<Self, CsvError> {
-        let find = |field: &'static str, name: &str| -> Result<usize, CsvError> {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').trim() == name.trim())
-                .ok_or_else(|| CsvError::MissingColumn {
-                    field,
-                    column: name.to_owned(),
-                })
-        };
-        let optional =
-            |field: &'static str, name: &Option<String>| -> Result<Option<usize>, CsvError> {
-                name.as_deref().map(|n| find(field, n)).transpose()
-            };
-        let c = &mapping.columns;
-        let columns = Columns {
-            id: find("id", &c.id)?,
-            account: find("account", &c.account)?,
-            stage: find("stage", &c.stage)?,
-            amount: find("amount", &c.amount)?,
-            expected_close: find("expected_close", &c.expected_close)?,
-            opened: find("opened", &c.opened)?,
-            name: optional("name", &c.name)?,
-            account_name: optional("account_name", &c.account_name)?,
-            stage_since: optional("stage_since", &c.stage_since)?,
-            closed: optional("closed", &c.closed)?,
-            owner: optional("owner", &c.owner)?,
-            grade: optional("grade", &c.grade)?,
-            currency: optional("currency", &c.currency)?,
-            customer_type: optional("customer_type", &c.customer_type)?,
-            assistance: optional("assistance", &c.assistance)?,
-            loyalty: optional("loyalty", &c.loyalty)?,
-        };
-        Ok(Compiled {
+    fn new(mapping: &'a CsvMapping) -> Self {
+        Compiled {
             mapping,
-            columns,
             stages: mapping
                 .stages
                 .iter()
-                .map(|(k, v)| (normalise(k), *v))
+                .map(|(k, v)| (normalise(k), (k.clone(), *v)))
                 .collect(),
             customer_types: mapping
                 .customer_types
@@ -738,112 +1552,257 @@ impl<'a> Compiled<'a> {
                 .iter()
                 .map(|(k, v)| (normalise(k), *v))
                 .collect(),
+            true_values: mapping
+                .outcome
+                .true_values
+                .iter()
+                .map(|v| normalise(v))
+                .collect(),
+        }
+    }
+
+    fn columns(&self, table: &Table<'_>) -> Result<Columns, CsvError> {
+        let c = &self.mapping.columns;
+        let o = &self.mapping.outcome;
+        Ok(Columns {
+            id: table.find("id", &c.id)?,
+            stage: table.find("stage", &c.stage)?,
+            account: table.optional("account", &c.account)?,
+            amount: table.optional("amount", &c.amount)?,
+            expected_close: table.optional("expected_close", &c.expected_close)?,
+            opened: table.optional("opened", &c.opened)?,
+            name: table.optional("name", &c.name)?,
+            account_name: table.optional("account_name", &c.account_name)?,
+            stage_since: table.optional("stage_since", &c.stage_since)?,
+            closed: table.optional("closed", &c.closed)?,
+            owner: table.optional("owner", &c.owner)?,
+            grade: table.optional("grade", &c.grade)?,
+            currency: table.optional("currency", &c.currency)?,
+            customer_type: table.optional("customer_type", &c.customer_type)?,
+            assistance: table.optional("assistance", &c.assistance)?,
+            loyalty: table.optional("loyalty", &c.loyalty)?,
+            probability: table.optional("probability", &c.probability)?,
+            loss_reason: table.optional("loss_reason", &c.loss_reason)?,
+            lost_amount: table.optional("lost_amount", &c.lost_amount)?,
+            product: table.optional("product", &c.product)?,
+            won_flag: table.optional("outcome.won", &o.won)?,
+            closed_flag: table.optional("outcome.closed", &o.closed)?,
+            active_flag: table.optional("outcome.active", &o.active)?,
         })
     }
 
-    /// Reads and parses one row; on failure, the id if it could be read.
-    fn read_row(&self, record: &csv::StringRecord) -> Result<Row, (Option<String>, RowProblem)> {
-        let c = &self.columns;
-        let names = &self.mapping.columns;
-        let value = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty());
-        let optional = |i: Option<usize>| i.and_then(value);
-        let required = |i: usize, column: &str| {
-            value(i).ok_or_else(|| RowProblem::Missing {
-                column: column.to_owned(),
-            })
-        };
-        let id = required(c.id, &names.id).map_err(|p| (None, p))?.to_owned();
-        let with_id = |p: RowProblem| (Some(id.clone()), p);
-        let parse = || -> RowResult<Row> {
-            let account = required(c.account, &names.account)?.to_owned();
-            let stage_name = required(c.stage, &names.stage)?.to_owned();
-            let target = *self.stages.get(&normalise(&stage_name)).ok_or_else(|| {
-                RowProblem::UnknownStage {
-                    value: stage_name.clone(),
+    fn flag(&self, record: &csv::StringRecord, i: Option<usize>) -> Option<bool> {
+        cell(record, i).map(|v| self.true_values.contains(&normalise(v)))
+    }
+
+    fn date(&self, column: &str, text: &str) -> CellResult<NaiveDate> {
+        let formats =
+            std::iter::once(&self.mapping.date_format).chain(&self.mapping.other_date_formats);
+        for format in formats {
+            if let Ok(date) = NaiveDate::parse_from_str(text, format) {
+                return Ok(date);
+            }
+            if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
+                return Ok(at.date());
+            }
+            // A date followed by a time the format does not describe.
+            if let Ok((date, rest)) = NaiveDate::parse_and_remainder(text, format) {
+                if rest.starts_with([' ', 'T']) {
+                    return Ok(date);
                 }
-            })?;
-            if let Some(currency) = optional(c.currency) {
-                if !currency.eq_ignore_ascii_case(&self.mapping.currency) {
-                    return Err(RowProblem::CurrencyMismatch {
+            }
+        }
+        Err((
+            column.to_owned(),
+            RowProblem::BadDate {
+                column: column.to_owned(),
+                value: text.to_owned(),
+                format: self.mapping.date_format.clone(),
+            },
+        ))
+    }
+
+    fn amount(&self, column: &str, text: &str) -> CellResult<u64> {
+        parse_amount(
+            text,
+            self.mapping.decimal_separator,
+            self.mapping.thousands_separator,
+            self.mapping.minor_digits,
+        )
+        .map_err(|p| (column.to_owned(), p))
+    }
+
+    fn probability(&self, column: &str, text: &str) -> CellResult<f64> {
+        let (scale, range) = match self.mapping.probability_scale {
+            ProbabilityScale::Percent => (100.0, "0-100"),
+            ProbabilityScale::Fraction => (1.0, "0-1"),
+        };
+        let normal = text
+            .trim_end_matches('%')
+            .trim()
+            .replace(self.mapping.decimal_separator, ".");
+        match normal.parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=scale).contains(&v) => Ok(v / scale),
+            _ => Err((
+                column.to_owned(),
+                RowProblem::BadProbability {
+                    column: column.to_owned(),
+                    value: text.to_owned(),
+                    range,
+                },
+            )),
+        }
+    }
+
+    /// Reads and parses one row.
+    fn read_row(&self, c: &Columns, record: &csv::StringRecord) -> Result<Row, ReadError> {
+        let names = &self.mapping.columns;
+        let Some(id) = cell(record, Some(c.id)) else {
+            return Err(ReadError {
+                id: None,
+                column: Some(names.id.clone()),
+                problem: RowProblem::Missing {
+                    column: names.id.clone(),
+                },
+            });
+        };
+        let id = id.to_owned();
+        self.parse_row(c, record, &id)
+            .map_err(|(column, problem)| ReadError {
+                id: Some(id.clone()),
+                column: Some(column),
+                problem,
+            })
+    }
+
+    fn parse_row(&self, c: &Columns, record: &csv::StringRecord, id: &str) -> CellResult<Row> {
+        let names = &self.mapping.columns;
+        let named = |n: &Option<String>| n.clone().unwrap_or_default();
+        let optional_date =
+            |i: Option<usize>, column: &Option<String>| -> CellResult<Option<NaiveDate>> {
+                cell(record, i)
+                    .map(|text| self.date(&named(column), text))
+                    .transpose()
+            };
+        let stage = match cell(record, Some(c.stage)) {
+            None => None,
+            Some(name) => Some(self.stages.get(&normalise(name)).cloned().ok_or_else(|| {
+                (
+                    names.stage.clone(),
+                    RowProblem::UnknownStage {
+                        value: name.to_owned(),
+                    },
+                )
+            })?),
+        };
+        let outcome = stage.as_ref().and_then(|(_, t)| t.outcome).or_else(|| {
+            if self.flag(record, c.won_flag) == Some(true) {
+                Some(Outcome::Won)
+            } else if self.flag(record, c.closed_flag) == Some(true)
+                || self.flag(record, c.active_flag) == Some(false)
+            {
+                Some(Outcome::Lost)
+            } else {
+                None
+            }
+        });
+        if stage.is_none() && outcome.is_none() {
+            return Err((
+                names.stage.clone(),
+                RowProblem::Missing {
+                    column: names.stage.clone(),
+                },
+            ));
+        }
+        if let Some(currency) = cell(record, c.currency) {
+            if !currency.eq_ignore_ascii_case(&self.mapping.currency) {
+                return Err((
+                    named(&names.currency),
+                    RowProblem::CurrencyMismatch {
                         value: currency.to_owned(),
                         expected: self.mapping.currency.clone(),
-                    });
-                }
+                    },
+                ));
             }
-            let amount_minor = parse_amount(
-                required(c.amount, &names.amount)?,
-                self.mapping.decimal_separator,
-                self.mapping.thousands_separator,
-                self.mapping.minor_digits,
-            )?;
-            let date = |i: usize, column: &str| -> RowResult<NaiveDate> {
-                let text = required(i, column)?;
-                NaiveDate::parse_from_str(text, &self.mapping.date_format).map_err(|_| {
-                    RowProblem::BadDate {
-                        column: column.to_owned(),
-                        value: text.to_owned(),
-                        format: self.mapping.date_format.clone(),
-                    }
-                })
-            };
-            let optional_date =
-                |i: Option<usize>, column: &Option<String>| -> RowResult<Option<NaiveDate>> {
-                    match (i, column) {
-                        (Some(i), Some(column)) if value(i).is_some() => date(i, column).map(Some),
-                        _ => Ok(None),
-                    }
-                };
-            let expected_close = date(c.expected_close, &names.expected_close)?;
-            let opened = midnight(date(c.opened, &names.opened)?);
-            let stage_since =
-                optional_date(c.stage_since, &names.stage_since)?.map_or(opened, midnight);
-            if stage_since < opened {
-                return Err(RowProblem::DatesOutOfOrder(format!(
-                    "entered its stage on {} before it was opened on {}",
-                    stage_since.date_naive(),
-                    opened.date_naive()
-                )));
+        }
+        let mut amount_minor = cell(record, c.amount)
+            .map(|t| self.amount(&named(&names.amount), t))
+            .transpose()?;
+        let ended_badly = matches!(outcome, Some(Outcome::Lost | Outcome::Withdrawn));
+        if ended_badly {
+            if let Some(lost) = cell(record, c.lost_amount) {
+                amount_minor = Some(self.amount(&named(&names.lost_amount), lost)?);
             }
-            let closed = match target.outcome {
-                None => None,
-                Some(_) => {
-                    let at = optional_date(c.closed, &names.closed)?
-                        .map_or(midnight(expected_close), midnight);
-                    if at < stage_since {
-                        return Err(RowProblem::DatesOutOfOrder(format!(
-                            "closed on {} before it entered its stage on {}",
-                            at.date_naive(),
-                            stage_since.date_naive()
-                        )));
-                    }
-                    Some(at)
-                }
-            };
-            let grade = optional(c.grade).map(|g| self.grade(g)).transpose()?;
-            let account_info = AccountInfo {
-                name: optional(c.account_name).map(str::to_owned),
-                customer_type: optional(c.customer_type)
-                    .map(|t| self.customer_type(t))
-                    .transpose()?,
-                scores: self.scores(record)?,
-            };
-            Ok(Row {
-                name: optional(c.name).unwrap_or(&id).to_owned(),
-                owner: optional(c.owner).unwrap_or(&self.mapping.actor).to_owned(),
-                id: id.clone(),
-                account,
-                account_info,
-                stage_name,
-                target,
-                amount_minor,
-                expected_close,
-                opened,
-                stage_since,
-                closed,
-                grade,
-            })
+            if amount_minor == Some(0) && self.mapping.lost_zero_amount_is_unknown {
+                amount_minor = None;
+            }
+        }
+        let expected_close = optional_date(c.expected_close, &names.expected_close)?;
+        let opened = optional_date(c.opened, &names.opened)?;
+        let stage_since = optional_date(c.stage_since, &names.stage_since)?;
+        let closed = match outcome {
+            None => None,
+            Some(_) => optional_date(c.closed, &names.closed)?.or(expected_close),
         };
-        parse().map_err(with_id)
+        if let (Some(since), Some(opened)) = (stage_since, opened) {
+            if since < opened {
+                return Err((
+                    named(&names.stage_since),
+                    RowProblem::DatesOutOfOrder(format!(
+                        "entered its stage on {since} before it was opened on {opened}"
+                    )),
+                ));
+            }
+        }
+        if let Some(closed) = closed {
+            if let Some(earlier) = stage_since.or(opened).filter(|&d| closed < d) {
+                return Err((
+                    named(&names.closed),
+                    RowProblem::DatesOutOfOrder(format!(
+                        "closed on {closed} before it entered its stage on {earlier}"
+                    )),
+                ));
+            }
+        }
+        let grade = cell(record, c.grade)
+            .map(|g| self.grade(g))
+            .transpose()
+            .map_err(|p| (named(&names.grade), p))?;
+        let crm_probability = cell(record, c.probability)
+            .map(|t| self.probability(&named(&names.probability), t))
+            .transpose()?;
+        let account_info = AccountInfo {
+            name: cell(record, c.account_name).map(str::to_owned),
+            customer_type: cell(record, c.customer_type)
+                .map(|t| self.customer_type(t))
+                .transpose()
+                .map_err(|p| (named(&names.customer_type), p))?,
+            scores: self.scores(
+                record,
+                c.assistance.zip(c.loyalty),
+                (names.assistance.as_deref(), names.loyalty.as_deref()),
+            )?,
+        };
+        Ok(Row {
+            name: cell(record, c.name).unwrap_or(id).to_owned(),
+            owner: cell(record, c.owner)
+                .unwrap_or(&self.mapping.actor)
+                .to_owned(),
+            id: id.to_owned(),
+            account: cell(record, c.account).map(str::to_owned),
+            account_info,
+            stage,
+            outcome,
+            amount_minor,
+            expected_close,
+            opened,
+            stage_since,
+            closed,
+            grade,
+            crm_probability,
+            loss_reason: cell(record, c.loss_reason).map(str::to_owned),
+            product: cell(record, c.product).map(str::to_owned),
+        })
     }
 
     fn grade(&self, text: &str) -> RowResult<Grade> {
@@ -873,113 +1832,109 @@ impl<'a> Compiled<'a> {
             })
     }
 
-    fn scores(&self, record: &csv::StringRecord) -> RowResult<Option<Scores>> {
-        let (Some(a), Some(l)) = (self.columns.assistance, self.columns.loyalty) else {
+    fn scores(
+        &self,
+        record: &csv::StringRecord,
+        at: Option<(usize, usize)>,
+        names: (Option<&str>, Option<&str>),
+    ) -> CellResult<Option<Scores>> {
+        let Some((a, l)) = at else {
             return Ok(None);
         };
-        let names = &self.mapping.columns;
-        let read = |i: usize, column: &Option<String>| -> RowResult<Option<f64>> {
-            let Some(text) = record.get(i).map(str::trim).filter(|v| !v.is_empty()) else {
+        let read = |i: usize, column: Option<&str>| -> CellResult<Option<f64>> {
+            let column = column.unwrap_or_default();
+            let Some(text) = cell(record, Some(i)) else {
                 return Ok(None);
             };
             let normal = text.replace(self.mapping.decimal_separator, ".");
-            normal
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| RowProblem::BadScore {
-                    column: column.clone().unwrap_or_default(),
-                    value: text.to_owned(),
-                })
+            normal.parse::<f64>().map(Some).map_err(|_| {
+                (
+                    column.to_owned(),
+                    RowProblem::BadScore {
+                        column: column.to_owned(),
+                        value: text.to_owned(),
+                    },
+                )
+            })
         };
-        match (read(a, &names.assistance)?, read(l, &names.loyalty)?) {
+        match (read(a, names.0)?, read(l, names.1)?) {
             (Some(assistance), Some(loyalty)) => Scores::new(assistance, loyalty)
                 .map(Some)
-                .map_err(RowProblem::Score),
+                .map_err(|e| (names.0.unwrap_or_default().to_owned(), RowProblem::Score(e))),
             _ => Ok(None),
         }
     }
 
-    fn new_account(&self, row: &Row) -> RowResult<Account> {
-        let info = &row.account_info;
-        let name = info.name.clone().unwrap_or_else(|| row.account.clone());
+    fn new_account(&self, id: &str, info: &AccountInfo, at: DateTime<Utc>) -> RowResult<Account> {
+        let name = info.name.clone().unwrap_or_else(|| id.to_owned());
         let thresholds = &self.mapping.definitions.planner.thresholds;
         let customer = match (
             info.scores,
             info.customer_type,
             self.mapping.default_customer_type,
         ) {
-            (Some(scores), _, _) => {
-                Customer::from_scores(&row.account, name, scores, thresholds, row.opened)
-            }
-            (None, Some(t), _) | (None, None, Some(t)) => {
-                Customer::from_type(&row.account, name, t, row.opened)
-            }
+            (Some(scores), _, _) => Customer::from_scores(id, name, scores, thresholds, at),
+            (None, Some(t), _) | (None, None, Some(t)) => Customer::from_type(id, name, t, at),
             (None, None, None) => {
                 return Err(RowProblem::NoCustomerType {
-                    account: row.account.clone(),
+                    account: id.to_owned(),
                 })
             }
         };
         customer.map(Account::new).map_err(RowProblem::Account)
     }
 
-    fn build_opportunity(&self, row: &Row) -> RowResult<OpportunityRecord> {
+    /// The deal's process from what the row says, and nothing more: a
+    /// grade if the row has one, the CRM's stage (its earlier key nodes
+    /// reported by the CRM), and the outcome.
+    fn build_opportunity(&self, row: &Row, start: DateTime<Utc>) -> RowResult<OpportunityRecord> {
         let definition = &self.mapping.definitions.process;
-        let mut process = KeyAccountProcess::new(row.opened);
-        let evidence = format!("imported from CRM stage \"{}\"", row.stage_name);
+        let mut process = KeyAccountProcess::new(start);
         let mut apply = |at: DateTime<Utc>, event: KeyAccountEvent| {
             process
                 .apply(definition, Entry::new(at, row.owner.as_str(), event))
                 .map_err(RowProblem::Refused)
         };
-        let met = |node: KeyNode, grade: Option<Grade>| KeyAccountEvent::KeyNodeMet {
-            node,
-            evidence: evidence.clone(),
-            grade,
-        };
-        let mut done = crate::key_account::KeyNodeSet::EMPTY;
         if let Some(grade) = row.grade {
-            apply(row.opened, met(KeyNode::OpportunityGraded, Some(grade)))?;
-            done.insert(KeyNode::OpportunityGraded);
+            let evidence = format!(
+                "grade {} in the CRM's column `{}`",
+                grade.key(),
+                self.mapping.columns.grade.as_deref().unwrap_or_default()
+            );
+            apply(
+                start,
+                KeyAccountEvent::KeyNodeMet {
+                    node: KeyNode::OpportunityGraded,
+                    evidence,
+                    grade: Some(grade),
+                },
+            )?;
         }
-        let walk_to = row.target.stage;
-        for stage in Stage::FIRST.through(walk_to) {
-            let last = stage == walk_to;
-            // A won deal completes its last stage too.
-            if last && row.target.outcome != Some(Outcome::Won) {
-                break;
-            }
-            let at = if last {
-                row.closed.unwrap_or(row.stage_since)
-            } else {
-                row.stage_since
-            };
-            for node in definition.required(stage).difference(done).iter() {
-                // The grading node is met only by a grade; an export without
-                // one leaves it unmet and the deal moves on forced.
-                if node == KeyNode::OpportunityGraded {
-                    continue;
-                }
-                apply(at, met(node, None))?;
-                done.insert(node);
-            }
-            if last {
-                // Completion is required to win whatever the definition says.
-                if !done.contains(KeyNode::ProjectCompleted) {
-                    apply(at, met(KeyNode::ProjectCompleted, None))?;
-                }
-            } else if definition.required(stage).difference(done).is_empty() {
-                apply(at, KeyAccountEvent::Advanced)?;
-            } else {
-                let reason = format!(
-                    "imported from CRM stage \"{}\" without a grade",
-                    row.stage_name
-                );
-                apply(at, KeyAccountEvent::ForcedAdvance { reason })?;
-            }
+        let stage = row.our_stage();
+        let stage_at = row.stage_since.map_or(start, midnight).max(start);
+        let crm_stage = row.stage.as_ref().map(|(name, _)| name.clone());
+        let won = row.outcome == Some(Outcome::Won);
+        if crm_stage.is_some() || won {
+            apply(
+                stage_at,
+                KeyAccountEvent::StageReported {
+                    stage,
+                    crm_stage: crm_stage.clone().unwrap_or_else(|| "won".to_owned()),
+                    probability: row
+                        .stage
+                        .as_ref()
+                        .and_then(|(_, t)| t.probability)
+                        .map(|p| p / 100.0),
+                    completed: won,
+                },
+            )?;
         }
-        if let (Some(outcome), Some(at)) = (row.target.outcome, row.closed) {
-            let reason = format!("CRM stage \"{}\"", row.stage_name);
+        if let Some(outcome) = row.outcome {
+            let at = row.closed.map_or(stage_at, midnight).max(stage_at);
+            let reason = row.loss_reason.clone().unwrap_or_else(|| match &crm_stage {
+                Some(name) => format!("CRM stage \"{name}\""),
+                None => "closed in the CRM".to_owned(),
+            });
             let event = match outcome {
                 Outcome::Won => KeyAccountEvent::Won,
                 Outcome::Lost => KeyAccountEvent::Lost { reason },
@@ -987,14 +1942,14 @@ impl<'a> Compiled<'a> {
             };
             apply(at, event)?;
         }
-        let mut record = OpportunityRecord::new(
-            row.id.as_str(),
-            row.account.as_str(),
-            row.name.clone(),
-            row.amount_minor,
-            row.expected_close,
-            row.opened,
-        );
+        let mut record = OpportunityRecord::unknown(row.id.as_str(), row.name.clone(), start);
+        record.account = row.account.as_deref().map(Into::into);
+        record.amount_minor = row.amount_minor;
+        record.expected_close = row.expected_close;
+        record.timeline_unknown =
+            row.opened.is_none() || (stage > Stage::FIRST && row.stage_since.is_none());
+        record.crm_probability = row.crm_probability;
+        record.product = row.product.clone();
         record.process = process;
         Ok(record)
     }

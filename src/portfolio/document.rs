@@ -156,22 +156,40 @@ pub struct GradingInputs {
 /// One opportunity: what it is worth, when it should close, how it grades,
 /// and where its six-stage process stands. Kept lean: ids up to 24 bytes
 /// are stored inline and definitions are the portfolio's.
+///
+/// What the CRM did not say stays unknown: a deal may have no account, no
+/// amount, no expected close date or no known opening, and the analytics
+/// count such deals apart instead of reading them as zero or as a date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpportunityRecord {
     /// The CRM's id for the opportunity (unique in the portfolio).
     #[schemars(with = "String")]
     pub id: CompactString,
-    /// The id of the account it belongs to.
-    #[schemars(with = "String")]
-    pub account: CompactString,
+    /// The id of the account it belongs to; `None` when the CRM names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub account: Option<CompactString>,
     /// What is being sold, as shown to users.
     pub name: String,
     /// The amount, in minor units of the portfolio's currency (cents for
-    /// euros): exact, never rounded.
-    pub amount_minor: u64,
-    /// When the deal is expected to close.
-    pub expected_close: NaiveDate,
+    /// euros): exact, never rounded; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_minor: Option<u64>,
+    /// When the deal is expected to close; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_close: Option<NaiveDate>,
+    /// Whether the CRM left out when the deal opened or entered its stage:
+    /// the process then starts at the first date the CRM gave, and
+    /// time-in-stage and stalled-deal figures leave the deal out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub timeline_unknown: bool,
+    /// The CRM's own win probability for this deal (0-1), shown beside ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_probability: Option<f64>,
+    /// The product or product line sold, when the CRM names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
     /// The grading inputs, when the opportunity was rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grading: Option<Box<GradingInputs>>,
@@ -179,8 +197,13 @@ pub struct OpportunityRecord {
     pub process: KeyAccountProcess,
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 impl OpportunityRecord {
-    /// A new opportunity whose process opens at `opened_at`.
+    /// A new opportunity of `account` worth `amount_minor`, expected to
+    /// close on `expected_close`, whose process opens at `opened_at`.
     pub fn new(
         id: impl Into<CompactString>,
         account: impl Into<CompactString>,
@@ -189,22 +212,46 @@ impl OpportunityRecord {
         expected_close: NaiveDate,
         opened_at: DateTime<Utc>,
     ) -> Self {
+        let mut record = Self::unknown(id, name, opened_at);
+        record.account = Some(account.into());
+        record.amount_minor = Some(amount_minor);
+        record.expected_close = Some(expected_close);
+        record
+    }
+
+    /// A new opportunity of which only the id, the name and the opening are
+    /// known: no account, amount or close date.
+    pub fn unknown(
+        id: impl Into<CompactString>,
+        name: impl Into<String>,
+        opened_at: DateTime<Utc>,
+    ) -> Self {
         OpportunityRecord {
             id: id.into(),
-            account: account.into(),
+            account: None,
             name: name.into(),
-            amount_minor,
-            expected_close,
+            amount_minor: None,
+            expected_close: None,
+            timeline_unknown: false,
+            crm_probability: None,
+            product: None,
             grading: None,
             process: KeyAccountProcess::new(opened_at),
         }
     }
 
-    /// The opportunity as the grader sees it, when it has grading inputs.
+    /// The account id, `None` when the CRM names none.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The opportunity as the grader sees it, when it has grading inputs
+    /// and an expected close date.
     pub fn grading_opportunity(&self) -> Option<Opportunity> {
+        let expected_close = self.expected_close?;
         self.grading.as_deref().map(|g| Opportunity {
             ratings: g.ratings,
-            expected_close: self.expected_close,
+            expected_close,
             possibility: g.possibility,
         })
     }
@@ -354,6 +401,14 @@ pub enum PortfolioError {
         opportunity: String,
         /// The account id it names.
         account: String,
+    },
+    /// An opportunity's CRM probability is outside 0-1.
+    #[error("opportunity `{opportunity}`: CRM probability {value} is outside 0-1")]
+    CrmProbability {
+        /// The opportunity's id.
+        opportunity: String,
+        /// The value.
+        value: f64,
     },
     /// An opportunity's grading inputs are invalid.
     #[error("opportunity `{opportunity}`: invalid grading inputs: {error}")]
@@ -641,10 +696,10 @@ impl Portfolio {
                 });
             }
         }
-        let deal_accounts: HashMap<&str, &str> = self
+        let deal_accounts: HashMap<&str, Option<&str>> = self
             .opportunities
             .iter()
-            .map(|o| (o.id.as_str(), o.account.as_str()))
+            .map(|o| (o.id.as_str(), o.account.as_deref()))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -652,7 +707,7 @@ impl Portfolio {
                 index,
                 record,
                 |id| accounts.contains(id),
-                |id| deal_accounts.get(id).copied(),
+                |id| deal_accounts.get(id).copied().flatten(),
             )?;
             if !cycles.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateCycle {
@@ -776,11 +831,21 @@ impl Portfolio {
             return Err(PortfolioError::EmptyOpportunityId { index });
         }
         let id = || record.id.to_string();
-        if !known_account(&record.account) {
-            return Err(PortfolioError::UnknownAccount {
-                opportunity: id(),
-                account: record.account.to_string(),
-            });
+        if let Some(account) = record.account_id() {
+            if !known_account(account) {
+                return Err(PortfolioError::UnknownAccount {
+                    opportunity: id(),
+                    account: account.to_owned(),
+                });
+            }
+        }
+        if let Some(value) = record.crm_probability {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(PortfolioError::CrmProbability {
+                    opportunity: id(),
+                    value,
+                });
+            }
         }
         if let Some(inputs) = &record.grading {
             grader
@@ -845,10 +910,10 @@ impl Portfolio {
         };
         let grader = self.grader()?;
         self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
-        let linked = self
-            .cycles
-            .iter()
-            .find(|c| c.opportunity.as_ref() == Some(&record.id) && c.account != record.account);
+        let linked = self.cycles.iter().find(|c| {
+            c.opportunity.as_ref() == Some(&record.id)
+                && Some(c.account.as_str()) != record.account.as_deref()
+        });
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
                 cycle: cycle.id.to_string(),
@@ -870,7 +935,7 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -918,7 +983,7 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).map(|o| o.account.as_str()),
+            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
@@ -1287,7 +1352,7 @@ mod tests {
             })
         );
         let deal = OpportunityRecord {
-            account: "C-1".into(),
+            account: Some("C-1".into()),
             ..deal
         };
         p.add_opportunity(deal.clone()).unwrap();

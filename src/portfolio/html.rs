@@ -613,7 +613,9 @@ fn stalled_section(page: &Page<'_>) -> Section {
             let account = p
                 .opportunities()
                 .get(deal.index)
-                .map_or_else(String::new, |r| r.account.to_string());
+                .and_then(|r| r.account_id())
+                .unwrap_or("-")
+                .to_owned();
             vec![
                 deal.id.to_string(),
                 account,
@@ -654,21 +656,28 @@ fn top_deals_section(page: &Page<'_>) -> Section {
             continue;
         };
         let state = record.process.state();
-        let account = p
-            .account(record.account.as_str())
-            .map_or(record.account.as_str(), |a| a.customer.name());
+        let account = match record.account_id() {
+            Some(id) => {
+                let name = p.account(id).map_or(id, |a| a.customer.name());
+                format!("{} ({})", escape(name), escape(id))
+            }
+            None => tr(language, "no account", "无客户").to_owned(),
+        };
+        let amount = record.amount_minor.map_or_else(
+            || tr(language, "amount unknown", "金额未知").to_owned(),
+            |a| format!("{} {}", money(p, a as f64), escape(p.currency())),
+        );
+        let close = record.expected_close.map_or_else(
+            || tr(language, "unknown", "未知").to_owned(),
+            |d| d.to_string(),
+        );
         let _ = write!(
             body,
-            "<h3>{}. {} &ldquo;{}&rdquo; &mdash; {} ({}), {} {}, {} {}</h3>",
+            "<h3>{}. {} &ldquo;{}&rdquo; &mdash; {account}, {amount}, {} {close}</h3>",
             rank + 1,
             escape(&record.id),
             escape(&record.name),
-            escape(account),
-            escape(&record.account),
-            money(p, record.amount_minor as f64),
-            escape(p.currency()),
             tr(language, "closes", "预计成交"),
-            record.expected_close
         );
         let _ = write!(
             body,

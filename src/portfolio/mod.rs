@@ -32,8 +32,10 @@ pub use analytics::{
     StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
-    import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
-    StageTarget,
+    import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
+    AccountsFile, ColumnMapping, CsvError, CsvImport, CsvMapping, ImportFile, MappingVersion,
+    OutcomeRule, ProbabilityScale, RowError, RowProblem, RowWarning, StageTarget, WarningKind,
+    MAPPING_FORMAT_VERSION,
 };
 pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{
@@ -41,7 +43,7 @@ pub use document::{
     PortfolioError, VariantOffer, FORMAT_VERSION,
 };
 pub use html::render as render_html;
-pub use report::{render as render_report, ReportOptions, Weights};
+pub use report::{account_plans, render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs

@@ -222,13 +222,18 @@ fn amounts_row(
     label: &str,
     amounts: &Amounts,
 ) -> std::fmt::Result {
-    writeln!(
+    write!(
         out,
         "  {label:<28} {:>6} {:>15} {:>15}",
         amounts.count,
         money(portfolio, amounts.amount_minor as f64),
         money(portfolio, amounts.weighted_minor)
-    )
+    )?;
+    if amounts.unknown_amount > 0 {
+        // Counted above, never summed.
+        write!(out, "  ({} of unknown amount)", amounts.unknown_amount)?;
+    }
+    writeln!(out)
 }
 
 fn amounts_header(out: &mut String, first: &str, currency: &str) -> std::fmt::Result {
@@ -362,7 +367,7 @@ fn write_report(
         .map(|((stage, now), (_, fitted))| (stage.label_en(), now, fitted))
         .chain([("total", &figures.current.total, &figures.calibrated.total)]);
     for (label, now, fitted) in both {
-        writeln!(
+        write!(
             out,
             "  {label:<28} {:>6} {:>15} {:>17} {:>17}",
             now.count,
@@ -370,6 +375,11 @@ fn write_report(
             money(portfolio, now.weighted_minor),
             money(portfolio, fitted.weighted_minor)
         )?;
+        if now.unknown_amount > 0 {
+            // Counted above, never summed.
+            write!(out, "  ({} of unknown amount)", now.unknown_amount)?;
+        }
+        writeln!(out)?;
     }
     let chosen = match options.weights {
         Weights::Current => "current",
@@ -398,6 +408,9 @@ fn write_report(
     for (ty, amounts) in &pipe.by_customer_type {
         amounts_row(out, portfolio, ty.label_en(), amounts)?;
     }
+    if pipe.no_account.count > 0 {
+        amounts_row(out, portfolio, "no account", &pipe.no_account)?;
+    }
 
     writeln!(out, "\n== Forecast by expected close month (* overdue)")?;
     amounts_header(out, "month", currency)?;
@@ -409,6 +422,24 @@ fn write_report(
             month.to_string()
         };
         amounts_row(out, portfolio, &label, amounts)?;
+    }
+    if pipe.no_close_date.count > 0 {
+        let unknown = &pipe.no_close_date;
+        write!(
+            out,
+            "  not in the forecast: {} open deals with no expected close date, {} {currency} ({} weighted)",
+            unknown.count,
+            money(portfolio, unknown.amount_minor as f64),
+            money(portfolio, unknown.weighted_minor)
+        )?;
+        if unknown.unknown_amount > 0 {
+            write!(
+                out,
+                ", {} of them of unknown amount",
+                unknown.unknown_amount
+            )?;
+        }
+        writeln!(out)?;
     }
 
     writeln!(out, "\n== Closed deals")?;
@@ -462,6 +493,17 @@ fn write_report(
             optional_days(d.ongoing_mean_days)
         )?;
     }
+    let undated = portfolio
+        .opportunities()
+        .iter()
+        .filter(|r| r.timeline_unknown)
+        .count();
+    if undated > 0 {
+        writeln!(
+            out,
+            "  time in stage and stalled deals leave out {undated} deals whose CRM gave no opening or stage date"
+        )?;
+    }
 
     // Stalled deals.
     let stalled = stalled(portfolio);
@@ -478,7 +520,7 @@ fn write_report(
             out,
             "  {:<10} {:<10} {:<22} last event {}  silent {:>4} days (limit {})",
             deal.id,
-            record.account,
+            record.account_id().unwrap_or("-"),
             deal.stage.label_en(),
             day(deal.last_event_at),
             deal.days_silent,
@@ -506,21 +548,30 @@ fn write_report(
             continue;
         };
         let state = record.process.state();
-        let account_name = index
-            .get(record.account.as_str())
-            .and_then(|&a| portfolio.accounts().get(a))
-            .map_or(record.account.as_str(), |a| a.customer.name());
+        let account = match record.account_id() {
+            Some(id) => {
+                let name = index
+                    .get(id)
+                    .and_then(|&a| portfolio.accounts().get(a))
+                    .map_or(id, |a| a.customer.name());
+                format!("{name} ({id})")
+            }
+            None => "no account".to_owned(),
+        };
+        let amount = record.amount_minor.map_or_else(
+            || "amount unknown".to_owned(),
+            |a| format!("{} {currency}", money(portfolio, a as f64)),
+        );
+        let close = record
+            .expected_close
+            .map_or_else(|| "unknown".to_owned(), |d| d.to_string());
         let win = win_probability(state, definition);
         writeln!(
             out,
-            "{}. {} \"{}\" for {} ({}), {} {currency}, closes {}",
+            "{}. {} \"{}\" for {account}, {amount}, closes {close}",
             rank + 1,
             record.id,
             record.name,
-            account_name,
-            record.account,
-            money(portfolio, record.amount_minor as f64),
-            record.expected_close
         )?;
         writeln!(
             out,
@@ -529,6 +580,9 @@ fn write_report(
             state.grade().map_or("none", |g| g.label_en()),
             win.explain(Language::English).replace('\n', "\n   ")
         )?;
+        if let Some(p) = record.crm_probability {
+            writeln!(out, "   the CRM's own probability: {}", percent(p))?;
+        }
         if state.grade().is_some() && definition.grade_factors.is_none() {
             writeln!(
                 out,
@@ -537,6 +591,18 @@ fn write_report(
         }
         let diagnosis = diagnose(state, definition);
         writeln!(out, "   diagnosis: {}", diagnosis.verdict.label_en())?;
+        if !diagnosis.reported_by_crm.is_empty() {
+            let nodes: Vec<&str> = diagnosis
+                .reported_by_crm
+                .iter()
+                .map(|n| n.label_en())
+                .collect();
+            writeln!(
+                out,
+                "   stage taken from the CRM: these nodes are not verified: {}",
+                nodes.join(", ")
+            )?;
+        }
         if !diagnosis.missing_to_advance.is_empty() {
             let missing: Vec<&str> = diagnosis
                 .missing_to_advance
@@ -671,8 +737,9 @@ fn write_report(
     super::cycles::write_section(out, portfolio, options.list_limit)
 }
 
-/// The recommended differentiation plan of every account, in account order.
-pub(crate) fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
+/// The recommended differentiation plan of every account, in account
+/// order, under the portfolio's planner.
+pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
     let planner = &portfolio.definitions().planner;
     portfolio
         .accounts()

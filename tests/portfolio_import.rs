@@ -1,0 +1,584 @@
+//! Real CRM exports in: the four vendor mappings with their samples, an
+//! open pipeline without dates or amounts, the accounts file, robust
+//! reading (BOM, `;`, decimal comma, CRLF and quoted newlines), the
+//! versioned mapping format and its schema, and the rules that an import
+//! never invents a forcing and never drops a row silently.
+//!
+//! Regenerate the mapping schema with
+//! `TECHSALES_BLESS=1 cargo test --test portfolio_import`.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use techsales::config::ConfigError;
+use techsales::customer::CustomerType;
+use techsales::key_account::{FactorKind, KeyNodeSet, NodeSource, Outcome, Stage};
+use techsales::portfolio::{
+    import_csv, import_csv_files, mapping_json_schema_text, pipeline, CsvImport, CsvMapping,
+    ImportFile, RowProblem, WarningKind,
+};
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/data/mappings")
+        .join(path)
+}
+
+fn mapping(name: &str) -> CsvMapping {
+    CsvMapping::from_json(&std::fs::read_to_string(data(&format!("{name}.json"))).unwrap()).unwrap()
+}
+
+fn vendor(name: &str) -> CsvImport {
+    let export = std::fs::read(data(&format!("{name}.csv"))).unwrap();
+    import_csv(export.as_slice(), &mapping(name)).unwrap()
+}
+
+/// Every deal's (CRM stage, base probability) as imported.
+fn crm_bases(import: &CsvImport) -> Vec<(String, Option<f64>)> {
+    import
+        .portfolio
+        .opportunities()
+        .iter()
+        .filter_map(|r| r.process.state().crm_stage())
+        .map(|c| (c.name.clone(), c.probability))
+        .collect()
+}
+
+/// The rule of item 3: each deal keeps the probability of its CRM stage
+/// exactly as the vendor's stage table gives it, as that deal's base.
+#[test]
+fn vendor_stage_tables_give_each_deal_the_vendors_probability() {
+    let tables: [(&str, &[(&str, f64)]); 3] = [
+        (
+            "salesforce",
+            &[
+                ("Prospecting", 10.0),
+                ("Qualification", 10.0),
+                ("Needs Analysis", 20.0),
+                ("Value Proposition", 50.0),
+                ("Id. Decision Makers", 60.0),
+                ("Perception Analysis", 70.0),
+                ("Proposal/Price Quote", 75.0),
+                ("Negotiation/Review", 90.0),
+                ("Closed Won", 100.0),
+                ("Closed Lost", 0.0),
+            ],
+        ),
+        (
+            "hubspot",
+            &[
+                ("Appointment scheduled", 20.0),
+                ("Qualified to buy", 40.0),
+                ("Presentation scheduled", 60.0),
+                ("Decision maker bought-in", 80.0),
+                ("Contract sent", 90.0),
+                ("Closed won", 100.0),
+                ("Closed lost", 0.0),
+            ],
+        ),
+        (
+            "suitecrm",
+            &[
+                ("Prospecting", 10.0),
+                ("Qualification", 20.0),
+                ("Needs Analysis", 25.0),
+                ("Value Proposition", 30.0),
+                ("Id. Decision Makers", 40.0),
+                ("Perception Analysis", 50.0),
+                ("Proposal/Price Quote", 65.0),
+                ("Negotiation/Review", 80.0),
+                ("Closed Won", 100.0),
+                ("Closed Lost", 0.0),
+            ],
+        ),
+    ];
+    for (name, table) in tables {
+        let m = mapping(name);
+        let declared: Vec<(&str, f64)> = m
+            .stages
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.probability.unwrap()))
+            .collect();
+        let mut expected = table.to_vec();
+        expected.sort_by(|a, b| a.0.cmp(b.0));
+        assert_eq!(declared, expected, "{name}: the mapping's stage table");
+
+        let import = vendor(name);
+        let bases = crm_bases(&import);
+        assert!(!bases.is_empty(), "{name}");
+        for (stage, probability) in bases {
+            let percent = table.iter().find(|(s, _)| *s == stage).unwrap().1;
+            assert_eq!(probability, Some(percent / 100.0), "{name}: {stage}");
+        }
+        // Open deals in a stage with a CRM probability use it as their base.
+        let definition = &import.portfolio.definitions().process;
+        for record in import.portfolio.opportunities() {
+            let state = record.process.state();
+            if !state.is_open() {
+                continue;
+            }
+            let percent = table
+                .iter()
+                .find(|(s, _)| *s == state.crm_stage().unwrap().name)
+                .unwrap()
+                .1;
+            let win = record.process.win_probability(definition);
+            assert_eq!(win.factors[0].kind(), FactorKind::CrmStageBase);
+            assert_eq!(win.value, percent / 100.0, "{name}: {}", record.id);
+        }
+    }
+}
+
+#[test]
+fn salesforce_sample_reads_outcome_flags_and_reports_its_bad_row() {
+    let import = vendor("salesforce");
+    assert_eq!((import.rows, import.imported), (11, 10));
+    assert_eq!(import.rejected.len(), 1);
+    let bad = &import.rejected[0];
+    assert_eq!(bad.line, 12);
+    assert_eq!(bad.column.as_deref(), Some("Close Date"));
+    assert!(matches!(bad.problem, RowProblem::BadDate { .. }));
+    let p = &import.portfolio;
+    let outcome = |id: &str| p.opportunity(id).unwrap().process.state().outcome();
+    assert_eq!(outcome("006A000008"), Some(Outcome::Won));
+    assert_eq!(outcome("006A000009"), Some(Outcome::Lost));
+    assert_eq!(outcome("006A000001"), None);
+    // A lost deal's 0 is not an amount.
+    assert_eq!(p.opportunity("006A000009").unwrap().amount_minor, None);
+    // The CRM's own probability is kept beside ours.
+    assert_eq!(
+        p.opportunity("006A000007").unwrap().crm_probability,
+        Some(0.9)
+    );
+    let open_without_amount = p.opportunity("006A000010").unwrap();
+    assert_eq!(open_without_amount.amount_minor, None);
+    assert_eq!(open_without_amount.expected_close, None);
+}
+
+#[test]
+fn hubspot_sample_keeps_the_loss_reason_and_deals_without_company() {
+    let import = vendor("hubspot");
+    assert_eq!((import.rows, import.imported), (9, 9));
+    let p = &import.portfolio;
+    let lost = p.opportunity("9011234507").unwrap().process.state();
+    assert_eq!(
+        lost.closure().unwrap().reason.as_deref(),
+        Some("Went with competitor")
+    );
+    assert_eq!(p.opportunity("9011234509").unwrap().account, None);
+    let pipe = pipeline(p);
+    assert_eq!(pipe.no_account.count, 1);
+    assert_eq!(pipe.no_close_date.count, 2);
+    assert_eq!(pipe.total.unknown_amount, 2);
+}
+
+#[test]
+fn odoo_sample_reads_archived_leads_as_lost_in_their_last_stage() {
+    let import = vendor("odoo");
+    assert_eq!((import.rows, import.imported), (7, 7));
+    let p = &import.portfolio;
+    let lost = p.opportunity("__export__.crm_lead_15").unwrap();
+    let closure = lost.process.state().closure().unwrap();
+    assert_eq!(
+        (closure.outcome, closure.stage),
+        (Outcome::Lost, Stage::SalesEntry)
+    );
+    assert_eq!(closure.reason.as_deref(), Some("Too expensive"));
+    let won = p.opportunity("__export__.crm_lead_14").unwrap();
+    assert_eq!(won.process.state().outcome(), Some(Outcome::Won));
+    // Odoo's stages carry no probability: the lead's own is shown beside ours
+    // and our base applies.
+    let open = p.opportunity("__export__.crm_lead_13").unwrap();
+    assert_eq!(open.crm_probability, Some(0.65));
+    assert_eq!(open.process.state().crm_base(), None);
+}
+
+#[test]
+fn suitecrm_sample_refuses_a_row_in_another_currency() {
+    let import = vendor("suitecrm");
+    assert_eq!((import.rows, import.imported), (11, 10));
+    assert!(matches!(
+        import.rejected[0].problem,
+        RowProblem::CurrencyMismatch { .. }
+    ));
+    assert_eq!(import.rejected[0].line, 12);
+}
+
+/// Item 2: a deal imported at a later stage has its earlier key nodes
+/// reported by the CRM: never forced, never penalised, and said so in the
+/// diagnosis and the summary.
+#[test]
+fn later_stages_are_reported_by_the_crm_not_forced() {
+    for name in ["salesforce", "hubspot", "odoo", "suitecrm"] {
+        let import = vendor(name);
+        let definition = &import.portfolio.definitions().process;
+        for record in import.portfolio.opportunities() {
+            let state = record.process.state();
+            assert!(state.forcings().is_empty(), "{name} {}", record.id);
+            assert_eq!(state.penalised(definition), KeyNodeSet::EMPTY);
+            let reported = state.reported_by_crm();
+            assert!(definition
+                .required_before(state.stage())
+                .is_subset(state.met()));
+            assert!(state
+                .key_node_records()
+                .iter()
+                .filter(|r| reported.contains(r.node))
+                .all(|r| r.source == NodeSource::Crm));
+            if state.is_open() && state.stage() > Stage::FIRST {
+                assert!(!reported.is_empty());
+                let text = record
+                    .process
+                    .diagnose(definition)
+                    .report(techsales::labels::Language::English);
+                assert!(
+                    text.contains("stage taken from the CRM: these nodes are not verified"),
+                    "{text}"
+                );
+            }
+        }
+        let summary = import.summary();
+        assert!(
+            summary.contains("key nodes reported by the CRM"),
+            "{summary}"
+        );
+        assert!(summary.contains("forced moves: 0"), "{summary}");
+    }
+}
+
+#[test]
+fn an_open_pipeline_without_dates_or_amounts_is_in_the_pipeline_not_the_forecast() {
+    let deals = std::fs::read(data("open_pipeline.csv")).unwrap();
+    let accounts = std::fs::read(data("open_pipeline_accounts.csv")).unwrap();
+    let import = import_csv_files(
+        deals.as_slice(),
+        accounts.as_slice(),
+        &mapping("open_pipeline"),
+    )
+    .unwrap();
+    assert_eq!((import.rows, import.imported), (12, 12));
+    let pipe = pipeline(&import.portfolio);
+    assert_eq!(pipe.total.count, 6);
+    assert_eq!(pipe.total.unknown_amount, 6);
+    assert_eq!(pipe.total.amount_minor, 0);
+    assert!(pipe.by_close_month.is_empty());
+    assert_eq!(pipe.no_close_date.count, 6);
+    assert_eq!(pipe.no_account.count, 2);
+    // Lost deals' 0 is unknown; won deals' amounts are summed.
+    let won = &pipe.closed[0].1;
+    assert_eq!((won.count, won.amount_minor), (4, 620_600));
+    // The join is reported both ways.
+    let kinds: Vec<(ImportFile, WarningKind)> =
+        import.warnings.iter().map(|w| (w.file, w.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (ImportFile::Deals, WarningKind::AccountNotInAccountsFile),
+            (ImportFile::Accounts, WarningKind::AccountWithoutDeals),
+        ]
+    );
+    // No opening date: time in stage leaves every deal out.
+    assert!(import
+        .portfolio
+        .opportunities()
+        .iter()
+        .all(|r| r.timeline_unknown));
+    let report = techsales::portfolio::render_report(&import.portfolio, &Default::default());
+    assert!(
+        report.contains("not in the forecast: 6 open deals with no expected close date"),
+        "{report}"
+    );
+    assert!(report.contains("no account"), "{report}");
+}
+
+#[test]
+fn accounts_file_sets_types_directly_or_through_scores() {
+    let m = CsvMapping::from_json(
+        r#"{
+        "currency": "EUR",
+        "as_of": "2026-06-30T00:00:00Z",
+        "columns": { "id": "Id", "account": "Acct", "stage": "Stage" },
+        "stages": { "Open": { "stage": "development" } },
+        "accounts": { "columns": { "id": "Id", "name": "Name", "customer_type": "Type",
+                                   "assistance": "Help", "loyalty": "Loyal" } }
+    }"#,
+    )
+    .unwrap();
+    let deals = "Id,Acct,Stage\nO-1,A-1,Open\nO-2,A-2,Open\nO-3,A-3,Open\n";
+    let accounts = "Id,Name,Type,Help,Loyal\nA-1,Acme,loyal,,\nA-2,Bolt,,80,70\nA-2,Twice,,,\n";
+    let import = import_csv_files(deals.as_bytes(), accounts.as_bytes(), &m).unwrap();
+    let p = &import.portfolio;
+    let account = |id: &str| &p.account(id).unwrap().customer;
+    assert_eq!(account("A-1").customer_type(), CustomerType::Loyal);
+    assert_eq!(account("A-1").name(), "Acme");
+    assert_eq!(account("A-2").customer_type(), CustomerType::Strategic);
+    // A-3 is in no file row and has no default: refused, with the row named.
+    let refused: Vec<(ImportFile, u64, &str)> = import
+        .rejected
+        .iter()
+        .map(|r| (r.file, r.line, r.problem.reason()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (ImportFile::Deals, 4, "no customer type"),
+            (ImportFile::Accounts, 4, "duplicate id"),
+        ]
+    );
+    let summary = import.summary();
+    assert!(
+        summary.contains("deals: no customer type: 1 (first at line 4)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("accounts: duplicate id: 1 (first at line 4)"),
+        "{summary}"
+    );
+}
+
+const SIMPLE: &str = r#"{
+    "currency": "EUR",
+    "columns": { "id": "id", "account": "account", "stage": "stage", "amount": "amount",
+                 "opened": "opened" },
+    "stages": { "Open": { "stage": "development" } },
+    "default_customer_type": "loyal"
+}"#;
+
+fn lines_refused(text: &str, mapping: &CsvMapping) -> Vec<u64> {
+    import_csv(text.as_bytes(), mapping)
+        .unwrap()
+        .rejected
+        .iter()
+        .map(|r| r.line)
+        .collect()
+}
+
+/// Lines count as a text editor counts them: the header is line 1, and the
+/// numbers are the same with Unix, Windows and old Mac line endings.
+#[test]
+fn refused_rows_have_the_same_line_with_lf_crlf_or_cr() {
+    let m = CsvMapping::from_json(SIMPLE).unwrap();
+    let lf = "id,account,stage,amount,opened\nO-1,A,Open,1,2026-01-01\nO-2,A,Nope,1,2026-01-01\nO-3,A,Open,x,2026-01-01\n";
+    assert_eq!(lines_refused(lf, &m), [3, 4]);
+    assert_eq!(lines_refused(&lf.replace('\n', "\r\n"), &m), [3, 4]);
+    assert_eq!(lines_refused(&lf.replace('\n', "\r"), &m), [3, 4]);
+}
+
+/// A quoted field holding line breaks moves the rows after it down by as
+/// many lines, whatever the line endings.
+#[test]
+fn quoted_newlines_count_as_lines() {
+    let m = CsvMapping::from_json(SIMPLE).unwrap();
+    let lf = "id,account,stage,amount,opened\n\"O-1\nsecond\nthird\",A,Open,1,2026-01-01\nO-2,A,Nope,1,2026-01-01\n";
+    assert_eq!(lines_refused(lf, &m), [5]);
+    assert_eq!(lines_refused(&lf.replace('\n', "\r\n"), &m), [5]);
+}
+
+#[test]
+fn bom_semicolons_and_decimal_comma_are_read() {
+    let mut m = CsvMapping::from_json(SIMPLE).unwrap();
+    m.decimal_separator = ',';
+    m.thousands_separator = Some('.');
+    m.date_format = "%d.%m.%Y".into();
+    let text = "\u{feff}id;account;stage;amount;opened\r\nO-1;A;Open;1.250,50;05.01.2026\r\n";
+    let import = import_csv(text.as_bytes(), &m).unwrap();
+    assert_eq!(import.imported, 1, "{:?}", import.rejected);
+    let deal = import.portfolio.opportunity("O-1").unwrap();
+    assert_eq!(deal.amount_minor, Some(125_050));
+}
+
+#[test]
+fn invalid_utf8_is_one_refused_row() {
+    let m = CsvMapping::from_json(SIMPLE).unwrap();
+    let mut bytes = b"id,account,stage,amount,opened\nO-1,A,Open,1,2026-01-01\n".to_vec();
+    bytes.extend_from_slice(b"O-2,\xff\xfe,Open,1,2026-01-01\n");
+    let import = import_csv(bytes.as_slice(), &m).unwrap();
+    assert_eq!(import.imported, 1);
+    assert_eq!(import.rejected[0].line, 3);
+    assert!(matches!(
+        import.rejected[0].problem,
+        RowProblem::Malformed { .. }
+    ));
+}
+
+#[test]
+fn mapping_format_is_versioned_and_refuses_unknown_fields_by_name() {
+    let v1 = CsvMapping::from_json(SIMPLE).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(SIMPLE).unwrap();
+    value["format_version"] = 2.into();
+    assert_eq!(CsvMapping::from_json(&value.to_string()).unwrap(), v1);
+    value["format_version"] = 3.into();
+    let message = CsvMapping::from_json(&value.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("unsupported CSV mapping format version 3"),
+        "{message}"
+    );
+    value["format_version"] = 2.into();
+    value["columns"]["colour"] = "Colour".into();
+    let message = CsvMapping::from_json(&value.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("unknown field `colour`"), "{message}");
+    value["columns"].as_object_mut().unwrap().remove("colour");
+    value["stages"]["Open"]["probability"] = 120.into();
+    assert!(matches!(
+        CsvMapping::from_json(&value.to_string()),
+        Err(ConfigError::Invalid { field, .. }) if field == "stages.Open.probability"
+    ));
+}
+
+#[test]
+fn checked_in_mapping_schema_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/csv_mapping.schema.json");
+    let fresh = mapping_json_schema_text();
+    if std::env::var_os("TECHSALES_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == fresh,
+        "schema/csv_mapping.schema.json is stale; regenerate with `TECHSALES_BLESS=1 cargo test --test portfolio_import`"
+    );
+}
+
+fn stage_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("Prospect".to_owned()),
+        Just("Shortlisted".to_owned()),
+        Just("Bidding".to_owned()),
+        Just("Won".to_owned()),
+        Just("Lost".to_owned()),
+        Just("Nope".to_owned()),
+    ]
+}
+
+fn date_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("2026-01-05".to_owned()),
+        Just("2026-02-01".to_owned()),
+        Just("2026-03-01".to_owned()),
+        Just("2026-02-30".to_owned()),
+    ]
+}
+
+const PROPERTY_MAPPING: &str = r#"{
+    "currency": "EUR",
+    "as_of": "2026-06-30T00:00:00Z",
+    "columns": { "id": "id", "account": "account", "stage": "stage", "amount": "amount",
+                 "expected_close": "close", "opened": "opened", "stage_since": "since",
+                 "grade": "grade", "closed": "closed" },
+    "stages": {
+        "Prospect": { "stage": "development", "probability": 10 },
+        "Shortlisted": { "stage": "proposal", "probability": 40 },
+        "Bidding": { "stage": "bidding" },
+        "Won": { "stage": "project_implementation", "outcome": "won" },
+        "Lost": { "outcome": "lost" }
+    },
+    "outcome": { "closed": "is_closed" },
+    "default_customer_type": "loyal"
+}"#;
+
+fn export(rows: &[(String, String, String, String, String, String, bool)]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "id",
+            "account",
+            "stage",
+            "amount",
+            "close",
+            "opened",
+            "since",
+            "grade",
+            "closed",
+            "is_closed",
+        ])
+        .unwrap();
+    for (i, (account, stage, amount, opened, since, grade, closed)) in rows.iter().enumerate() {
+        writer
+            .write_record([
+                format!("O-{}", i % 15),
+                account.clone(),
+                stage.clone(),
+                amount.clone(),
+                String::new(),
+                opened.clone(),
+                since.clone(),
+                grade.clone(),
+                since.clone(),
+                if *closed { "true" } else { "false" }.to_owned(),
+            ])
+            .unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+fn row() -> impl Strategy<Value = (String, String, String, String, String, String, bool)> {
+    (
+        prop_oneof![
+            Just(String::new()),
+            Just("A-1".to_owned()),
+            Just("A-2".to_owned())
+        ],
+        stage_cell(),
+        prop_oneof![
+            Just(String::new()),
+            Just("100".to_owned()),
+            Just("0".to_owned()),
+            Just("x".to_owned())
+        ],
+        date_cell(),
+        date_cell(),
+        prop_oneof![
+            Just(String::new()),
+            Just("B".to_owned()),
+            Just("Z".to_owned())
+        ],
+        any::<bool>(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// An import never invents a forcing: whatever stage, outcome, grade or
+    /// dates a row has, no imported deal holds a forced move or a penalised
+    /// key node, and every key node the import recorded without a grade is
+    /// reported by the CRM.
+    #[test]
+    fn an_import_never_invents_a_forcing(rows in prop::collection::vec(row(), 0..20)) {
+        let mapping = CsvMapping::from_json(PROPERTY_MAPPING).unwrap();
+        let import = import_csv(export(&rows).as_slice(), &mapping).unwrap();
+        let definition = &import.portfolio.definitions().process;
+        for record in import.portfolio.opportunities() {
+            let state = record.process.state();
+            prop_assert!(state.forcings().is_empty());
+            prop_assert_eq!(state.forced(), KeyNodeSet::EMPTY);
+            prop_assert_eq!(state.penalised(definition), KeyNodeSet::EMPTY);
+            for node in state.key_node_records() {
+                prop_assert!(node.source == NodeSource::Crm || node.grade.is_some());
+            }
+        }
+    }
+
+    /// Nothing is dropped silently: every data row is either imported or
+    /// refused with its line, and the summary counts the same.
+    #[test]
+    fn every_row_is_imported_or_reported_once(rows in prop::collection::vec(row(), 0..20)) {
+        let mapping = CsvMapping::from_json(PROPERTY_MAPPING).unwrap();
+        let import = import_csv(export(&rows).as_slice(), &mapping).unwrap();
+        prop_assert_eq!(import.rows, rows.len());
+        prop_assert_eq!(import.imported + import.rejected_deals(), rows.len());
+        prop_assert_eq!(import.portfolio.opportunities().len(), import.imported);
+        let lines: Vec<u64> = import.rejected.iter().map(|r| r.line).collect();
+        prop_assert!(lines.windows(2).all(|w| w[0] < w[1]), "{:?}", lines);
+        prop_assert!(lines.iter().all(|&l| (2..=rows.len() as u64 + 1).contains(&l)));
+        let summary = import.summary();
+        let expected = format!("{} deal rows read, {} imported, {} refused", rows.len(), import.imported, import.rejected_deals());
+        prop_assert!(summary.contains(&expected), "{}", summary);
+    }
+}
