@@ -436,6 +436,7 @@ enum {
   TECHSALES_EVALUATION_VERDICT_PASS = 0, /**< Pass: grade it and move to the next stage / 通过：进行分级并进入下一销售阶段 */
   TECHSALES_EVALUATION_VERDICT_LOWER_CONTACT_LEVEL = 1, /**< Fail: lower the contact level / 未通过：降低接触级别 */
   TECHSALES_EVALUATION_VERDICT_GIVE_UP = 2, /**< Fail: give up / 未通过：放弃 */
+  TECHSALES_EVALUATION_VERDICT_NOT_ENOUGH_KNOWN = 3, /**< Not enough known to evaluate / 已知信息不足，无法评估 */
 };
 
 /** Grading status (分级状态). (`techsales_grade_item_status` codes) */
@@ -446,6 +447,7 @@ enum {
   TECHSALES_GRADE_ITEM_STATUS_INVALID_RATING = 3, /**< Invalid rating / 评分无效 */
   TECHSALES_GRADE_ITEM_STATUS_INVALID_POSSIBILITY = 4, /**< Invalid transaction possibility / 成交可能性无效 */
   TECHSALES_GRADE_ITEM_STATUS_CLOSE_DATE_IN_PAST = 5, /**< Expected close date has passed / 预计成交日期已过 */
+  TECHSALES_GRADE_ITEM_STATUS_NOT_ENOUGH_KNOWN = 6, /**< Not enough known to evaluate / 已知信息不足，无法评估 */
 };
 
 /** Resource effort (资源投入). (`techsales_effort` codes) */
@@ -1157,7 +1159,8 @@ techsales_result techsales_grader_to_json(const struct techsales_grader *grader,
  * Evaluates a project's nine ratings: the verdict
  * (`TECHSALES_EVALUATION_VERDICT_*`), the score (0-10) and the knock-outs
  * hit as a mask with bit `1 << TECHSALES_GRADING_FACTOR_*` set for each.
- * A NaN or out-of-range rating is refused, naming the factor.
+ * A NaN rating is unknown (left out, or scored as the model's neutral
+ * value); an infinite or out-of-range rating is refused, naming the factor.
  *
  * # Safety
  * `grader` NULL or live; `ratings` NULL or nine readable doubles;
@@ -1175,8 +1178,8 @@ techsales_result techsales_grader_evaluate(const struct techsales_grader *grader
  * its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
  * evaluation) and its evaluation score (0-10).
  *
- * Input the batch would mark with an error status (a NaN or out-of-range
- * rating or possibility, a close date before `as_of_day` where the table
+ * A NaN rating is unknown. Input the batch would mark with an error status
+ * (an infinite or out-of-range rating, a NaN or out-of-range possibility, a close date before `as_of_day` where the table
  * refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
  * a message that names it.
  *

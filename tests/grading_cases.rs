@@ -219,7 +219,7 @@ fn codes_are_stable() {
     let grades: Vec<_> = Grade::ALL.iter().map(|g| g.code()).collect();
     assert_eq!(grades, vec![0, 1, 2, 3]);
     let statuses: Vec<_> = ItemStatus::ALL.iter().map(|s| s.code()).collect();
-    assert_eq!(statuses, vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(statuses, vec![0, 1, 2, 3, 4, 5, 6]);
     assert_eq!(Factor::CompetitionAfterSales.code(), 8);
     assert_eq!(Verdict::GiveUp.code(), 2);
 }
@@ -228,9 +228,10 @@ fn codes_are_stable() {
 fn the_column_form_grades_the_rest_around_bad_items() {
     let grader = Grader::default();
     let as_of = date(2026, 1, 15);
-    // Four items: good, NaN rating, past close date, possibility above 1.
+    // Four items: good, infinite rating, past close date, possibility
+    // above 1.
     let mut columns = [[7.0; 4]; FACTOR_COUNT];
-    columns[Factor::CapitalStatus.index()][1] = f64::NAN;
+    columns[Factor::CapitalStatus.index()][1] = f64::INFINITY;
     let ratings = std::array::from_fn(|i| &columns[i][..]);
     let close_day = [
         day_number(date(2026, 3, 1)),
@@ -272,7 +273,7 @@ fn the_column_form_grades_the_rest_around_bad_items() {
     assert_eq!((summary.graded, summary.failed, summary.invalid), (1, 0, 3));
     // The one-by-one call gives the detail the status only hints at.
     let mut bad = deal(7.0, date(2026, 3, 1), 0.8);
-    bad.ratings.capital_status = f64::NAN;
+    bad.ratings.capital_status = f64::INFINITY;
     assert!(matches!(
         grader.grade(&bad, as_of),
         Err(GradeError::RatingNotFinite {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use techsales::grading::{
     day_number, BatchResult, ColumnInput, ColumnOutput, EvaluationModel, Factor, FactorValues,
     Grade, GradeBand, GradeError, GradeTable, Grader, GradingConfig, HorizonUnit, ItemStatus,
-    KnockOut, Opportunity, PolicyTable, Ratings, Verdict, FACTOR_COUNT,
+    KnockOut, Opportunity, PolicyTable, Ratings, UnknownRatings, Verdict, FACTOR_COUNT,
 };
 
 fn config() -> ProptestConfig {
@@ -65,26 +65,44 @@ fn shifted(date: NaiveDate, days: i64) -> NaiveDate {
     date + chrono::TimeDelta::days(days)
 }
 
-fn model() -> impl Strategy<Value = EvaluationModel> {
+fn model() -> BoxedStrategy<EvaluationModel> {
     let weights = proptest::array::uniform9(prop_oneof![Just(0.0), 0.0..=10.0]);
     let knock_outs = proptest::array::uniform9(prop::option::weighted(
         0.3,
         prop_oneof![Just(10.0), 0.01..=10.0],
     ));
-    (weights, 0.0..=10.0, 0.0..=1.0, knock_outs)
-        .prop_filter("some weight counts", |(w, ..)| w.iter().sum::<f64>() > 0.0)
+    let penalties = proptest::array::uniform9(prop::option::weighted(0.3, 0.5..=10.0));
+    let unknowns = (prop::option::of(valid_rating()), 1u8..=9)
+        .prop_map(|(neutral, min_known)| UnknownRatings { neutral, min_known });
+    (
+        (weights, 0.0..=10.0, 0.0..=1.0),
+        (knock_outs, penalties, unknowns),
+    )
+        .prop_filter("some weight counts", |((w, ..), _)| {
+            w.iter().sum::<f64>() > 0.0
+        })
         .prop_map(
-            |(weights, pass_threshold, give_up_share, floors)| EvaluationModel {
-                weights: FactorValues::from_array(weights),
-                pass_threshold,
-                give_up_below: pass_threshold * give_up_share,
-                knock_outs: Factor::ALL
-                    .iter()
-                    .zip(floors)
-                    .filter_map(|(&factor, below)| below.map(|below| KnockOut { factor, below }))
-                    .collect(),
+            |((weights, pass_threshold, give_up_share), (floors, penalties, unknowns))| {
+                EvaluationModel {
+                    weights: FactorValues::from_array(weights),
+                    pass_threshold,
+                    give_up_below: pass_threshold * give_up_share,
+                    knock_outs: Factor::ALL
+                        .iter()
+                        .zip(floors.iter().zip(penalties))
+                        .filter_map(|(&factor, (below, penalty))| {
+                            below.map(|below| KnockOut {
+                                factor,
+                                below,
+                                penalty,
+                            })
+                        })
+                        .collect(),
+                    unknowns,
+                }
             },
         )
+        .boxed()
 }
 
 fn table() -> impl Strategy<Value = GradeTable> {
@@ -189,7 +207,10 @@ proptest! {
         possibility in any_possibility(),
     ) {
         let deal = Opportunity { ratings, expected_close: shifted(as_of, days), possibility };
-        let first_bad_rating = ratings.iter().find(|(_, r)| !(0.0..=10.0).contains(r));
+        // NaN is an unknown rating, not a bad one.
+        let first_bad_rating = ratings
+            .iter()
+            .find(|(_, r)| !r.is_nan() && !(0.0..=10.0).contains(r));
         let possibility_ok = (0.0..=1.0).contains(&possibility);
         let date_ok = days >= 0 || grader.config().table.allow_past_close_date;
         match grader.grade(&deal, as_of) {
@@ -261,11 +282,17 @@ proptest! {
         prop_assert!(near_grade <= far_grade, "{far} -> {far_grade:?}, {near} -> {near_grade:?}");
     }
 
-    /// A knock-out always fails the project (and gives it up), whatever
-    /// the other ratings and the score.
+    /// A hard knock-out always fails the project (and gives it up),
+    /// whatever the other ratings and the score.
     #[test]
     fn knock_out_always_fails(
-        model in model().prop_filter("has a knock-out", |m| !m.knock_outs.is_empty()),
+        model in model()
+            .prop_map(|mut m| {
+                m.knock_outs.retain(|k| k.penalty.is_none());
+                m.unknowns.min_known = 1;
+                m
+            })
+            .prop_filter("has a hard knock-out", |m| !m.knock_outs.is_empty()),
         pick in any::<prop::sample::Index>(),
         depth in 0.0..0.999f64,
         others in ratings(valid_rating()),
@@ -310,8 +337,9 @@ proptest! {
         }
     }
 
-    /// The contributions add up to the score, and each is the rating times
-    /// the factor's share of the total weight.
+    /// The contributions less the soft knock-outs' penalty add up to the
+    /// score (which stays at 0 or more), and each is the rating times the
+    /// factor's share of the total weight when every rating is known.
     #[test]
     fn contributions_add_up_to_the_score(
         model in model(),
@@ -321,8 +349,10 @@ proptest! {
         let grader = Grader::new(GradingConfig { evaluation: model.clone(), ..GradingConfig::default() })
             .expect("valid");
         let e = grader.evaluate(&ratings).expect("valid ratings");
+        prop_assume!(e.verdict != Verdict::NotEnoughKnown);
         let in_order: f64 = e.contributions.to_array().iter().sum();
-        prop_assert!((in_order - e.score).abs() <= 1e-12, "{in_order} vs {}", e.score);
+        let expected_score = (in_order - e.penalty).max(0.0);
+        prop_assert!((expected_score - e.score).abs() <= 1e-12, "{in_order} - {} vs {}", e.penalty, e.score);
         prop_assert!((0.0..=10.0 + 1e-12).contains(&e.score));
         for factor in Factor::ALL {
             let expected = ratings.get(*factor) * model.weights.get(*factor) / total;
@@ -353,8 +383,10 @@ proptest! {
             prop_assert_eq!(assessment.grade, Some(first_met));
             prop_assert_eq!(explanation.policy, Some(grader.policy(first_met)));
         }
-        let sum: f64 = explanation.factors.iter().map(|f| f.contribution).sum();
-        prop_assert!((sum - explanation.score).abs() <= 1e-12);
+        if explanation.verdict != Verdict::NotEnoughKnown {
+            let sum: f64 = explanation.factors.iter().map(|f| f.contribution).sum();
+            prop_assert!(((sum - explanation.penalty).max(0.0) - explanation.score).abs() <= 1e-12);
+        }
     }
 
     /// Regrading at a later as-of date reports a change exactly when the
@@ -455,6 +487,160 @@ proptest! {
         }
         let graded = one_by_one.iter().filter(|r| r.status == ItemStatus::Graded).count();
         let invalid = one_by_one.iter().filter(|r| r.status.is_error()).count();
-        prop_assert_eq!((summary.graded, summary.invalid, summary.failed), (graded, invalid, n - graded - invalid));
+        let unknown = one_by_one.iter().filter(|r| r.status == ItemStatus::NotEnoughKnown).count();
+        prop_assert_eq!(
+            (summary.graded, summary.invalid, summary.not_enough_known, summary.failed),
+            (graded, invalid, unknown, n - graded - invalid - unknown)
+        );
+    }
+}
+
+// ---- unknown ratings ----------------------------------------------------
+
+fn rating_or_unknown() -> impl Strategy<Value = f64> {
+    prop_oneof![3 => valid_rating(), 1 => Just(f64::NAN)]
+}
+
+fn grader_with(unknowns: UnknownRatings) -> impl Strategy<Value = Grader> {
+    model().prop_map(move |evaluation| {
+        Grader::new(GradingConfig {
+            evaluation: EvaluationModel {
+                unknowns,
+                ..evaluation
+            },
+            ..GradingConfig::default()
+        })
+        .expect("generated configurations are valid")
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An unknown rating never triggers a knock-out, hard or soft: the
+    /// knock-outs hit are exactly the known ratings below their floor.
+    #[test]
+    fn an_unknown_rating_never_causes_a_knock_out(
+        grader in grader(),
+        ratings in ratings(rating_or_unknown()),
+    ) {
+        let e = grader.evaluate(&ratings).expect("valid or unknown ratings");
+        prop_assert_eq!(e.unknown, ratings.unknowns());
+        for factor in e.unknown.iter() {
+            prop_assert!(!e.knocked_out.contains(factor));
+        }
+        if e.verdict != Verdict::NotEnoughKnown {
+            for k in &grader.config().evaluation.knock_outs {
+                let rating = ratings.get(k.factor);
+                prop_assert_eq!(e.knocked_out.contains(k.factor), rating < k.below);
+            }
+        }
+    }
+
+    /// Left out, the unknown factors' weight is shared among the known
+    /// ones: the shares counted still add up to 1, an unknown factor
+    /// contributes nothing, and the score is the weighted mean of the known
+    /// ratings (never as if the unknowns were 0).
+    #[test]
+    fn renormalised_weights_sum_to_the_same_total(
+        grader in grader_with(UnknownRatings { neutral: None, min_known: 1 }),
+        ratings in ratings(rating_or_unknown()),
+    ) {
+        let weights = grader.config().evaluation.weights;
+        let known_weight: f64 = Factor::ALL
+            .iter()
+            .filter(|f| ratings.is_known(**f))
+            .map(|f| weights.get(*f))
+            .sum();
+        let e = grader.evaluate(&ratings).expect("valid or unknown ratings");
+        if known_weight == 0.0 {
+            prop_assert_eq!(e.verdict, Verdict::NotEnoughKnown);
+            prop_assert!(e.score.is_nan());
+            return Ok(());
+        }
+        let explanation = grader
+            .explain(
+                &Opportunity {
+                    ratings,
+                    expected_close: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+                    possibility: 0.5,
+                },
+                NaiveDate::from_ymd_opt(2029, 1, 1).unwrap(),
+            )
+            .expect("valid");
+        let shares: f64 = explanation.factors.iter().map(|f| f.share).sum();
+        prop_assert!((shares - 1.0).abs() <= 1e-12, "shares add up to {shares}");
+        let mean: f64 = Factor::ALL
+            .iter()
+            .filter(|f| ratings.is_known(**f))
+            .map(|f| ratings.get(*f) * weights.get(*f))
+            .sum::<f64>()
+            / known_weight;
+        let expected = (mean - e.penalty).max(0.0);
+        prop_assert!((e.score - expected).abs() <= 1e-9, "{} vs {expected}", e.score);
+        for factor in e.unknown.iter() {
+            prop_assert_eq!(e.contributions.get(factor), 0.0);
+        }
+    }
+
+    /// Scored as neutral, an unknown rating counts exactly as that rating
+    /// given, except that it never knocks out.
+    #[test]
+    fn a_neutral_unknown_scores_as_the_neutral_rating(
+        grader in grader_with(UnknownRatings { neutral: Some(5.0), min_known: 1 }),
+        ratings in ratings(rating_or_unknown()),
+    ) {
+        let filled = FactorValues::from_array(
+            ratings.to_array().map(|r| if r.is_nan() { 5.0 } else { r }),
+        );
+        let e = grader.evaluate(&ratings).expect("valid or unknown ratings");
+        let f = grader.evaluate(&filled).expect("valid ratings");
+        prop_assume!(e.verdict != Verdict::NotEnoughKnown);
+        let floor_hit_by_neutral = grader
+            .config()
+            .evaluation
+            .knock_outs
+            .iter()
+            .any(|k| ratings.get(k.factor).is_nan() && 5.0 < k.below);
+        prop_assume!(!floor_hit_by_neutral);
+        prop_assert!((e.score - f.score).abs() <= 1e-9);
+    }
+
+    /// With fewer known ratings than the minimum the verdict is "not enough
+    /// known", whatever the known ratings say.
+    #[test]
+    fn too_few_known_ratings_give_no_verdict(
+        min_known in 1u8..=9,
+        ratings in ratings(rating_or_unknown()),
+    ) {
+        let mut config = GradingConfig::default();
+        config.evaluation.unknowns.min_known = min_known;
+        let grader = Grader::new(config).expect("valid");
+        let known = FACTOR_COUNT - ratings.unknowns().iter().count();
+        let e = grader.evaluate(&ratings).expect("valid or unknown ratings");
+        prop_assert_eq!(
+            e.verdict == Verdict::NotEnoughKnown,
+            known < usize::from(min_known)
+        );
+    }
+
+    /// A soft knock-out never fails a project by itself: it takes its
+    /// penalty off the score, and a hard one fails whatever the score.
+    #[test]
+    fn a_soft_knock_out_costs_score_a_hard_one_fails(
+        rating in 0.0..2.0f64,
+        penalty in 0.5..=10.0f64,
+    ) {
+        let ratings = Ratings::uniform(9.0).with(Factor::CapitalStatus, rating);
+        let mut config = GradingConfig::default();
+        config.evaluation.knock_outs = vec![KnockOut::soft(Factor::CapitalStatus, 2.0, penalty)];
+        let soft = Grader::new(config.clone()).expect("valid").evaluate(&ratings).unwrap();
+        config.evaluation.knock_outs = vec![KnockOut::hard(Factor::CapitalStatus, 2.0)];
+        let hard = Grader::new(config).expect("valid").evaluate(&ratings).unwrap();
+        prop_assert_eq!(hard.verdict, Verdict::GiveUp);
+        prop_assert!(soft.knocked_out.contains(Factor::CapitalStatus));
+        prop_assert!((soft.penalty - penalty).abs() <= 1e-12);
+        prop_assert!((soft.score - (hard.score - penalty).max(0.0)).abs() <= 1e-9);
+        prop_assert_eq!(soft.verdict == Verdict::Pass, soft.score >= 5.0);
     }
 }

@@ -27,7 +27,7 @@ def grader():
 def pipeline(n: int, seed: int = 7) -> dict:
     """`n` generated deals: ratings spread around a per-deal quality so that
     every grade and verdict occurs, close dates up to 18 months out, and a
-    few bad items (rating 10.5 or NaN, possibility 1.2, a date already past)."""
+    few bad items (rating 10.5 or infinite, possibility 1.2, a date already past)."""
     rng = np.random.default_rng(seed)
     quality = rng.uniform(2.0, 9.5, n)
     ratings = np.clip(np.round(quality[:, None] + rng.normal(0, 1.5, (n, 9)), 1), 0, 10)
@@ -36,6 +36,6 @@ def pipeline(n: int, seed: int = 7) -> dict:
     close = np.datetime64(AS_OF) + days.astype("timedelta64[D]")
     bad = rng.integers(0, 60, n)
     ratings[bad == 0, 3] = 10.5
-    ratings[bad == 1, 5] = np.nan
+    ratings[bad == 1, 5] = np.inf
     possibility[bad == 2] = 1.2
     return {"ratings": ratings, "close": close, "possibility": possibility}

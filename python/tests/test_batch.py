@@ -139,7 +139,8 @@ def test_any_floats_grade_row_by_row_or_are_marked_invalid(ratings, data):
     with ts.Grader() as grader:
         batch = grader.grade_columns(ratings, days, possibility, AS_OF)
     assert len(batch.status) == n
-    bad_rating = ~((ratings >= 0) & (ratings <= 10)).all(axis=1)
+    # NaN is an unknown rating, not a bad one.
+    bad_rating = ~(((ratings >= 0) & (ratings <= 10)) | np.isnan(ratings)).all(axis=1)
     assert ((batch.status == int(GradeItemStatus.INVALID_RATING)) == bad_rating).all()
 
 

@@ -40,9 +40,9 @@ def test_a_bad_configuration_field_is_named():
     assert isinstance(caught.value, ValueError)
 
 
-def test_a_nan_rating_is_refused_naming_the_factor(grader):
+def test_an_infinite_rating_is_refused_naming_the_factor(grader):
     ratings = [7.0] * 9
-    ratings[3] = math.nan
+    ratings[3] = math.inf
     with pytest.raises(ts.InvalidArgumentError, match="customer_relationship|Customer relationship"):
         grader.grade(ratings, dt.date(2026, 3, 31), AS_OF, 0.5)
 

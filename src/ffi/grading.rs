@@ -239,7 +239,8 @@ pub unsafe extern "C" fn techsales_grader_to_json(
 /// Evaluates a project's nine ratings: the verdict
 /// (`TECHSALES_EVALUATION_VERDICT_*`), the score (0-10) and the knock-outs
 /// hit as a mask with bit `1 << TECHSALES_GRADING_FACTOR_*` set for each.
-/// A NaN or out-of-range rating is refused, naming the factor.
+/// A NaN rating is unknown (left out, or scored as the model's neutral
+/// value); an infinite or out-of-range rating is refused, naming the factor.
 ///
 /// # Safety
 /// `grader` NULL or live; `ratings` NULL or nine readable doubles;
@@ -276,8 +277,8 @@ pub unsafe extern "C" fn techsales_grader_evaluate(
 /// its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
 /// evaluation) and its evaluation score (0-10).
 ///
-/// Input the batch would mark with an error status (a NaN or out-of-range
-/// rating or possibility, a close date before `as_of_day` where the table
+/// A NaN rating is unknown. Input the batch would mark with an error status
+/// (an infinite or out-of-range rating, a NaN or out-of-range possibility, a close date before `as_of_day` where the table
 /// refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
 /// a message that names it.
 ///

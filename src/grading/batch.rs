@@ -6,8 +6,9 @@
 //! once per batch; each item is then a fixed run of multiplications,
 //! comparisons and table loads with no branch on the data. Items go in
 //! blocks of 64: the column form scores a block's ratings several items at
-//! a time, then gives each item its status. No explanation is built here. A bad item
-//! (NaN or out-of-range rating or possibility, a close date in the past
+//! a time, then gives each item its status. No explanation is built here.
+//! A NaN rating is unknown (see [`super::Ratings`]). A bad item (infinite
+//! or out-of-range rating, NaN or out-of-range possibility, a close date in the past
 //! where the table refuses it) gets an error status and the rest are
 //! graded. Every item's result equals what [`Grader::grade`] says for it,
 //! through [`BatchResult::from_result`]; call [`Grader::grade`] or
@@ -32,13 +33,16 @@ labelled_enum! {
         LowerContactLevel = 1, "lower_contact_level" => ("Failed: lower the contact level", "未通过：降低接触级别"),
         /// Failed evaluation: give up.
         GiveUp = 2, "give_up" => ("Failed: give up", "未通过：放弃"),
-        /// A rating is NaN, infinite or outside 0-10.
+        /// A rating is infinite or outside 0-10.
         InvalidRating = 3, "invalid_rating" => ("Invalid rating", "评分无效"),
         /// The possibility is NaN, infinite or outside 0-1.
         InvalidPossibility = 4, "invalid_possibility" => ("Invalid transaction possibility", "成交可能性无效"),
         /// The expected close date is before the as-of date, which the
         /// table refuses.
         CloseDateInPast = 5, "close_date_in_past" => ("Expected close date has passed", "预计成交日期已过"),
+        /// Too few ratings are known to evaluate (see
+        /// [`super::UnknownRatings`]); not an error, and not a verdict.
+        NotEnoughKnown = 6, "not_enough_known" => ("Not enough known to evaluate", "已知信息不足，无法评估"),
     }
 }
 
@@ -49,12 +53,18 @@ impl ItemStatus {
             Verdict::Pass => ItemStatus::Graded,
             Verdict::LowerContactLevel => ItemStatus::LowerContactLevel,
             Verdict::GiveUp => ItemStatus::GiveUp,
+            Verdict::NotEnoughKnown => ItemStatus::NotEnoughKnown,
         }
     }
 
     /// Whether the item's input was refused.
     pub fn is_error(self) -> bool {
-        self.code() >= ItemStatus::InvalidRating.code()
+        matches!(
+            self,
+            ItemStatus::InvalidRating
+                | ItemStatus::InvalidPossibility
+                | ItemStatus::CloseDateInPast
+        )
     }
 }
 
@@ -105,6 +115,9 @@ pub struct BatchSummary {
     pub failed: usize,
     /// Items whose input was refused.
     pub invalid: usize,
+    /// Items with too few known ratings to evaluate.
+    #[serde(default)]
+    pub not_enough_known: usize,
 }
 
 impl BatchSummary {
@@ -114,7 +127,8 @@ impl BatchSummary {
         let code = status.code();
         self.graded += usize::from(code == 0);
         self.failed += usize::from((code == 1) | (code == 2));
-        self.invalid += usize::from(code >= 3);
+        self.invalid += usize::from((3..=5).contains(&code));
+        self.not_enough_known += usize::from(code == 6);
     }
 }
 
@@ -243,7 +257,7 @@ const STATUS_BY_CODE: [ItemStatus; 8] = [
     ItemStatus::InvalidRating,
     ItemStatus::InvalidPossibility,
     ItemStatus::CloseDateInPast,
-    ItemStatus::CloseDateInPast,
+    ItemStatus::NotEnoughKnown,
     ItemStatus::CloseDateInPast,
 ];
 
@@ -267,6 +281,7 @@ fn finish_row(
     // The verdict's status code (0 pass, 1 lower contact, 2 give up), then
     // each refusal overriding it, the first-checked one last.
     let mut code = 2 * u8::from(give_up) + u8::from(below_pass & !give_up);
+    code = if scored.not_enough_known() { 6 } else { code };
     code = if table.refuses(close_day) { 5 } else { code };
     code = if possibility_valid { code } else { 4 };
     code = if scored.ratings_valid() { code } else { 3 };
@@ -448,6 +463,7 @@ impl Grader {
         let mut lowest = [0.0; BLOCK];
         let mut highest = [0.0; BLOCK];
         let mut slack = [0.0; BLOCK];
+        let mut enough = [0.0; BLOCK];
         for (block, (((close_days, possibilities), statuses), (grades, scores))) in rows.enumerate()
         {
             // First the ratings of the whole block, factor columns side by
@@ -480,11 +496,12 @@ impl Grader {
                 break;
             };
             let m = end - start;
-            let (score, lowest, highest, slack) = (
+            let (score, lowest, highest, slack, enough) = (
                 &mut score[..m],
                 &mut lowest[..m],
                 &mut highest[..m],
                 &mut slack[..m],
+                &mut enough[..m],
             );
             for j in 0..m {
                 let row = [
@@ -495,19 +512,23 @@ impl Grader {
                 lowest[j] = s.lowest;
                 highest[j] = s.highest;
                 slack[j] = s.slack;
+                enough[j] = s.enough_known;
             }
             // Then each item's status and grade.
             let parts = score
                 .iter()
                 .zip(lowest.iter())
-                .zip(highest.iter().zip(slack.iter()));
+                .zip(highest.iter().zip(slack.iter().zip(enough.iter())));
             let items = parts.zip(close_days.iter().zip(possibilities)).zip(
                 statuses
                     .iter_mut()
                     .zip(grades.iter_mut().zip(scores.iter_mut())),
             );
             for (
-                (((&score, &lowest), (&highest, &slack)), (&close_day, &possibility)),
+                (
+                    ((&score, &lowest), (&highest, (&slack, &enough_known))),
+                    (&close_day, &possibility),
+                ),
                 (status, (grade, out_score)),
             ) in items
             {
@@ -516,6 +537,7 @@ impl Grader {
                     lowest,
                     highest,
                     slack,
+                    enough_known,
                 };
                 let result = finish_row(model, &table, scored, close_day, possibility);
                 status.set(result.status);

@@ -188,31 +188,61 @@ impl Factor {
 
 /// One number per factor: ratings, weights or contributions.
 ///
-/// In JSON every factor is named and all nine are required.
+/// In JSON every factor is named and all nine are required. An unknown
+/// rating is NaN here and `null` in JSON (weights must be numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactorValues {
     /// Project level.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub project_level: f64,
     /// Capital status.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub capital_status: f64,
     /// Technical requirements.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub technical_requirements: f64,
     /// Customer relationship.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub customer_relationship: f64,
     /// Customer reputation.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub customer_reputation: f64,
     /// Competition on products.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub competition_products: f64,
     /// Competition on prices.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub competition_prices: f64,
     /// Competition on technical solutions.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub competition_technical_solutions: f64,
     /// Competition on after-sales service.
+    #[serde(deserialize_with = "null_as_nan")]
+    #[schemars(with = "Option<f64>")]
     pub competition_after_sales: f64,
 }
 
-/// A project's rating on each factor, each 0-10.
+/// Reads `null` as NaN, the unknown value.
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+}
+
+/// A project's rating on each factor, each 0-10, or NaN where the rating
+/// is unknown (`null` in JSON, an empty cell in a CRM export).
+///
+/// NaN is the one unknown value in every layout, the struct, the columns of
+/// [`super::ColumnInput`] and the C ABI alike, so nothing has to be
+/// translated between them. An unknown rating is never scored as 0 and
+/// never triggers a knock-out: see [`UnknownRatings`].
 pub type Ratings = FactorValues;
 /// The relative weight of each factor, each zero or more.
 pub type Weights = FactorValues;
@@ -238,6 +268,24 @@ impl FactorValues {
             competition_technical_solutions,
             competition_after_sales,
         }
+    }
+
+    /// The ratings with every factor unknown.
+    pub fn unknown() -> Self {
+        Self::uniform(f64::NAN)
+    }
+
+    /// Whether the rating of `factor` is known (not NaN).
+    pub fn is_known(&self, factor: Factor) -> bool {
+        !self.get(factor).is_nan()
+    }
+
+    /// The factors whose rating is unknown (NaN).
+    pub fn unknowns(&self) -> FactorSet {
+        self.iter()
+            .filter(|(_, v)| v.is_nan())
+            .map(|(f, _)| f)
+            .collect()
     }
 
     /// Values in [`Factor::ALL`] order.
@@ -390,15 +438,66 @@ impl From<FactorSet> for Vec<Factor> {
     }
 }
 
-/// A factor rated below `below` fails the project whatever the score.
+/// A factor rated below `below`: a hard knock-out fails the project
+/// whatever the score, a soft one takes `penalty` points off the score.
+/// An unknown rating never hits a knock-out.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnockOut {
     /// The factor checked.
     pub factor: Factor,
-    /// Ratings strictly below this fail the project (greater than 0, at
+    /// Ratings strictly below this hit the knock-out (greater than 0, at
     /// most 10).
     pub below: f64,
+    /// `None` (the default): a hard knock-out, the project fails. A number
+    /// (greater than 0, at most 10): a soft one, that many points off the
+    /// score (which stays at 0 or more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<f64>,
+}
+
+impl KnockOut {
+    /// A hard knock-out: `factor` rated below `below` fails the project.
+    pub fn hard(factor: Factor, below: f64) -> Self {
+        KnockOut {
+            factor,
+            below,
+            penalty: None,
+        }
+    }
+
+    /// A soft knock-out: `factor` rated below `below` costs `penalty`
+    /// points of score.
+    pub fn soft(factor: Factor, below: f64, penalty: f64) -> Self {
+        KnockOut {
+            factor,
+            below,
+            penalty: Some(penalty),
+        }
+    }
+}
+
+/// What an unknown rating counts for, and how many must be known.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct UnknownRatings {
+    /// `None` (the default): an unknown factor is left out and the known
+    /// factors' weights are scaled up to the same total. A rating (0-10):
+    /// an unknown factor is scored as that neutral value instead.
+    pub neutral: Option<f64>,
+    /// The fewest known ratings that can be evaluated (1-9, default 5, a
+    /// majority of the nine); with fewer, or with only weightless factors
+    /// known, the verdict is [`Verdict::NotEnoughKnown`].
+    pub min_known: u8,
+}
+
+impl Default for UnknownRatings {
+    fn default() -> Self {
+        UnknownRatings {
+            neutral: None,
+            min_known: 5,
+        }
+    }
 }
 
 labelled_enum! {
@@ -410,6 +509,8 @@ labelled_enum! {
         LowerContactLevel = 1, "lower_contact_level" => ("Fail: lower the contact level", "未通过：降低接触级别"),
         /// Not an opportunity: give it up.
         GiveUp = 2, "give_up" => ("Fail: give up", "未通过：放弃"),
+        /// Too few ratings are known to say either way.
+        NotEnoughKnown = 3, "not_enough_known" => ("Not enough known to evaluate", "已知信息不足，无法评估"),
     }
 }
 
@@ -431,9 +532,11 @@ pub struct EvaluationModel {
     /// A failed project scoring below this is given up rather than kept at
     /// a lower contact level (0 to `pass_threshold`).
     pub give_up_below: f64,
-    /// Factors that fail the project when rated too low, at most one per
-    /// factor.
+    /// Factors that fail the project (hard) or cost it score (soft) when
+    /// rated too low, at most one per factor.
     pub knock_outs: Vec<KnockOut>,
+    /// How unknown ratings are scored and how many must be known.
+    pub unknowns: UnknownRatings,
 }
 
 impl Default for EvaluationModel {
@@ -443,19 +546,11 @@ impl Default for EvaluationModel {
             pass_threshold: 5.0,
             give_up_below: 3.0,
             knock_outs: vec![
-                KnockOut {
-                    factor: Factor::ProjectLevel,
-                    below: 2.0,
-                },
-                KnockOut {
-                    factor: Factor::CapitalStatus,
-                    below: 2.0,
-                },
-                KnockOut {
-                    factor: Factor::TechnicalRequirements,
-                    below: 2.0,
-                },
+                KnockOut::hard(Factor::ProjectLevel, 2.0),
+                KnockOut::hard(Factor::CapitalStatus, 2.0),
+                KnockOut::hard(Factor::TechnicalRequirements, 2.0),
             ],
+            unknowns: UnknownRatings::default(),
         }
     }
 }
@@ -501,6 +596,25 @@ impl Validate for EvaluationModel {
                     "a knock-out below 0 can never be hit; use a value above 0",
                 ));
             }
+            if let Some(penalty) = knock_out.penalty {
+                let field = format!("knock_outs[{i}].penalty");
+                check_range(&field, penalty, RATING_MIN, RATING_MAX)?;
+                if penalty <= RATING_MIN {
+                    return Err(ConfigError::invalid(
+                        field,
+                        "a penalty of 0 changes nothing; use a value above 0 or remove the knock-out",
+                    ));
+                }
+            }
+        }
+        if let Some(neutral) = self.unknowns.neutral {
+            check_range("unknowns.neutral", neutral, RATING_MIN, RATING_MAX)?;
+        }
+        if !(1..=FACTOR_COUNT).contains(&usize::from(self.unknowns.min_known)) {
+            return Err(ConfigError::invalid(
+                "unknowns.min_known",
+                format!("{} is outside [1, {FACTOR_COUNT}]", self.unknowns.min_known),
+            ));
         }
         Ok(())
     }
@@ -525,14 +639,23 @@ impl EvaluationModel {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
-    /// The weighted mean of the ratings (0-10); the sum of `contributions`.
+    /// The weighted mean of the known ratings (0-10), less the soft
+    /// knock-outs' `penalty` (never below 0); NaN (`null`) when not enough
+    /// is known.
     pub score: f64,
-    /// What each factor added to the score: its rating times its share of
-    /// the total weight.
+    /// What each factor added to the score before penalties: its rating
+    /// times its share of the weight counted (0 for an unknown factor left
+    /// out). They add up to the score plus the penalty.
     pub contributions: FactorValues,
-    /// The knock-outs hit.
+    /// The knock-outs hit, hard and soft.
     pub knocked_out: FactorSet,
-    /// Pass, lower the contact level, or give up.
+    /// The factors whose rating is unknown.
+    #[serde(default)]
+    pub unknown: FactorSet,
+    /// The points the soft knock-outs hit took off the score.
+    #[serde(default)]
+    pub penalty: f64,
+    /// Pass, lower the contact level, give up, or not enough known.
     pub verdict: Verdict,
 }
 
@@ -559,7 +682,7 @@ pub(crate) fn sum(v: &[f64; FACTOR_COUNT]) -> f64 {
 }
 
 /// The smaller of two numbers, as one machine instruction (no NaN rules:
-/// NaN ratings are caught through the score).
+/// unknown ratings are replaced before any minimum is taken).
 #[inline(always)]
 fn min(a: f64, b: f64) -> f64 {
     if a < b {
@@ -584,9 +707,21 @@ fn max(a: f64, b: f64) -> f64 {
 pub(crate) struct CompiledModel {
     /// Each factor's share of the total weight (adds up to 1).
     pub(crate) shares: [f64; FACTOR_COUNT],
-    /// Each factor's knock-out floor; 0 where there is none (no valid
+    /// Each factor's hard knock-out floor; 0 where there is none (no valid
     /// rating is below 0).
     pub(crate) floors: [f64; FACTOR_COUNT],
+    /// Each factor's soft knock-out floor; 0 where there is none.
+    pub(crate) soft_floors: [f64; FACTOR_COUNT],
+    /// Each factor's soft knock-out penalty.
+    pub(crate) penalties: [f64; FACTOR_COUNT],
+    /// What an unknown rating is scored as (any valid rating when it is
+    /// left out: its share is then 0).
+    pub(crate) neutral: f64,
+    /// The share an unknown factor keeps: its own when scored as neutral,
+    /// 0 when left out.
+    pub(crate) unknown_shares: [f64; FACTOR_COUNT],
+    /// The fewest known ratings to evaluate.
+    pub(crate) min_known: f64,
     pub(crate) pass_threshold: f64,
     pub(crate) give_up_below: f64,
 }
@@ -596,31 +731,52 @@ pub(crate) struct CompiledModel {
 /// several at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Scored {
-    /// The score (NaN or infinite if a rating is).
+    /// The score, penalties taken off (infinite or NaN if a rating is
+    /// infinite, NaN if nothing weighted is known).
     pub(crate) score: f64,
-    /// The lowest rating.
+    /// The lowest known rating (unknowns count as a valid rating here).
     pub(crate) lowest: f64,
-    /// The highest rating.
+    /// The highest known rating.
     pub(crate) highest: f64,
-    /// The lowest rating minus its knock-out floor.
+    /// The lowest known rating minus its hard knock-out floor.
     pub(crate) slack: f64,
+    /// Whether enough is known to evaluate: 1 or 0.
+    pub(crate) enough_known: f64,
 }
 
 impl Scored {
-    /// Whether every rating is a number within the scale. A NaN or
-    /// infinite rating makes the score NaN or infinite.
+    /// Whether every known rating is a number within the scale.
     #[inline(always)]
     #[allow(clippy::manual_range_contains)] // `&` on purpose: no branch
     pub(crate) fn ratings_valid(&self) -> bool {
-        self.score.is_finite() & (self.lowest >= RATING_MIN) & (self.highest <= RATING_MAX)
+        (self.lowest >= RATING_MIN) & (self.highest <= RATING_MAX)
     }
 
-    /// Whether some rating is below its knock-out floor (a difference of
-    /// two doubles is negative exactly when the first is smaller).
+    /// Whether some known rating is below its hard knock-out floor (a
+    /// difference of two doubles is negative exactly when the first is
+    /// smaller).
     #[inline(always)]
     pub(crate) fn knocked_out(&self) -> bool {
         self.slack < 0.0
     }
+
+    /// Whether too little is known for a verdict.
+    #[inline(always)]
+    pub(crate) fn not_enough_known(&self) -> bool {
+        self.enough_known == 0.0
+    }
+}
+
+/// One row's arithmetic, shared by the batch and one-by-one paths.
+#[derive(Debug, Clone, Copy)]
+struct RowParts {
+    contributions: [f64; FACTOR_COUNT],
+    penalty: f64,
+    score: f64,
+    lowest: f64,
+    highest: f64,
+    slack: f64,
+    enough_known: f64,
 }
 
 impl CompiledModel {
@@ -630,40 +786,104 @@ impl CompiledModel {
         let total = model.weights.sum();
         let shares = weights.map(|w| w / total);
         let mut floors = [RATING_MIN; FACTOR_COUNT];
+        let mut soft_floors = [RATING_MIN; FACTOR_COUNT];
+        let mut penalties = [0.0; FACTOR_COUNT];
         for knock_out in &model.knock_outs {
-            if let Some(floor) = floors.get_mut(knock_out.factor.index()) {
-                *floor = knock_out.below;
+            let i = knock_out.factor.index();
+            match knock_out.penalty {
+                None => {
+                    if let Some(floor) = floors.get_mut(i) {
+                        *floor = knock_out.below;
+                    }
+                }
+                Some(penalty) => {
+                    if let (Some(floor), Some(p)) = (soft_floors.get_mut(i), penalties.get_mut(i)) {
+                        *floor = knock_out.below;
+                        *p = penalty;
+                    }
+                }
             }
         }
+        let (neutral, unknown_shares) = match model.unknowns.neutral {
+            Some(neutral) => (neutral, shares),
+            None => ((RATING_MIN + RATING_MAX) / 2.0, [0.0; FACTOR_COUNT]),
+        };
         CompiledModel {
             shares,
             floors,
+            soft_floors,
+            penalties,
+            neutral,
+            unknown_shares,
+            min_known: f64::from(model.unknowns.min_known),
             pass_threshold: model.pass_threshold,
             give_up_below: model.give_up_below,
         }
     }
 
-    /// Scores one row of ratings without branching on the data; NaN and
-    /// out-of-range ratings are only flagged. Everything stays in floating
-    /// point so the compiler keeps it in registers.
+    /// The arithmetic of one row, without a branch on the data: unknown
+    /// (NaN) ratings are replaced by selects, out-of-range ones only show
+    /// in `lowest` and `highest`.
+    #[inline(always)]
+    fn parts(&self, ratings: &[f64; FACTOR_COUNT]) -> RowParts {
+        let mut value = [0.0; FACTOR_COUNT];
+        let mut counted = [0.0; FACTOR_COUNT];
+        let mut slack = [0.0; FACTOR_COUNT];
+        let mut penalty = [0.0; FACTOR_COUNT];
+        let mut known = [0.0; FACTOR_COUNT];
+        for i in 0..FACTOR_COUNT {
+            let rating = ratings[i];
+            let is_known = !rating.is_nan();
+            let v = if is_known { rating } else { self.neutral };
+            value[i] = v;
+            counted[i] = if is_known {
+                self.shares[i]
+            } else {
+                self.unknown_shares[i]
+            };
+            // An unknown rating is replaced by a valid one, so it can
+            // neither knock out nor be out of range.
+            slack[i] = if is_known { v - self.floors[i] } else { 0.0 };
+            penalty[i] = if is_known & (v < self.soft_floors[i]) {
+                self.penalties[i]
+            } else {
+                0.0
+            };
+            known[i] = f64::from(u8::from(is_known));
+        }
+        // Renormalise: the counted shares are scaled up to add up to 1.
+        let scale = 1.0 / sum(&counted);
+        let mut contributions = [0.0; FACTOR_COUNT];
+        for i in 0..FACTOR_COUNT {
+            contributions[i] = value[i] * (counted[i] * scale);
+        }
+        let penalty = sum(&penalty);
+        let raw = sum(&contributions);
+        let enough = (sum(&known) >= self.min_known) & (scale < f64::INFINITY);
+        RowParts {
+            contributions,
+            penalty,
+            score: max(raw - penalty, RATING_MIN),
+            lowest: reduce(&value, min),
+            highest: reduce(&value, max),
+            slack: reduce(&slack, min),
+            enough_known: f64::from(u8::from(enough)),
+        }
+    }
+
+    /// Scores one row of ratings without branching on the data; unknown
+    /// ratings are left out or made neutral, out-of-range ones only
+    /// flagged. Everything stays in floating point so the compiler keeps it
+    /// in registers.
     #[inline(always)]
     pub(crate) fn score(&self, ratings: &[f64; FACTOR_COUNT]) -> Scored {
-        let mut contributions = [0.0; FACTOR_COUNT];
-        let mut slack = [0.0; FACTOR_COUNT];
-        for (((c, s), &rating), (&share, &floor)) in contributions
-            .iter_mut()
-            .zip(slack.iter_mut())
-            .zip(ratings)
-            .zip(self.shares.iter().zip(&self.floors))
-        {
-            *c = rating * share;
-            *s = rating - floor;
-        }
+        let parts = self.parts(ratings);
         Scored {
-            score: sum(&contributions),
-            lowest: reduce(ratings, min),
-            highest: reduce(ratings, max),
-            slack: reduce(&slack, min),
+            score: parts.score,
+            lowest: parts.lowest,
+            highest: parts.highest,
+            slack: parts.slack,
+            enough_known: parts.enough_known,
         }
     }
 
@@ -680,25 +900,35 @@ impl CompiledModel {
     }
 
     /// The full evaluation of valid ratings, with contributions and the
-    /// knock-outs hit. The score is summed exactly as in [`Self::score`].
+    /// knock-outs hit. The score is computed exactly as in [`Self::score`].
     pub(crate) fn evaluate(&self, ratings: &[f64; FACTOR_COUNT]) -> Evaluation {
-        let mut contributions = [0.0; FACTOR_COUNT];
+        let parts = self.parts(ratings);
         let mut knocked = FactorSet::EMPTY;
-        let per_factor = self.shares.iter().zip(&self.floors).zip(Factor::ALL);
-        for ((contribution, &rating), ((&share, &floor), &factor)) in
-            contributions.iter_mut().zip(ratings).zip(per_factor)
-        {
-            *contribution = rating * share;
-            if rating < floor {
+        let mut unknown = FactorSet::EMPTY;
+        for (i, (&rating, &factor)) in ratings.iter().zip(Factor::ALL).enumerate() {
+            if rating.is_nan() {
+                unknown.insert(factor);
+            } else if rating < self.floors[i] || rating < self.soft_floors[i] {
                 knocked.insert(factor);
             }
         }
-        let score = sum(&contributions);
+        if parts.enough_known == 0.0 {
+            return Evaluation {
+                score: f64::NAN,
+                contributions: FactorValues::from_array(parts.contributions.map(|_| f64::NAN)),
+                knocked_out: FactorSet::EMPTY,
+                unknown,
+                penalty: 0.0,
+                verdict: Verdict::NotEnoughKnown,
+            };
+        }
         Evaluation {
-            score,
-            contributions: FactorValues::from_array(contributions),
+            score: parts.score,
+            contributions: FactorValues::from_array(parts.contributions),
             knocked_out: knocked,
-            verdict: self.verdict(score, !knocked.is_empty()),
+            unknown,
+            penalty: parts.penalty,
+            verdict: self.verdict(parts.score, parts.slack < 0.0),
         }
     }
 }

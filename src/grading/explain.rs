@@ -24,16 +24,20 @@ use super::Grade;
 pub struct FactorContribution {
     /// The factor.
     pub factor: Factor,
-    /// Its rating (0-10).
+    /// Its rating (0-10); NaN (`null`) when unknown.
     pub rating: f64,
     /// Its weight in the model.
     pub weight: f64,
-    /// Its share of the total weight (0-1).
+    /// Its share of the weight counted (0-1): renormalised over the known
+    /// factors when unknowns are left out, 0 for an unknown left out.
     pub share: f64,
     /// What it added to the score: rating x share.
     pub contribution: f64,
     /// Its knock-out floor, if it has one.
     pub knock_out_below: Option<f64>,
+    /// Whether its knock-out is soft, a penalty rather than a failure.
+    #[serde(default)]
+    pub soft: bool,
     /// Whether its knock-out was hit.
     pub knocked_out: bool,
 }
@@ -80,8 +84,14 @@ pub struct Explanation {
     pub possibility: f64,
     /// Each factor's part in the score, in [`Factor::ALL`] order.
     pub factors: Vec<FactorContribution>,
-    /// The score: the sum of the contributions.
+    /// The score: the sum of the contributions less the penalty.
     pub score: f64,
+    /// The points the soft knock-outs hit took off.
+    #[serde(default)]
+    pub penalty: f64,
+    /// The factors whose rating is unknown.
+    #[serde(default)]
+    pub unknown: FactorSet,
     /// The lowest passing score.
     pub pass_threshold: f64,
     /// Below this a failed project is given up.
@@ -111,18 +121,37 @@ impl Grader {
         let assessment = self.grade(opportunity, as_of)?;
         let config = self.config();
         let evaluation = &assessment.evaluation;
-        let total_weight = config.evaluation.weights.sum();
+        let counted = |factor: Factor| {
+            let weight = config.evaluation.weights.get(factor);
+            let left_out =
+                evaluation.unknown.contains(factor) && config.evaluation.unknowns.neutral.is_none();
+            if left_out {
+                0.0
+            } else {
+                weight
+            }
+        };
+        let counted_weight: f64 = Factor::ALL.iter().map(|&f| counted(f)).sum();
         let factors = Factor::ALL
             .iter()
             .map(|&factor| {
-                let weight = config.evaluation.weights.get(factor);
+                let knock_out = config
+                    .evaluation
+                    .knock_outs
+                    .iter()
+                    .find(|k| k.factor == factor);
                 FactorContribution {
                     factor,
                     rating: opportunity.ratings.get(factor),
-                    weight,
-                    share: weight / total_weight,
+                    weight: config.evaluation.weights.get(factor),
+                    share: if counted_weight > 0.0 {
+                        counted(factor) / counted_weight
+                    } else {
+                        0.0
+                    },
                     contribution: evaluation.contributions.get(factor),
-                    knock_out_below: config.evaluation.knock_out(factor),
+                    knock_out_below: knock_out.map(|k| k.below),
+                    soft: knock_out.is_some_and(|k| k.penalty.is_some()),
                     knocked_out: evaluation.knocked_out.contains(factor),
                 }
             })
@@ -159,6 +188,8 @@ impl Grader {
             possibility: opportunity.possibility,
             factors,
             score: evaluation.score,
+            penalty: evaluation.penalty,
+            unknown: evaluation.unknown,
             pass_threshold: config.evaluation.pass_threshold,
             give_up_below: config.evaluation.give_up_below,
             knocked_out: evaluation.knocked_out,
@@ -181,6 +212,10 @@ struct Words {
     hit: &'static str,
     knock_outs: &'static str,
     none: &'static str,
+    unknown: &'static str,
+    unknowns: &'static str,
+    soft: &'static str,
+    penalty: &'static str,
     close: &'static str,
     days_after: &'static str,
     possibility: &'static str,
@@ -208,6 +243,10 @@ const ENGLISH: Words = Words {
     hit: "HIT",
     knock_outs: "Knock-outs hit",
     none: "none",
+    unknown: "unknown",
+    unknowns: "Unknown ratings",
+    soft: "soft",
+    penalty: "penalty",
     close: "Expected close",
     days_after: "days after",
     possibility: "possibility",
@@ -235,6 +274,10 @@ const CHINESE: Words = Words {
     hit: "已触发",
     knock_outs: "触发的否决项",
     none: "无",
+    unknown: "未知",
+    unknowns: "未知的评分",
+    soft: "软性",
+    penalty: "扣分",
     close: "预计成交",
     days_after: "天后，基准日",
     possibility: "成交可能性",
@@ -267,12 +310,16 @@ impl Explanation {
     }
 
     fn write(&self, out: &mut String, w: &Words, language: Language) -> std::fmt::Result {
+        let score = if self.score.is_nan() {
+            w.unknown.to_owned()
+        } else {
+            format!("{:.2}", self.score)
+        };
         writeln!(
             out,
-            "{}: {} {:.2} / 10 ({} {:.2}, {} {:.2}) -> {}",
+            "{}: {} {score} / 10 ({} {:.2}, {} {:.2}) -> {}",
             w.evaluation,
             w.score,
-            self.score,
             w.pass_at,
             self.pass_threshold,
             w.give_up_below,
@@ -280,16 +327,31 @@ impl Explanation {
             self.verdict.label(language)
         )?;
         for f in &self.factors {
-            write!(
-                out,
-                "  {}: {:.1} x {:.1}% = {:.3}",
-                f.factor.label(language),
-                f.rating,
-                f.share * 100.0,
-                f.contribution
-            )?;
+            if f.rating.is_nan() {
+                write!(
+                    out,
+                    "  {}: {} x {:.1}%",
+                    f.factor.label(language),
+                    w.unknown,
+                    f.share * 100.0
+                )?;
+            } else {
+                write!(
+                    out,
+                    "  {}: {:.1} x {:.1}% = {:.3}",
+                    f.factor.label(language),
+                    f.rating,
+                    f.share * 100.0,
+                    f.contribution
+                )?;
+            }
             if let Some(below) = f.knock_out_below {
-                write!(out, " ({} {below:.1}", w.knock_out_below)?;
+                let soft = if f.soft {
+                    format!("{} ", w.soft)
+                } else {
+                    String::new()
+                };
+                write!(out, " ({soft}{} {below:.1}", w.knock_out_below)?;
                 if f.knocked_out {
                     write!(out, ": {}", w.hit)?;
                 }
@@ -304,6 +366,13 @@ impl Explanation {
             hit.join(", ")
         };
         writeln!(out, "  {}: {hit}", w.knock_outs)?;
+        if self.penalty > 0.0 {
+            writeln!(out, "  {}: -{:.2}", w.penalty, self.penalty)?;
+        }
+        let unknown: Vec<_> = self.unknown.iter().map(|f| f.label(language)).collect();
+        if !unknown.is_empty() {
+            writeln!(out, "  {}: {}", w.unknowns, unknown.join(", "))?;
+        }
 
         writeln!(
             out,

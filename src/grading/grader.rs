@@ -48,7 +48,7 @@ impl GradingConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Opportunity {
-    /// Its rating on each evaluation factor (0-10).
+    /// Its rating on each evaluation factor (0-10; NaN where unknown).
     pub ratings: Ratings,
     /// When the transaction is expected to close.
     pub expected_close: NaiveDate,
@@ -60,7 +60,7 @@ pub struct Opportunity {
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GradeError {
-    /// A rating is NaN or infinite.
+    /// A rating is infinite (NaN is an unknown rating, not an error).
     #[error("{factor} rating {value} is not a finite number")]
     RatingNotFinite {
         /// The factor rated.
@@ -347,10 +347,10 @@ impl Grader {
 
 fn check_ratings(ratings: &Ratings) -> Result<(), GradeError> {
     for (factor, value) in ratings.iter() {
-        if !value.is_finite() {
+        if value.is_infinite() {
             return Err(GradeError::RatingNotFinite { factor, value });
         }
-        if !(RATING_MIN..=RATING_MAX).contains(&value) {
+        if !value.is_nan() && !(RATING_MIN..=RATING_MAX).contains(&value) {
             return Err(GradeError::RatingOutOfRange { factor, value });
         }
     }
@@ -399,7 +399,7 @@ mod tests {
         let grader = Grader::default();
         let as_of = date(2026, 1, 15);
         let mut bad = opportunity(7.0, date(2026, 3, 1), 0.8);
-        bad.ratings.customer_reputation = f64::NAN;
+        bad.ratings.customer_reputation = f64::INFINITY;
         assert!(matches!(
             grader.grade(&bad, as_of),
             Err(GradeError::RatingNotFinite {

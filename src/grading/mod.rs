@@ -55,7 +55,7 @@ pub use batch::{
 };
 pub use evaluation::{
     Evaluation, EvaluationModel, Factor, FactorSet, FactorValues, KnockOut, Ratings, ScaleAnchors,
-    Verdict, Weights, FACTOR_COUNT, RATING_MAX, RATING_MIN,
+    UnknownRatings, Verdict, Weights, FACTOR_COUNT, RATING_MAX, RATING_MIN,
 };
 pub use explain::{BandCheck, Explanation, FactorContribution};
 pub use grader::{

@@ -696,10 +696,10 @@ impl Portfolio {
                 });
             }
         }
-        let deal_accounts: HashMap<&str, Option<&str>> = self
+        let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            .map(|o| (o.id.as_str(), o.account.as_deref()))
+            .filter_map(|o| Some((o.id.as_str(), o.account.as_deref()?)))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -707,7 +707,7 @@ impl Portfolio {
                 index,
                 record,
                 |id| accounts.contains(id),
-                |id| deal_accounts.get(id).copied().flatten(),
+                |id| deal_accounts.get(id).copied(),
             )?;
             if !cycles.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateCycle {
