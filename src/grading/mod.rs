@@ -47,6 +47,7 @@ pub mod batch;
 pub mod evaluation;
 pub mod explain;
 pub mod grader;
+pub mod learn;
 pub mod policy;
 pub mod table;
 
