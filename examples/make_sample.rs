@@ -856,9 +856,7 @@ fn build_cycles(portfolio: &mut Portfolio, rng: &mut Lcg) -> Result<()> {
             let deal = portfolio
                 .opportunities()
                 .iter()
-                .find(|o| {
-                    o.account.as_deref() == Some(account.as_str()) && o.process.state().is_open()
-                })
+                .find(|o| o.account_id() == Some(account.as_str()) && o.process.state().is_open())
                 .filter(|_| rng.chance(0.6))
                 .map(|o| o.id.clone());
             portfolio.start_cycle(id.as_str(), account, deal)?;

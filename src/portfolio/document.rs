@@ -699,7 +699,8 @@ impl Portfolio {
         let deal_accounts: HashMap<&str, &str> = self
             .opportunities
             .iter()
-            .filter_map(|o| Some((o.id.as_str(), o.account.as_deref()?)))
+            // A deal without an account matches no cycle's account.
+            .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
             .collect();
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
@@ -912,7 +913,7 @@ impl Portfolio {
         self.check_opportunity(index, &record, &grader, |id| self.account(id).is_some())?;
         let linked = self.cycles.iter().find(|c| {
             c.opportunity.as_ref() == Some(&record.id)
-                && Some(c.account.as_str()) != record.account.as_deref()
+                && Some(c.account.as_str()) != record.account_id()
         });
         if let Some(cycle) = linked {
             return Err(PortfolioError::CycleOpportunity {
@@ -935,7 +936,10 @@ impl Portfolio {
             index,
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
         )?;
         self.cycles[index] = record;
         Ok(())
@@ -983,7 +987,10 @@ impl Portfolio {
             self.cycles.len(),
             &record,
             |id| self.account(id).is_some(),
-            |id| self.opportunity(id).and_then(|o| o.account.as_deref()),
+            |id| {
+                self.opportunity(id)
+                    .map(|o| o.account_id().unwrap_or_default())
+            },
         )?;
         if self.cycle(&record.id).is_some() {
             return Err(PortfolioError::DuplicateCycle {
