@@ -421,6 +421,8 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_GRADE = 2, /**< Grade / 机会等级 */
   TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
+  TECHSALES_PROBABILITY_FACTOR_MET_AFTER_FORCING = 5, /**< Key node met after forcing / 强行推进后才达成的关键节点 */
+  TECHSALES_PROBABILITY_FACTOR_INFLUENCE_AGAINST = 6, /**< Buying influence with power against us or not met / 有决定权的采购影响者反对或未接触 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */
