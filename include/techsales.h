@@ -710,6 +710,17 @@ techsales_result techsales_enum_key(uint32_t kind, uint32_t code, const char **o
 techsales_result techsales_enum_from_key(uint32_t kind, const char *key, uint32_t *out_code);
 
 /**
+ * Every domain enum as JSON: an array of `{"kind": {...}, "values":
+ * [...]}`, where the kind and each value carry `code`, `key`, `en` and
+ * `zh`; the kind's code is its `TECHSALES_ENUM_KIND_*`. Free the string
+ * with [`super::techsales_string_free`].
+ *
+ * # Safety
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_catalogue_json(char **out_json);
+
+/**
  * Classifies scores (0-100 each) against per-axis thresholds, writing a
  * `TECHSALES_CUSTOMER_TYPE_*` code.
  *

@@ -87,12 +87,10 @@ pub unsafe extern "C" fn techsales_classify(
     out_type: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_type, "out_type")?;
+        let out = try_out!(out_type);
         let thresholds = thresholds_arg(threshold_assistance, threshold_loyalty)?;
         let ty = thresholds.classify(&scores_arg(assistance, loyalty)?);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, ty.code()) };
-        Ok(())
+        out.set(ty.code())
     })
 }
 
@@ -113,16 +111,13 @@ pub unsafe extern "C" fn techsales_customer_new(
     out_customer: *mut *mut techsales_customer,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_customer, "out_customer")?;
-        // SAFETY: forwarded contract.
-        let (id, name) = unsafe { (str_arg(id, "id")?, str_arg(name, "name")?) };
+        let out = try_out!(out_customer);
+        let (id, name) = (try_str!(id), try_str!(name));
         let thresholds = thresholds_arg(threshold_assistance, threshold_loyalty)?;
         let scores = scores_arg(assistance, loyalty)?;
         let inner = Customer::from_scores(id, name, scores, &thresholds, time_arg(at, "at")?)
             .map_err(FfiError::invalid)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_customer { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_customer { inner }))
     })
 }
 
@@ -139,15 +134,12 @@ pub unsafe extern "C" fn techsales_customer_new_with_type(
     out_customer: *mut *mut techsales_customer,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_customer, "out_customer")?;
-        // SAFETY: forwarded contract.
-        let (id, name) = unsafe { (str_arg(id, "id")?, str_arg(name, "name")?) };
+        let out = try_out!(out_customer);
+        let (id, name) = (try_str!(id), try_str!(name));
         let ty: CustomerType = enum_arg(customer_type, "customer_type")?;
         let inner =
             Customer::from_type(id, name, ty, time_arg(at, "at")?).map_err(FfiError::invalid)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_customer { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_customer { inner }))
     })
 }
 
@@ -179,11 +171,9 @@ pub unsafe extern "C" fn techsales_customer_reclassify(
     out_changed: *mut bool,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_changed, "out_changed")?;
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle_mut(customer, "customer") }?;
-        // SAFETY: forwarded contract.
-        let reason = unsafe { opt_str_arg(reason, "reason") }?.unwrap_or("");
+        let out = try_out!(out_changed);
+        let c = try_mut!(customer);
+        let reason = try_opt_str!(reason).unwrap_or("");
         let thresholds = thresholds_arg(threshold_assistance, threshold_loyalty)?;
         let scores = scores_arg(assistance, loyalty)?;
         let changed = c
@@ -191,9 +181,7 @@ pub unsafe extern "C" fn techsales_customer_reclassify(
             .reclassify(scores, &thresholds, time_arg(at, "at")?, reason)
             .map_err(FfiError::invalid)?
             .is_some();
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, changed) };
-        Ok(())
+        out.set(changed)
     })
 }
 
@@ -207,12 +195,9 @@ pub unsafe extern "C" fn techsales_customer_type(
     out_type: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_type, "out_type")?;
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle(customer, "customer") }?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, c.inner.customer_type().code()) };
-        Ok(())
+        let out = try_out!(out_type);
+        let c = try_ref!(customer);
+        out.set(c.inner.customer_type().code())
     })
 }
 
@@ -226,12 +211,9 @@ pub unsafe extern "C" fn techsales_customer_history_len(
     out_len: *mut usize,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_len, "out_len")?;
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle(customer, "customer") }?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, c.inner.history().len()) };
-        Ok(())
+        let out = try_out!(out_len);
+        let c = try_ref!(customer);
+        out.set(c.inner.history().len())
     })
 }
 
@@ -246,9 +228,8 @@ pub unsafe extern "C" fn techsales_customer_history_get(
     out_movement: *mut techsales_type_movement,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_movement, "out_movement")?;
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle(customer, "customer") }?;
+        let out = try_out!(out_movement);
+        let c = try_ref!(customer);
         let m = c.inner.history().get(index).ok_or_else(|| {
             FfiError::new(
                 techsales_result::NotFound,
@@ -263,9 +244,7 @@ pub unsafe extern "C" fn techsales_customer_history_get(
             to: m.to.code(),
             at: m.at.timestamp(),
         };
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, movement) };
-        Ok(())
+        out.set(movement)
     })
 }
 
@@ -281,8 +260,7 @@ pub unsafe extern "C" fn techsales_customer_set_profile(
     relationship_level: u32,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle_mut(customer, "customer") }?;
+        let c = try_mut!(customer);
         let behaviour: BuyerBehaviour = enum_arg(buyer_behaviour, "buyer_behaviour")?;
         let relationship: RelationshipLevel = enum_arg(relationship_level, "relationship_level")?;
         c.inner.buyer_behaviour = Some(behaviour);
@@ -304,8 +282,7 @@ pub unsafe extern "C" fn techsales_customer_set_readiness(
     wait_reasons_mask: u32,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle_mut(customer, "customer") }?;
+        let c = try_mut!(customer);
         let criteria = bits::<ReadinessCriterion>(criteria_mask, "criteria_mask")?;
         let reasons = bits::<WaitReason>(wait_reasons_mask, "wait_reasons_mask")?;
         c.inner.readiness = Readiness::new(criteria, reasons);
@@ -324,13 +301,10 @@ pub unsafe extern "C" fn techsales_customer_to_json(
     out_json: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_json, "out_json")?;
-        // SAFETY: forwarded contract.
-        let c = unsafe { handle(customer, "customer") }?;
+        let out = try_out!(out_json);
+        let c = try_ref!(customer);
         let json = json_out(&c.inner)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, json) };
-        Ok(())
+        out.set(json)
     })
 }
 
@@ -345,16 +319,13 @@ pub unsafe extern "C" fn techsales_customer_from_json(
     out_customer: *mut *mut techsales_customer,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_customer, "out_customer")?;
-        // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(json, "json") }?;
+        let out = try_out!(out_customer);
+        let text = try_str!(json);
         let inner: Customer = json_in(text, "customer")?;
         inner
             .check()
             .map_err(|e| FfiError::json(format!("inconsistent customer: {e}")))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_customer { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_customer { inner }))
     })
 }
 
@@ -370,15 +341,12 @@ pub unsafe extern "C" fn techsales_planner_new(
     out_planner: *mut *mut techsales_planner,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_planner, "out_planner")?;
-        // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(config_json, "config_json") }? {
+        let out = try_out!(out_planner);
+        let inner = match try_opt_str!(config_json) {
             None => PlannerConfig::default(),
             Some(text) => PlannerConfig::from_json(text).map_err(config_error)?,
         };
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_planner { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_planner { inner }))
     })
 }
 
@@ -413,17 +381,15 @@ pub unsafe extern "C" fn techsales_planner_plan(
     out_worth_investing: *mut bool,
 ) -> techsales_result {
     guard(|| {
-        let count_out = out_arg(out_count, "out_count")?;
-        let worth_out = out_arg(out_worth_investing, "out_worth_investing")?;
+        let count_out = try_out!(out_count);
+        let worth_out = try_out!(out_worth_investing);
         if capacity > 0 {
-            out_arg(out_recommendations, "out_recommendations")?;
+            try_out!(out_recommendations);
         }
-        // SAFETY: forwarded contract.
-        let (p, c) = unsafe { (handle(planner, "planner")?, handle(customer, "customer")?) };
+        let (p, c) = (try_ref!(planner), try_ref!(customer));
         let plan = plan_for(&p.inner, &c.inner);
         let recs = plan.recommendations();
-        // SAFETY: checked by out_arg.
-        unsafe { write(count_out, recs.len()) };
+        count_out.set(recs.len())?;
         if recs.len() > capacity {
             return Err(FfiError::new(
                 techsales_result::BufferTooSmall,
@@ -440,9 +406,7 @@ pub unsafe extern "C" fn techsales_planner_plan(
             // SAFETY: i < recs.len() <= capacity, writable per contract.
             unsafe { out_recommendations.add(i).write(item) };
         }
-        // SAFETY: checked by out_arg.
-        unsafe { write(worth_out, matches!(plan, Plan::Invest { .. })) };
-        Ok(())
+        worth_out.set(matches!(plan, Plan::Invest { .. }))
     })
 }
 
@@ -459,13 +423,10 @@ pub unsafe extern "C" fn techsales_planner_plan_json(
     out_json: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_json, "out_json")?;
-        // SAFETY: forwarded contract.
-        let (p, c) = unsafe { (handle(planner, "planner")?, handle(customer, "customer")?) };
+        let out = try_out!(out_json);
+        let (p, c) = (try_ref!(planner), try_ref!(customer));
         let json = json_out(&plan_for(&p.inner, &c.inner))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, json) };
-        Ok(())
+        out.set(json)
     })
 }
 

@@ -33,18 +33,14 @@ fn apply_error(e: CycleError) -> FfiError {
     }
 }
 
-/// Applies one event built from C arguments.
-///
-/// # Safety
-/// `cycle` NULL or live; `actor` NULL or NUL-terminated.
-unsafe fn apply(
-    cycle: *mut techsales_cycle,
+/// Applies one event built from C arguments, the time checked before the
+/// event's own arguments.
+fn apply(
+    cycle: &mut techsales_cycle,
     at: i64,
-    actor: *const c_char,
+    actor: &str,
     event: impl FnOnce() -> FfiResult<CycleEvent>,
 ) -> FfiResult {
-    // SAFETY: forwarded contract.
-    let (cycle, actor) = unsafe { (handle_mut(cycle, "cycle")?, str_arg(actor, "actor")?) };
     let entry = Entry::new(time_arg(at, "at")?, actor, event()?);
     cycle.inner.apply(entry).map_err(apply_error)
 }
@@ -60,12 +56,10 @@ pub unsafe extern "C" fn techsales_cycle_new(
     out_cycle: *mut *mut techsales_cycle,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_cycle, "out_cycle")?;
+        let out = try_out!(out_cycle);
         let ty: CustomerType = enum_arg(customer_type, "customer_type")?;
         let inner = TechnicalSale::for_customer_type(ty);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_cycle { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_cycle { inner }))
     })
 }
 
@@ -81,14 +75,11 @@ pub unsafe extern "C" fn techsales_cycle_new_with_variant(
     out_cycle: *mut *mut techsales_cycle,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_cycle, "out_cycle")?;
-        // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(variant_json, "variant_json") }?;
+        let out = try_out!(out_cycle);
+        let text = try_str!(variant_json);
         let variant = CycleVariant::from_json(text).map_err(config_error)?;
         let inner = TechnicalSale::new(variant).map_err(config_error)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_cycle { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_cycle { inner }))
     })
 }
 
@@ -115,13 +106,7 @@ pub unsafe extern "C" fn techsales_cycle_apply_json(
     entry_json: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let (cycle, text) = unsafe {
-            (
-                handle_mut(cycle, "cycle")?,
-                str_arg(entry_json, "entry_json")?,
-            )
-        };
+        let (cycle, text) = (try_mut!(cycle), try_str!(entry_json));
         let entry: Entry<CycleEvent> = json_in(text, "journal entry")?;
         cycle.inner.apply(entry).map_err(apply_error)
     })
@@ -141,10 +126,10 @@ pub unsafe extern "C" fn techsales_cycle_advance(
     actor: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let to = unsafe { handle(cycle, "cycle") }?.inner.stage().next();
-        // SAFETY: forwarded contract.
-        unsafe { apply(cycle, at, actor, || Ok(CycleEvent::Advance { to })) }
+        let to = try_ref!(cycle).inner.stage().next();
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::Advance { to })
+        })
     })
 }
 
@@ -163,15 +148,12 @@ pub unsafe extern "C" fn techsales_cycle_complete_step(
     summary: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::StepCompleted {
-                    step: enum_arg(step, "step")?,
-                    summary: str_arg(summary, "summary")?.to_owned(),
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::StepCompleted {
+                step: enum_arg(step, "step")?,
+                summary: try_str!(summary).to_owned(),
             })
-        }
+        })
     })
 }
 
@@ -189,15 +171,12 @@ pub unsafe extern "C" fn techsales_cycle_raise_objection(
     text: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::ObjectionRaised {
-                    id: str_arg(id, "id")?.to_owned(),
-                    text: str_arg(text, "text")?.to_owned(),
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::ObjectionRaised {
+                id: try_str!(id).to_owned(),
+                text: try_str!(text).to_owned(),
             })
-        }
+        })
     })
 }
 
@@ -215,15 +194,12 @@ pub unsafe extern "C" fn techsales_cycle_resolve_objection(
     resolution: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::ObjectionResolved {
-                    id: str_arg(id, "id")?.to_owned(),
-                    resolution: str_arg(resolution, "resolution")?.to_owned(),
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::ObjectionResolved {
+                id: try_str!(id).to_owned(),
+                resolution: try_str!(resolution).to_owned(),
             })
-        }
+        })
     })
 }
 
@@ -241,14 +217,11 @@ pub unsafe extern "C" fn techsales_cycle_decide(
     decision: u32,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::ClientDecided {
-                    decision: enum_arg::<Decision>(decision, "decision")?,
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::ClientDecided {
+                decision: enum_arg::<Decision>(decision, "decision")?,
             })
-        }
+        })
     })
 }
 
@@ -264,14 +237,11 @@ pub unsafe extern "C" fn techsales_cycle_learn(
     lesson: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::LessonLearned {
-                    lesson: str_arg(lesson, "lesson")?.to_owned(),
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::LessonLearned {
+                lesson: try_str!(lesson).to_owned(),
             })
-        }
+        })
     })
 }
 
@@ -287,14 +257,11 @@ pub unsafe extern "C" fn techsales_cycle_cancel(
     reason: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(cycle, at, actor, || {
-                Ok(CycleEvent::DealCancelled {
-                    reason: str_arg(reason, "reason")?.to_owned(),
-                })
+        apply(try_mut!(cycle), at, try_str!(actor), || {
+            Ok(CycleEvent::DealCancelled {
+                reason: try_str!(reason).to_owned(),
             })
-        }
+        })
     })
 }
 
@@ -313,19 +280,14 @@ pub unsafe extern "C" fn techsales_cycle_status(
 ) -> techsales_result {
     guard(|| {
         let (stage_out, outcome_out, iteration_out) = (
-            out_arg(out_stage, "out_stage")?,
-            out_arg(out_outcome, "out_outcome")?,
-            out_arg(out_iteration, "out_iteration")?,
+            try_out!(out_stage),
+            try_out!(out_outcome),
+            try_out!(out_iteration),
         );
-        // SAFETY: forwarded contract.
-        let sale = &unsafe { handle(cycle, "cycle") }?.inner;
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(stage_out, sale.stage().code());
-            write(outcome_out, sale.outcome().code());
-            write(iteration_out, sale.iteration());
-        }
-        Ok(())
+        let sale = &try_ref!(cycle).inner;
+        stage_out.set(sale.stage().code())?;
+        outcome_out.set(sale.outcome().code())?;
+        iteration_out.set(sale.iteration())
     })
 }
 
@@ -340,12 +302,9 @@ pub unsafe extern "C" fn techsales_cycle_customer_type(
     out_type: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_type, "out_type")?;
-        // SAFETY: forwarded contract.
-        let ty = unsafe { handle(cycle, "cycle") }?.inner.customer_type();
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, ty.code()) };
-        Ok(())
+        let out = try_out!(out_type);
+        let ty = try_ref!(cycle).inner.customer_type();
+        out.set(ty.code())
     })
 }
 
@@ -360,16 +319,13 @@ pub unsafe extern "C" fn techsales_cycle_missing_steps(
     out_mask: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_mask, "out_mask")?;
-        // SAFETY: forwarded contract.
-        let sale = &unsafe { handle(cycle, "cycle") }?.inner;
+        let out = try_out!(out_mask);
+        let sale = &try_ref!(cycle).inner;
         let mask = sale
             .missing_steps()
             .iter()
             .fold(0u32, |mask, step| mask | 1 << step.code());
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, mask) };
-        Ok(())
+        out.set(mask)
     })
 }
 
@@ -388,14 +344,11 @@ pub unsafe extern "C" fn techsales_cycle_guidance(
     out_text: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_text, "out_text")?;
+        let out = try_out!(out_text);
         let language: Language = enum_arg(language, "language")?;
-        // SAFETY: forwarded contract.
-        let guidance = unsafe { handle(cycle, "cycle") }?.inner.guidance();
+        let guidance = try_ref!(cycle).inner.guidance();
         let text = text_or_json(as_text, &guidance, |g| guidance_text(g, language))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, text) };
-        Ok(())
+        out.set(text)
     })
 }
 
@@ -457,12 +410,9 @@ pub unsafe extern "C" fn techsales_cycle_to_json(
     out_json: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_json, "out_json")?;
-        // SAFETY: forwarded contract.
-        let json = json_out(&unsafe { handle(cycle, "cycle") }?.inner)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, json) };
-        Ok(())
+        let out = try_out!(out_json);
+        let json = json_out(&try_ref!(cycle).inner)?;
+        out.set(json)
     })
 }
 
@@ -480,9 +430,8 @@ pub unsafe extern "C" fn techsales_cycle_from_json(
     out_cycle: *mut *mut techsales_cycle,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_cycle, "out_cycle")?;
-        // SAFETY: forwarded contract.
-        let text = unsafe { str_arg(json, "json") }?;
+        let out = try_out!(out_cycle);
+        let text = try_str!(json);
         let inner: TechnicalSale = serde_json::from_str(text).map_err(|e| {
             if e.to_string().contains("format version") {
                 FfiError::new(techsales_result::UnsupportedVersion, e.to_string())
@@ -491,8 +440,6 @@ pub unsafe extern "C" fn techsales_cycle_from_json(
             }
         })?;
         // Loading replayed the journal and compared the stored state with it.
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_cycle { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_cycle { inner }))
     })
 }

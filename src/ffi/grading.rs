@@ -155,19 +155,11 @@ pub unsafe extern "C" fn techsales_date_to_ymd(
     out_day: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let (y, m, d) = (
-            out_arg(out_year, "out_year")?,
-            out_arg(out_month, "out_month")?,
-            out_arg(out_day, "out_day")?,
-        );
+        let (y, m, d) = (try_out!(out_year), try_out!(out_month), try_out!(out_day));
         let date = date_arg(days, "days")?;
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(y, date.year());
-            write(m, date.month());
-            write(d, date.day());
-        }
-        Ok(())
+        y.set(date.year())?;
+        m.set(date.month())?;
+        d.set(date.day())
     })
 }
 
@@ -183,16 +175,14 @@ pub unsafe extern "C" fn techsales_date_from_ymd(
     out_days: *mut i32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_days, "out_days")?;
+        let out = try_out!(out_days);
         let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
             FfiError::invalid(format!("{year}-{month}-{day} is not a calendar date"))
         })?;
         let days = day_number(date)
             .checked_sub(UNIX_EPOCH_DAY)
             .ok_or_else(|| FfiError::invalid(format!("{year}-{month}-{day} is out of range")))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, days) };
-        Ok(())
+        out.set(days)
     })
 }
 
@@ -208,16 +198,13 @@ pub unsafe extern "C" fn techsales_grader_new(
     out_grader: *mut *mut techsales_grader,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_grader, "out_grader")?;
-        // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(json, "json") }? {
+        let out = try_out!(out_grader);
+        let inner = match try_opt_str!(json) {
             None => Grader::default(),
             Some(text) => Grader::from_json(text).map_err(config_error)?,
         };
         let id = NEXT_GRADER_ID.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_grader { inner, id })) };
-        Ok(())
+        out.set(into_handle(techsales_grader { inner, id }))
     })
 }
 
@@ -243,12 +230,9 @@ pub unsafe extern "C" fn techsales_grader_to_json(
     out_json: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_json, "out_json")?;
-        // SAFETY: forwarded contract.
-        let json = json_out(unsafe { handle(grader, "grader") }?.inner.config())?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, json) };
-        Ok(())
+        let out = try_out!(out_json);
+        let json = json_out(try_ref!(grader).inner.config())?;
+        out.set(json)
     })
 }
 
@@ -270,23 +254,20 @@ pub unsafe extern "C" fn techsales_grader_evaluate(
 ) -> techsales_result {
     guard(|| {
         let (verdict_out, score_out, knocked_out) = (
-            out_arg(out_verdict, "out_verdict")?,
-            out_arg(out_score, "out_score")?,
-            out_arg(out_knocked_out, "out_knocked_out")?,
+            try_out!(out_verdict),
+            try_out!(out_score),
+            try_out!(out_knocked_out),
         );
+        let grader = try_ref!(grader);
         // SAFETY: forwarded contract.
-        let (grader, ratings) = unsafe { (handle(grader, "grader")?, ratings_arg(ratings)?) };
+        let ratings = unsafe { ratings_arg(ratings) }?;
         let evaluation = grader.inner.evaluate(&ratings).map_err(grade_error)?;
         // The set's own bits: folding over the factors compiled to a read
         // wider than the stored set, which stalled the call by about 10 ns.
         let mask = evaluation.knocked_out.mask();
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(verdict_out, evaluation.verdict.code());
-            write(score_out, evaluation.score);
-            write(knocked_out, mask);
-        }
-        Ok(())
+        verdict_out.set(evaluation.verdict.code())?;
+        score_out.set(evaluation.score)?;
+        knocked_out.set(mask)
     })
 }
 
@@ -316,12 +297,11 @@ pub unsafe extern "C" fn techsales_grader_grade(
 ) -> techsales_result {
     guard(|| {
         let (status_out, grade_out, score_out) = (
-            out_arg(out_status, "out_status")?,
-            out_arg(out_grade, "out_grade")?,
-            out_arg(out_score, "out_score")?,
+            try_out!(out_status),
+            try_out!(out_grade),
+            try_out!(out_score),
         );
-        // SAFETY: forwarded contract.
-        let grader = unsafe { handle(grader, "grader") }?;
+        let grader = try_ref!(grader);
         let opportunity = Opportunity {
             // SAFETY: forwarded contract.
             ratings: unsafe { ratings_arg(ratings) }?,
@@ -333,13 +313,9 @@ pub unsafe extern "C" fn techsales_grader_grade(
             .inner
             .grade_with(&table, &opportunity)
             .map_err(grade_error)?;
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(status_out, assessment.status().code());
-            write(grade_out, grade_code(assessment.grade));
-            write(score_out, assessment.evaluation.score);
-        }
-        Ok(())
+        status_out.set(assessment.status().code())?;
+        grade_out.set(grade_code(assessment.grade))?;
+        score_out.set(assessment.evaluation.score)
     })
 }
 
@@ -363,10 +339,9 @@ pub unsafe extern "C" fn techsales_grader_explain(
     out_text: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_text, "out_text")?;
+        let out = try_out!(out_text);
         let language: Language = enum_arg(language, "language")?;
-        // SAFETY: forwarded contract.
-        let grader = unsafe { handle(grader, "grader") }?;
+        let grader = try_ref!(grader);
         // SAFETY: forwarded contract.
         let (opportunity, as_of) =
             unsafe { opportunity_arg(ratings, expected_close_day, as_of_day, possibility) }?;
@@ -375,9 +350,7 @@ pub unsafe extern "C" fn techsales_grader_explain(
             .explain(&opportunity, as_of)
             .map_err(grade_error)?;
         let text = text_or_json(as_text, &explanation, |v| v.render(language))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, text) };
-        Ok(())
+        out.set(text)
     })
 }
 
@@ -392,23 +365,15 @@ pub unsafe extern "C" fn techsales_grader_policy(
     out_policy: *mut techsales_resource_policy,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_policy, "out_policy")?;
-        // SAFETY: forwarded contract.
-        let grader = unsafe { handle(grader, "grader") }?;
+        let out = try_out!(out_policy);
+        let grader = try_ref!(grader);
         let policy = grader.inner.policy(enum_arg(grade, "grade")?);
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(
-                out,
-                techsales_resource_policy {
-                    effort: policy.effort.code(),
-                    enter_sales_process: policy.enter_sales_process,
-                    maintain_customer: policy.maintain_customer,
-                    review_every_days: policy.review_every_days,
-                },
-            )
-        };
-        Ok(())
+        out.set(techsales_resource_policy {
+            effort: policy.effort.code(),
+            enter_sales_process: policy.enter_sales_process,
+            maintain_customer: policy.maintain_customer,
+            review_every_days: policy.review_every_days,
+        })
     })
 }
 
@@ -509,9 +474,8 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
     out_summary: *mut techsales_batch_summary,
 ) -> techsales_result {
     guard(|| {
-        let summary_out = out_arg(out_summary, "out_summary")?;
-        // SAFETY: forwarded contract.
-        let grader = unsafe { handle(grader, "grader") }?;
+        let summary_out = try_out!(out_summary);
+        let grader = try_ref!(grader);
         let as_of = date_arg(as_of_day, "as_of_day")?;
         if ratings.is_null() {
             return Err(FfiError::null("ratings"));
@@ -590,17 +554,10 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
                 as_of, &input, out_status, out_grade, out_score,
             )
             .map_err(FfiError::invalid)?;
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(
-                summary_out,
-                techsales_batch_summary {
-                    graded: summary.graded,
-                    failed: summary.failed,
-                    invalid: summary.invalid,
-                },
-            )
-        };
-        Ok(())
+        summary_out.set(techsales_batch_summary {
+            graded: summary.graded,
+            failed: summary.failed,
+            invalid: summary.invalid,
+        })
     })
 }

@@ -37,25 +37,15 @@ fn apply_error(e: KeyAccountError) -> FfiError {
     }
 }
 
-/// Applies one event built from C arguments.
-///
-/// # Safety
-/// `deal` and `definition` NULL or live; `actor` NULL or NUL-terminated.
-unsafe fn apply(
-    deal: *mut techsales_key_account,
-    definition: *const techsales_key_account_definition,
+/// Applies one event built from C arguments, the time checked before the
+/// event's own arguments.
+fn apply(
+    deal: &mut techsales_key_account,
+    definition: &techsales_key_account_definition,
     at: i64,
-    actor: *const c_char,
+    actor: &str,
     event: impl FnOnce() -> FfiResult<KeyAccountEvent>,
 ) -> FfiResult {
-    // SAFETY: forwarded contract.
-    let (deal, definition, actor) = unsafe {
-        (
-            handle_mut(deal, "deal")?,
-            handle(definition, "definition")?,
-            str_arg(actor, "actor")?,
-        )
-    };
     let entry = Entry::new(time_arg(at, "at")?, actor, event()?);
     deal.inner
         .apply(&definition.inner, entry)
@@ -73,15 +63,12 @@ pub unsafe extern "C" fn techsales_key_account_definition_new(
     out_definition: *mut *mut techsales_key_account_definition,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_definition, "out_definition")?;
-        // SAFETY: forwarded contract.
-        let inner = match unsafe { opt_str_arg(json, "json") }? {
+        let out = try_out!(out_definition);
+        let inner = match try_opt_str!(json) {
             None => ProcessDefinition::default(),
             Some(text) => ProcessDefinition::from_json(text).map_err(config_error)?,
         };
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_key_account_definition { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_key_account_definition { inner }))
     })
 }
 
@@ -107,11 +94,9 @@ pub unsafe extern "C" fn techsales_key_account_new(
     out_deal: *mut *mut techsales_key_account,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_deal, "out_deal")?;
+        let out = try_out!(out_deal);
         let inner = KeyAccountProcess::new(time_arg(opened_at, "opened_at")?);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_key_account { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_key_account { inner }))
     })
 }
 
@@ -138,14 +123,7 @@ pub unsafe extern "C" fn techsales_key_account_apply_json(
     entry_json: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let (deal, definition, text) = unsafe {
-            (
-                handle_mut(deal, "deal")?,
-                handle(definition, "definition")?,
-                str_arg(entry_json, "entry_json")?,
-            )
-        };
+        let (deal, definition, text) = (try_mut!(deal), try_ref!(definition), try_str!(entry_json));
         let entry: Entry<KeyAccountEvent> = json_in(text, "journal entry")?;
         deal.inner
             .apply(&definition.inner, entry)
@@ -168,16 +146,19 @@ pub unsafe extern "C" fn techsales_key_account_meet_node(
     evidence: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 Ok(KeyAccountEvent::KeyNodeMet {
                     node: enum_arg::<KeyNode>(node, "node")?,
-                    evidence: str_arg(evidence, "evidence")?.to_owned(),
+                    evidence: try_str!(evidence).to_owned(),
                     grade: None,
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -196,17 +177,19 @@ pub unsafe extern "C" fn techsales_key_account_grade(
     evidence: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let graded = unsafe { handle(deal, "deal") }?
+        let graded = try_ref!(deal)
             .inner
             .state()
             .met()
             .contains(KeyNode::OpportunityGraded);
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 let grade: Grade = enum_arg(grade, "grade")?;
-                let evidence = str_arg(evidence, "evidence")?.to_owned();
+                let evidence = try_str!(evidence).to_owned();
                 Ok(if graded {
                     KeyAccountEvent::Regraded { grade, evidence }
                 } else {
@@ -216,8 +199,8 @@ pub unsafe extern "C" fn techsales_key_account_grade(
                         grade: Some(grade),
                     }
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -234,11 +217,14 @@ pub unsafe extern "C" fn techsales_key_account_advance(
     at: i64,
     actor: *const c_char,
 ) -> techsales_result {
-    // SAFETY: forwarded contract.
-    guard(|| unsafe {
-        apply(deal, definition, at, actor, || {
-            Ok(KeyAccountEvent::Advanced)
-        })
+    guard(|| {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || Ok(KeyAccountEvent::Advanced),
+        )
     })
 }
 
@@ -257,14 +243,17 @@ pub unsafe extern "C" fn techsales_key_account_force_advance(
     reason: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 Ok(KeyAccountEvent::ForcedAdvance {
-                    reason: str_arg(reason, "reason")?.to_owned(),
+                    reason: try_str!(reason).to_owned(),
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -281,14 +270,17 @@ pub unsafe extern "C" fn techsales_key_account_observe_step(
     step: u32,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 Ok(KeyAccountEvent::ProcurementStepObserved {
                     step: enum_arg::<ProcurementStep>(step, "step")?,
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -312,12 +304,15 @@ pub unsafe extern "C" fn techsales_key_account_set_contact(
     attitude: u32,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 let mut contact = BuyingInfluence::new(
-                    str_arg(id, "id")?,
-                    str_arg(name, "name")?,
+                    try_str!(id),
+                    try_str!(name),
                     enum_arg::<BuyingRole>(role, "role")?,
                     enum_arg::<InfluenceDegree>(influence, "influence")?,
                 );
@@ -326,8 +321,8 @@ pub unsafe extern "C" fn techsales_key_account_set_contact(
                 Ok(KeyAccountEvent::ContactRecorded {
                     contact: Box::new(contact),
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -347,20 +342,23 @@ pub unsafe extern "C" fn techsales_key_account_close(
     reason: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        unsafe {
-            apply(deal, definition, at, actor, || {
+        apply(
+            try_mut!(deal),
+            try_ref!(definition),
+            at,
+            try_str!(actor),
+            || {
                 Ok(match enum_arg::<Outcome>(outcome, "outcome")? {
                     Outcome::Won => KeyAccountEvent::Won,
                     Outcome::Lost => KeyAccountEvent::Lost {
-                        reason: str_arg(reason, "reason")?.to_owned(),
+                        reason: try_str!(reason).to_owned(),
                     },
                     Outcome::Withdrawn => KeyAccountEvent::Withdrawn {
-                        reason: str_arg(reason, "reason")?.to_owned(),
+                        reason: try_str!(reason).to_owned(),
                     },
                 })
-            })
-        }
+            },
+        )
     })
 }
 
@@ -378,19 +376,14 @@ pub unsafe extern "C" fn techsales_key_account_status(
 ) -> techsales_result {
     guard(|| {
         let (stage_out, open_out, outcome_out) = (
-            out_arg(out_stage, "out_stage")?,
-            out_arg(out_open, "out_open")?,
-            out_arg(out_outcome, "out_outcome")?,
+            try_out!(out_stage),
+            try_out!(out_open),
+            try_out!(out_outcome),
         );
-        // SAFETY: forwarded contract.
-        let state = unsafe { handle(deal, "deal") }?.inner.state();
-        // SAFETY: checked by out_arg.
-        unsafe {
-            write(stage_out, state.stage().code());
-            write(open_out, state.is_open());
-            write(outcome_out, state.outcome().map_or(0, |o| o.code()));
-        }
-        Ok(())
+        let state = try_ref!(deal).inner.state();
+        stage_out.set(state.stage().code())?;
+        open_out.set(state.is_open())?;
+        outcome_out.set(state.outcome().map_or(0, |o| o.code()))
     })
 }
 
@@ -406,14 +399,10 @@ pub unsafe extern "C" fn techsales_key_account_missing_nodes(
     out_mask: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_mask, "out_mask")?;
-        // SAFETY: forwarded contract.
-        let (deal, definition) =
-            unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
+        let out = try_out!(out_mask);
+        let (deal, definition) = (try_ref!(deal), try_ref!(definition));
         let missing = deal.inner.state().missing_to_advance(&definition.inner);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, u32::from(missing.bits())) };
-        Ok(())
+        out.set(u32::from(missing.bits()))
     })
 }
 
@@ -428,15 +417,11 @@ pub unsafe extern "C" fn techsales_key_account_win_probability(
     out_probability: *mut f64,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_probability, "out_probability")?;
-        // SAFETY: forwarded contract.
-        let (deal, definition) =
-            unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
+        let out = try_out!(out_probability);
+        let (deal, definition) = (try_ref!(deal), try_ref!(definition));
         let value =
             crate::key_account::win_probability_value(deal.inner.state(), &definition.inner);
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, value) };
-        Ok(())
+        out.set(value)
     })
 }
 
@@ -455,16 +440,12 @@ pub unsafe extern "C" fn techsales_key_account_win_probability_explain(
     out_text: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_text, "out_text")?;
+        let out = try_out!(out_text);
         let language: Language = enum_arg(language, "language")?;
-        // SAFETY: forwarded contract.
-        let (deal, definition) =
-            unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
+        let (deal, definition) = (try_ref!(deal), try_ref!(definition));
         let probability = deal.inner.win_probability(&definition.inner);
         let text = text_or_json(as_text, &probability, |v| v.explain(language))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, text) };
-        Ok(())
+        out.set(text)
     })
 }
 
@@ -484,16 +465,12 @@ pub unsafe extern "C" fn techsales_key_account_diagnose(
     out_text: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_text, "out_text")?;
+        let out = try_out!(out_text);
         let language: Language = enum_arg(language, "language")?;
-        // SAFETY: forwarded contract.
-        let (deal, definition) =
-            unsafe { (handle(deal, "deal")?, handle(definition, "definition")?) };
+        let (deal, definition) = (try_ref!(deal), try_ref!(definition));
         let diagnosis = deal.inner.diagnose(&definition.inner);
         let text = text_or_json(as_text, &diagnosis, |v| v.report(language))?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, text) };
-        Ok(())
+        out.set(text)
     })
 }
 
@@ -508,12 +485,9 @@ pub unsafe extern "C" fn techsales_key_account_to_json(
     out_json: *mut *mut c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_json, "out_json")?;
-        // SAFETY: forwarded contract.
-        let json = json_out(&unsafe { handle(deal, "deal") }?.inner)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, json) };
-        Ok(())
+        let out = try_out!(out_json);
+        let json = json_out(&try_ref!(deal).inner)?;
+        out.set(json)
     })
 }
 
@@ -531,10 +505,8 @@ pub unsafe extern "C" fn techsales_key_account_from_json(
     out_deal: *mut *mut techsales_key_account,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_deal, "out_deal")?;
-        // SAFETY: forwarded contract.
-        let (definition, text) =
-            unsafe { (handle(definition, "definition")?, str_arg(json, "json")?) };
+        let out = try_out!(out_deal);
+        let (definition, text) = (try_ref!(definition), try_str!(json));
         let inner = KeyAccountProcess::from_json(text, &definition.inner).map_err(|e| {
             if e.is_unsupported_version() {
                 FfiError::new(techsales_result::UnsupportedVersion, e.to_string())
@@ -542,8 +514,6 @@ pub unsafe extern "C" fn techsales_key_account_from_json(
                 FfiError::json(e)
             }
         })?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, into_handle(techsales_key_account { inner })) };
-        Ok(())
+        out.set(into_handle(techsales_key_account { inner }))
     })
 }

@@ -20,11 +20,63 @@
 //! once; customers, key-account deals and technical sales may move between
 //! threads but must not be used from two at once.
 //!
+//! Every exported body has one shape: `guard` around it, `try_out!` for
+//! each out-parameter first, `try_ref!`/`try_mut!` for handles,
+//! `try_str!`/`try_opt_str!` for strings (each names the parameter in its
+//! error), then the call into the Rust API, and `Out::set` to write the
+//! result last.
+//!
 //! Domain enums cross the boundary as `uint32_t` codes; the header lists
 //! every code as a constant, generated from [`crate::catalogue`].
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
+/// Borrows the handle parameter `$p`, refusing NULL with its name; for use
+/// inside [`guard`]. The exported function's `# Safety` section promises
+/// that `$p` is NULL or a live handle.
+macro_rules! try_ref {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or a live handle.
+        unsafe { $crate::ffi::handle($p, stringify!($p)) }?
+    };
+}
+
+/// Borrows the handle parameter `$p` mutably, refusing NULL with its name.
+macro_rules! try_mut {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or a live handle
+        // that no other thread uses meanwhile.
+        unsafe { $crate::ffi::handle_mut($p, stringify!($p)) }?
+    };
+}
+
+/// Borrows the string parameter `$p` as UTF-8, refusing NULL and invalid
+/// UTF-8 with its name.
+macro_rules! try_str {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or NUL-terminated.
+        unsafe { $crate::ffi::str_arg($p, stringify!($p)) }?
+    };
+}
+
+/// Like [`try_str!`], but NULL means "absent" (`None`).
+macro_rules! try_opt_str {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or NUL-terminated.
+        unsafe { $crate::ffi::opt_str_arg($p, stringify!($p)) }?
+    };
+}
+
+/// Checks the out-parameter `$p` before any work is done, refusing NULL
+/// with its name; the [`Out`] it gives is written once, on success.
+macro_rules! try_out {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or writable.
+        unsafe { $crate::ffi::Out::new($p, stringify!($p)) }?
+    };
+}
+
+pub mod catalogue;
 pub mod customer;
 pub mod cycle;
 pub mod grading;
@@ -209,22 +261,31 @@ pub(crate) unsafe fn handle_mut<'a, T>(p: *mut T, name: &str) -> FfiResult<&'a m
     unsafe { p.as_mut() }.ok_or_else(|| FfiError::null(name))
 }
 
-/// Checks an out-parameter before any work is done.
-pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> FfiResult<*mut T> {
-    if p.is_null() {
-        Err(FfiError::null(name))
-    } else {
-        Ok(p)
-    }
-}
+/// An out-parameter checked to be non-NULL (made by [`try_out!`]), written
+/// at most once, when the call succeeds.
+pub(crate) struct Out<T>(*mut T);
 
-/// Writes an out-parameter that [`out_arg`] has checked.
-///
-/// # Safety
-/// `p` is non-NULL, aligned and writable.
-pub(crate) unsafe fn write<T>(p: *mut T, value: T) {
-    // SAFETY: checked by out_arg; writable per the caller's contract.
-    unsafe { p.write(value) }
+impl<T> Out<T> {
+    /// Checks `p`, naming the parameter when it is NULL.
+    ///
+    /// # Safety
+    /// `p` is NULL or aligned and writable for the whole call.
+    #[inline(always)]
+    pub(crate) unsafe fn new(p: *mut T, name: &str) -> FfiResult<Self> {
+        if p.is_null() {
+            Err(FfiError::null(name))
+        } else {
+            Ok(Out(p))
+        }
+    }
+
+    /// Writes the value; the result lets it end a body inside [`guard`].
+    #[inline(always)]
+    pub(crate) fn set(self, value: T) -> FfiResult {
+        // SAFETY: non-NULL, and writable per the contract of `Out::new`.
+        unsafe { self.0.write(value) };
+        Ok(())
+    }
 }
 
 /// Moves a Rust value into a new handle for C.
@@ -377,15 +438,13 @@ pub unsafe extern "C" fn techsales_enum_label(
     out_label: *mut *const c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_label, "out_label")?;
+        let out = try_out!(out_label);
         let texts = enum_texts(kind, code)?;
         let label = match enum_arg(language, "language")? {
             Language::English => &texts.en,
             Language::Chinese => &texts.zh,
         };
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, label.as_ptr()) };
-        Ok(())
+        out.set(label.as_ptr())
     })
 }
 
@@ -401,11 +460,9 @@ pub unsafe extern "C" fn techsales_enum_key(
     out_key: *mut *const c_char,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_key, "out_key")?;
+        let out = try_out!(out_key);
         let texts = enum_texts(kind, code)?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, texts.key.as_ptr()) };
-        Ok(())
+        out.set(texts.key.as_ptr())
     })
 }
 
@@ -420,9 +477,8 @@ pub unsafe extern "C" fn techsales_enum_from_key(
     out_code: *mut u32,
 ) -> techsales_result {
     guard(|| {
-        let out = out_arg(out_code, "out_code")?;
-        // SAFETY: forwarded contract.
-        let key = unsafe { str_arg(key, "key") }?;
+        let out = try_out!(out_code);
+        let key = try_str!(key);
         let kind: EnumKind = enum_arg(kind, "kind")?;
         let value = kind
             .values()
@@ -434,9 +490,7 @@ pub unsafe extern "C" fn techsales_enum_from_key(
                     format!("`{key}` is not a {} key", kind.key()),
                 )
             })?;
-        // SAFETY: checked by out_arg.
-        unsafe { write(out, value.code) };
-        Ok(())
+        out.set(value.code)
     })
 }
 

@@ -160,7 +160,12 @@ pub struct Pipeline {
 /// The weighted pipeline of `portfolio`: each open deal's amount times its
 /// win probability under the portfolio's process definition.
 pub fn pipeline(portfolio: &Portfolio) -> Pipeline {
-    let definition = &portfolio.definitions().process;
+    pipeline_with(portfolio, &portfolio.definitions().process)
+}
+
+/// The weighted pipeline of `portfolio` under another process definition
+/// (the calibrated one, say): the same deals, other win probabilities.
+pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> Pipeline {
     let index = portfolio.account_index();
     let accounts = portfolio.accounts();
     let mut total = Amounts::default();
@@ -722,7 +727,15 @@ impl Calibration {
 /// first, ties by id; at most `n` positions in the portfolio's
 /// opportunities.
 pub fn top_deals(portfolio: &Portfolio, n: usize) -> Vec<usize> {
-    let definition = &portfolio.definitions().process;
+    top_deals_with(portfolio, &portfolio.definitions().process, n)
+}
+
+/// [`top_deals`] weighted under another process definition.
+pub fn top_deals_with(
+    portfolio: &Portfolio,
+    definition: &ProcessDefinition,
+    n: usize,
+) -> Vec<usize> {
     let mut open: Vec<(usize, f64, &OpportunityRecord)> = portfolio
         .opportunities()
         .iter()

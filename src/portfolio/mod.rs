@@ -9,7 +9,8 @@
 //!   the calibration of win probabilities from closed deals;
 //! - [`csv_import`]: opportunities and accounts from a CRM export in CSV,
 //!   through a column mapping, with every refused row reported;
-//! - [`report`] and [`svg`]: the text report and the charts.
+//! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
+//!   with its charts, and the charts alone.
 //!
 //! [`json_schema`] gives the JSON Schema of the document, for CRMs in other
 //! languages to validate what they send.
@@ -17,14 +18,15 @@
 pub mod analytics;
 pub mod csv_import;
 pub mod document;
+pub mod html;
 pub mod report;
 pub mod svg;
 
 pub use analytics::{
-    actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
-    top_deals, ActionsInProgress, Amounts, AnalyticsConfig, Calibration, GradeCalibration,
-    MovementCount, Pipeline, Quadrant, StageCalibration, StageDurations, StageFlow, StalledDeal,
-    YearMonth,
+    actions_in_progress, calibrate, pipeline, pipeline_with, quadrant, stage_durations,
+    stage_flows, stalled, top_deals, top_deals_with, ActionsInProgress, Amounts, AnalyticsConfig,
+    Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant, StageCalibration,
+    StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
     import_csv, ColumnMapping, CsvError, CsvImport, CsvMapping, RowError, RowProblem, RowWarning,
@@ -34,7 +36,8 @@ pub use document::{
     format_minor, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio,
     PortfolioError, FORMAT_VERSION,
 };
-pub use report::{render as render_report, ReportOptions};
+pub use html::render as render_html;
+pub use report::{account_plans, render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs

@@ -5,20 +5,24 @@
 //! recommended differentiation plan of each account.
 //!
 //! Everything is computed as of the portfolio's date, so the same document
-//! always gives the same report.
+//! always gives the same report. Every weighted figure says which win
+//! probabilities weigh it (the current definition's, or those calibrated
+//! from the closed deals, chosen by [`ReportOptions::weights`]), and long
+//! lists stop after [`ReportOptions::list_limit`] entries with the count of
+//! the rest.
 
 use std::fmt::Write;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::analytics::{
-    actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
-    top_deals, Amounts, YearMonth,
+    actions_in_progress, calibrate, pipeline, pipeline_with, quadrant, stage_durations,
+    stage_flows, stalled, top_deals_with, Amounts, Calibration, Pipeline, YearMonth,
 };
 use super::document::Portfolio;
 use crate::customer::CustomerType;
 use crate::differentiation::{Plan, PlanInput};
-use crate::key_account::{diagnose, win_probability, Stage};
+use crate::key_account::{diagnose, win_probability, ProcessDefinition, Stage};
 use crate::labels::{Labelled, Language};
 
 /// What the report shows.
@@ -32,6 +36,23 @@ pub struct ReportOptions {
     pub plan_actions: usize,
     /// How far back, in days before the as-of date, type movements count.
     pub movement_days: i64,
+    /// How many entries long lists (stalled deals, accounts whose plan
+    /// differs from their type's usual one) show before "and N more".
+    pub list_limit: usize,
+    /// Which win probabilities weigh the pipeline, forecast and top deals.
+    pub weights: Weights,
+}
+
+/// Which win probabilities weigh the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Weights {
+    /// The portfolio's own process definition.
+    #[default]
+    Current,
+    /// The definition calibrated from the portfolio's closed deals
+    /// ([`Calibration::definition`]): fitted stage probabilities, and
+    /// fitted grade factors when closed deals were graded.
+    Calibrated,
 }
 
 impl Default for ReportOptions {
@@ -41,8 +62,112 @@ impl Default for ReportOptions {
             next_actions: 3,
             plan_actions: 3,
             movement_days: 182,
+            list_limit: 20,
+            weights: Weights::Current,
         }
     }
+}
+
+/// The figures both reports are made of, computed once.
+pub(crate) struct Figures {
+    /// The calibration from the closed deals.
+    pub calibration: Calibration,
+    /// The calibrated process definition.
+    pub calibrated_definition: ProcessDefinition,
+    /// The pipeline under the current definition.
+    pub current: Pipeline,
+    /// The pipeline under the calibrated definition.
+    pub calibrated: Pipeline,
+    /// Which of the two weighs the report.
+    pub weights: Weights,
+}
+
+impl Figures {
+    pub(crate) fn of(portfolio: &Portfolio, weights: Weights) -> Self {
+        let calibration = calibrate(portfolio);
+        let calibrated_definition = calibration.definition(&portfolio.definitions().process);
+        Figures {
+            current: pipeline(portfolio),
+            calibrated: pipeline_with(portfolio, &calibrated_definition),
+            calibration,
+            calibrated_definition,
+            weights,
+        }
+    }
+
+    /// The pipeline the report is weighted with.
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        match self.weights {
+            Weights::Current => &self.current,
+            Weights::Calibrated => &self.calibrated,
+        }
+    }
+
+    /// The definition the report is weighted with.
+    pub(crate) fn definition<'a>(&'a self, portfolio: &'a Portfolio) -> &'a ProcessDefinition {
+        match self.weights {
+            Weights::Current => &portfolio.definitions().process,
+            Weights::Calibrated => &self.calibrated_definition,
+        }
+    }
+
+    /// One sentence saying what the weighted amounts are weighted with.
+    pub(crate) fn weights_note(&self, portfolio: &Portfolio, language: Language) -> String {
+        let grade_factors = self.definition(portfolio).grade_factors.is_some();
+        match (self.weights, language) {
+            (Weights::Current, Language::English) => format!(
+                "weighted = amount x win probability of the current definition (stage base, \
+                 less the penalty for forced key nodes{}); calibrated from {} closed deals shown beside it",
+                if grade_factors {
+                    ", times the grade factor"
+                } else {
+                    "; no grade factors are set, so grades do not change it"
+                },
+                self.calibration.closed
+            ),
+            (Weights::Calibrated, Language::English) => format!(
+                "weighted = amount x win probability calibrated from {} closed deals (fitted stage rates{})",
+                self.calibration.closed,
+                if grade_factors {
+                    " times the fitted grade factor"
+                } else {
+                    "; no graded deal closed, so grades do not change it"
+                }
+            ),
+            (Weights::Current, Language::Chinese) => format!(
+                "加权 = 金额 x 现行定义的赢单概率（阶段基准，扣除强行推进关键节点的惩罚{}）；旁列为按 {} 个已结束商机校准的数值",
+                if grade_factors {
+                    "，乘以等级系数"
+                } else {
+                    "；未设等级系数，等级不影响概率"
+                },
+                self.calibration.closed
+            ),
+            (Weights::Calibrated, Language::Chinese) => format!(
+                "加权 = 金额 x 按 {} 个已结束商机校准的赢单概率（拟合的阶段概率{}）",
+                self.calibration.closed,
+                if grade_factors {
+                    "乘以拟合的等级系数"
+                } else {
+                    "；没有已分级的商机结束，等级不影响概率"
+                }
+            ),
+        }
+    }
+}
+
+/// `n` more entries than shown, as a line, when any.
+fn and_more(
+    out: &mut String,
+    indent: &str,
+    total: usize,
+    shown: usize,
+    what: &str,
+) -> std::fmt::Result {
+    if total > shown {
+        writeln!(out, "{indent}and {} more {what}", total - shown)?;
+    }
+    Ok(())
 }
 
 /// The report of `portfolio`, in English.
@@ -120,10 +245,11 @@ fn write_report(
     portfolio: &Portfolio,
     options: &ReportOptions,
 ) -> std::fmt::Result {
-    let definitions = portfolio.definitions();
     let as_of = portfolio.as_of();
     let currency = portfolio.currency();
-    let pipe = pipeline(portfolio);
+    let figures = Figures::of(portfolio, options.weights);
+    let pipe = figures.pipeline();
+    let definition = figures.definition(portfolio);
     let closed_count: usize = pipe.closed.iter().map(|(_, a)| a.count).sum();
 
     writeln!(out, "PORTFOLIO REPORT: {}", portfolio.name())?;
@@ -212,17 +338,54 @@ fn write_report(
     }
 
     // The pipeline.
+    writeln!(out, "\n== Pipeline by stage (open deals)")?;
     writeln!(
         out,
-        "\n== Pipeline by stage (open deals, weighted by win probability)"
+        "  {}",
+        figures.weights_note(portfolio, Language::English)
     )?;
-    amounts_header(out, "stage", currency)?;
-    for (stage, amounts) in pipe.by_stage.iter() {
-        amounts_row(out, portfolio, stage.label_en(), amounts)?;
+    writeln!(
+        out,
+        "  {:<28} {:>6} {:>15} {:>17} {:>17}",
+        "stage",
+        "deals",
+        format!("amount {currency}"),
+        "weighted current",
+        "weighted calibr."
+    )?;
+    let both = figures
+        .current
+        .by_stage
+        .iter()
+        .zip(figures.calibrated.by_stage.iter())
+        .map(|((stage, now), (_, fitted))| (stage.label_en(), now, fitted))
+        .chain([("total", &figures.current.total, &figures.calibrated.total)]);
+    for (label, now, fitted) in both {
+        writeln!(
+            out,
+            "  {label:<28} {:>6} {:>15} {:>17} {:>17}",
+            now.count,
+            money(portfolio, now.amount_minor as f64),
+            money(portfolio, now.weighted_minor),
+            money(portfolio, fitted.weighted_minor)
+        )?;
     }
-    amounts_row(out, portfolio, "total", &pipe.total)?;
+    let chosen = match options.weights {
+        Weights::Current => "current",
+        Weights::Calibrated => "calibrated",
+    };
+    writeln!(
+        out,
+        "  the sections below are weighted with the {chosen} probabilities"
+    )?;
 
     writeln!(out, "\n== Pipeline by grade")?;
+    if definition.grade_factors.is_none() {
+        writeln!(
+            out,
+            "  no grade factors in the definition: a deal's grade does not change its win probability"
+        )?;
+    }
     amounts_header(out, "grade", currency)?;
     for (grade, amounts) in &pipe.by_grade {
         let label = grade.map_or("not graded", |g| g.label_en());
@@ -259,7 +422,15 @@ fn write_report(
     writeln!(out, "\n== Conversion and time in stage (from the journals)")?;
     writeln!(
         out,
-        "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>9} {:>9}",
+        "  conversion = (advanced + won) / deals decided here (advanced, won, lost or withdrawn; open ones wait);\n  days to leave = mean days the deals that left the stage spent in it;"
+    )?;
+    writeln!(
+        out,
+        "  days so far = mean days the open deals in it have spent there until the as-of date"
+    )?;
+    writeln!(
+        out,
+        "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
         "stage",
         "entered",
         "advanced",
@@ -269,14 +440,14 @@ fn write_report(
         "withdrawn",
         "open",
         "conversion",
-        "mean days",
-        "open days"
+        "days to leave",
+        "days so far"
     )?;
     for (stage, flow) in flows.iter() {
         let d = durations.get(stage);
         writeln!(
             out,
-            "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>9} {:>9}",
+            "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
             stage.label_en(),
             flow.entered,
             flow.advanced,
@@ -298,7 +469,7 @@ fn write_report(
         "\n== Stalled deals: {} open deals with no event for longer than their stage allows",
         stalled.len()
     )?;
-    for deal in &stalled {
+    for deal in stalled.iter().take(options.list_limit) {
         let Some(record) = portfolio.opportunities().get(deal.index) else {
             continue;
         };
@@ -313,12 +484,19 @@ fn write_report(
             deal.limit_days
         )?;
     }
+    and_more(
+        out,
+        "  ",
+        stalled.len(),
+        options.list_limit,
+        "stalled deals",
+    )?;
 
     // Top deals.
-    let top = top_deals(portfolio, options.top_deals);
+    let top = top_deals_with(portfolio, definition, options.top_deals);
     writeln!(
         out,
-        "\n== Top {} open deals by weighted amount: diagnosis and next actions",
+        "\n== Top {} open deals by weighted amount ({chosen} probabilities): diagnosis and next actions",
         top.len()
     )?;
     let index = portfolio.account_index();
@@ -331,7 +509,7 @@ fn write_report(
             .get(record.account.as_str())
             .and_then(|&a| portfolio.accounts().get(a))
             .map_or(record.account.as_str(), |a| a.customer.name());
-        let win = win_probability(state, &definitions.process);
+        let win = win_probability(state, definition);
         writeln!(
             out,
             "{}. {} \"{}\" for {} ({}), {} {currency}, closes {}",
@@ -350,7 +528,13 @@ fn write_report(
             state.grade().map_or("none", |g| g.label_en()),
             win.explain(Language::English).replace('\n', "\n   ")
         )?;
-        let diagnosis = diagnose(state, &definitions.process);
+        if state.grade().is_some() && definition.grade_factors.is_none() {
+            writeln!(
+                out,
+                "   (no grade factor applied: the definition sets none)"
+            )?;
+        }
+        let diagnosis = diagnose(state, definition);
         writeln!(out, "   diagnosis: {}", diagnosis.verdict.label_en())?;
         if !diagnosis.missing_to_advance.is_empty() {
             let missing: Vec<&str> = diagnosis
@@ -371,7 +555,7 @@ fn write_report(
     }
 
     // Calibration.
-    let calibration = calibrate(portfolio);
+    let calibration = &figures.calibration;
     writeln!(
         out,
         "\n== Calibration from {} closed deals ({} won; {} withdrawn left out; prior weight {} deals)",
@@ -394,16 +578,24 @@ fn write_report(
             percent(s.fitted)
         )?;
     }
+    writeln!(
+        out,
+        "  observed = won / reached; current = the definition's stage base; fitted = the two blended, never falling from stage to stage"
+    )?;
     if !calibration.grades.is_empty() {
         writeln!(
             out,
-            "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
-            "grade", "closed", "won", "observed", "smoothed", "factor"
+            "  win factor = a grade's smoothed win rate / the overall win rate (at most 1); calibrated weights apply it"
+        )?;
+        writeln!(
+            out,
+            "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10}",
+            "grade", "closed", "won", "observed", "smoothed", "win factor"
         )?;
         for g in &calibration.grades {
             writeln!(
                 out,
-                "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7.2}",
+                "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
                 g.grade.label_en(),
                 g.closed,
                 g.won,
@@ -414,73 +606,131 @@ fn write_report(
         }
     }
 
-    // Plans.
-    writeln!(out, "\n== Differentiation plan per account")?;
-    let planner = &definitions.planner;
-    for account in portfolio.accounts() {
-        let customer = &account.customer;
-        let in_progress = account.actions.in_progress();
-        let plan = planner.plan(PlanInput {
-            customer_type: customer.customer_type(),
-            scores: customer.scores(),
-            readiness: &customer.readiness,
-            in_progress: &in_progress,
-        });
-        let scores = customer.scores().map_or_else(String::new, |s| {
-            format!(
-                ", assistance {:.0} / loyalty {:.0}",
-                s.assistance(),
-                s.loyalty()
-            )
-        });
+    // Plans, summarised by customer type.
+    writeln!(
+        out,
+        "\n== Differentiation plans by customer type (first {} actions; every account's full plan is in the HTML report)",
+        options.plan_actions
+    )?;
+    let plans = account_plans(portfolio);
+    for ty in CustomerType::ALL {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, (account, plan)) in portfolio.accounts().iter().zip(&plans).enumerate() {
+            if account.customer.customer_type() != *ty {
+                continue;
+            }
+            let summary = plan_summary(plan, options.plan_actions);
+            match groups.iter_mut().find(|(s, _)| *s == summary) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((summary, vec![i])),
+            }
+        }
+        let total: usize = groups.iter().map(|(_, m)| m.len()).sum();
+        if total == 0 {
+            continue;
+        }
+        // The usual plan: the one most accounts of the type share (the
+        // first met on a tie).
+        let usual = groups
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| a.1.len().cmp(&b.1.len()).then(j.cmp(i)))
+            .map_or(0, |(i, _)| i);
+        let (usual_plan, usual_members) = &groups[usual];
+        writeln!(out, "{}: {total} accounts", ty.label_en())?;
         writeln!(
             out,
-            "{} {} ({}{scores}; {} in progress)",
-            customer.id(),
-            customer.name(),
-            customer.customer_type().label_en(),
-            in_progress.len()
+            "   usual plan ({} accounts): {usual_plan}",
+            usual_members.len()
         )?;
-        match &plan {
-            Plan::Invest {
-                recommendations, ..
-            } if recommendations.is_empty() => {
-                writeln!(out, "   every recommended action is already in progress")?;
-            }
-            Plan::Invest {
-                recommendations, ..
-            } => {
-                for r in recommendations.iter().take(options.plan_actions) {
-                    writeln!(
-                        out,
-                        "   - {} (+{:.0} {})",
+        // The other plans, each with the accounts that share it.
+        let mut others: Vec<&(String, Vec<usize>)> = groups
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| *g != usual)
+            .map(|(_, group)| group)
+            .collect();
+        others.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+        for (plan, members) in others.iter().take(options.list_limit) {
+            let ids: Vec<&str> = members
+                .iter()
+                .take(options.list_limit)
+                .filter_map(|&i| portfolio.accounts().get(i))
+                .map(|a| a.customer.id())
+                .collect();
+            let more = if members.len() > ids.len() {
+                format!(" and {} more", members.len() - ids.len())
+            } else {
+                String::new()
+            };
+            writeln!(out, "   other plan for {}{more}: {plan}", ids.join(", "))?;
+        }
+        and_more(out, "   ", others.len(), options.list_limit, "other plans")?;
+    }
+    Ok(())
+}
+
+/// The recommended differentiation plan of every account, in account
+/// order, under the portfolio's planner.
+pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
+    let planner = &portfolio.definitions().planner;
+    portfolio
+        .accounts()
+        .iter()
+        .map(|account| {
+            let customer = &account.customer;
+            let in_progress = account.actions.in_progress();
+            planner.plan(PlanInput {
+                customer_type: customer.customer_type(),
+                scores: customer.scores(),
+                readiness: &customer.readiness,
+                in_progress: &in_progress,
+            })
+        })
+        .collect()
+}
+
+/// A plan in one line, its first `actions` recommendations in English.
+pub(crate) fn plan_summary(plan: &Plan, actions: usize) -> String {
+    match plan {
+        Plan::Invest {
+            recommendations, ..
+        } if recommendations.is_empty() => "every recommended action is already in progress".into(),
+        Plan::Invest {
+            recommendations, ..
+        } => {
+            let shown: Vec<String> = recommendations
+                .iter()
+                .take(actions)
+                .map(|r| {
+                    format!(
+                        "{} (+{:.0} {})",
                         r.action.label_en(),
                         r.expected_effect,
                         r.axis.key()
-                    )?;
+                    )
+                })
+                .collect();
+            shown.join("; ")
+        }
+        Plan::NotWorthInvestingNow { assessment } => {
+            let reasons: Vec<&str> = assessment
+                .wait_reasons
+                .iter()
+                .map(|w| w.label_en())
+                .collect();
+            format!(
+                "not worth investing now: {} of {} readiness criteria met{}",
+                assessment.met.len(),
+                assessment.met.len() + assessment.missing.len(),
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!("; waits: {}", reasons.join(", "))
                 }
-            }
-            Plan::NotWorthInvestingNow { assessment } => {
-                let reasons: Vec<&str> = assessment
-                    .wait_reasons
-                    .iter()
-                    .map(|w| w.label_en())
-                    .collect();
-                writeln!(
-                    out,
-                    "   not worth investing now: {} of {} readiness criteria met{}",
-                    assessment.met.len(),
-                    assessment.met.len() + assessment.missing.len(),
-                    if reasons.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; waits: {}", reasons.join(", "))
-                    }
-                )?;
-            }
+            )
         }
     }
-    Ok(())
 }
 
 /// The stages in funnel order with their open-deal counts and amounts, for

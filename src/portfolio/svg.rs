@@ -1,41 +1,54 @@
-//! The portfolio's charts as one hand-written SVG: the customer quadrant
-//! (supplier assistance across, customer loyalty up, each account a point
-//! coloured by its type, the thresholds as dashed lines) and the pipeline
-//! funnel (one bar per stage, as wide as the open amount in it).
+//! The portfolio's charts as hand-written SVG: the customer quadrant
+//! (supplier assistance across, customer loyalty up, each account with
+//! measured scores a point coloured by its type, the thresholds as dashed
+//! lines) and the pipeline funnel (one bar per stage, as long as the open
+//! amount in it, its label beside it).
 //!
-//! Accounts classified without scores are drawn in the middle of their
-//! quadrant, hollow, spread a little so they do not hide each other.
+//! Accounts whose type was recorded without scores have no place on the
+//! axes: they are counted under the chart, never drawn at made-up
+//! coordinates. The HTML report draws the same charts, with the type
+//! movements as arrows between the quadrants.
 
 use std::fmt::Write;
 
+use super::analytics::MovementCount;
 use super::document::Portfolio;
 use super::report::{funnel, money};
 use crate::customer::CustomerType;
-use crate::labels::Labelled;
+use crate::labels::{Labelled, Language};
 
-const WIDTH: f64 = 1040.0;
-const HEIGHT: f64 = 560.0;
-/// The quadrant's plot area.
+/// One chart's size.
+pub(crate) const CHART_WIDTH: f64 = 520.0;
+pub(crate) const CHART_HEIGHT: f64 = 560.0;
+/// The quadrant's plot area, inside its chart.
 const PLOT_X: f64 = 70.0;
 const PLOT_Y: f64 = 60.0;
-const PLOT_SIZE: f64 = 440.0;
-/// The funnel's area.
-const FUNNEL_X: f64 = 580.0;
-const FUNNEL_WIDTH: f64 = 420.0;
-/// A white outline that keeps text readable on any bar.
-const HALO: &str = r##"paint-order="stroke" stroke="#ffffff" stroke-width="3""##;
+const PLOT_SIZE: f64 = 420.0;
+/// The funnel's label column and bars, inside its chart.
+const LABEL_WIDTH: f64 = 190.0;
+const BAR_WIDTH: f64 = 310.0;
+/// Space for the title above both charts.
+const TITLE_HEIGHT: f64 = 40.0;
 
 fn colour(t: CustomerType) -> &'static str {
     match t {
-        CustomerType::MarketTaker => "#9e9e9e",
-        CustomerType::Opportunity => "#e08a1e",
+        CustomerType::MarketTaker => "#757575",
+        CustomerType::Opportunity => "#c46f0a",
         CustomerType::Loyal => "#2f7fc1",
-        CustomerType::Strategic => "#2e9e5b",
+        CustomerType::Strategic => "#2e8b57",
     }
 }
 
-/// Escapes text for SVG content and attributes.
-fn escape(text: &str) -> String {
+/// English or Chinese.
+pub(crate) fn tr(language: Language, en: &'static str, zh: &'static str) -> &'static str {
+    match language {
+        Language::English => en,
+        Language::Chinese => zh,
+    }
+}
+
+/// Escapes text for SVG and HTML content and attributes.
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -50,7 +63,8 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// The SVG document with the quadrant chart and the pipeline funnel.
+/// The SVG document with a title (the portfolio's name and date), the
+/// quadrant chart and the pipeline funnel.
 pub fn render(portfolio: &Portfolio) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
@@ -67,26 +81,68 @@ fn y_of(score: f64) -> f64 {
 }
 
 fn write_svg(out: &mut String, portfolio: &Portfolio) -> std::fmt::Result {
+    let width = CHART_WIDTH * 2.0;
+    let height = CHART_HEIGHT + TITLE_HEIGHT;
+    writeln!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"##
+    )?;
+    let title = format!(
+        "{} as of {}",
+        portfolio.name(),
+        portfolio.as_of().format("%Y-%m-%d")
+    );
+    writeln!(out, "<title>{}</title>", escape(&title))?;
+    writeln!(
+        out,
+        r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##
+    )?;
+    writeln!(
+        out,
+        r#"<text x="20" y="26" font-size="18" font-weight="bold">{}</text>"#,
+        escape(&title)
+    )?;
+    writeln!(out, r#"<g transform="translate(0 {TITLE_HEIGHT})">"#)?;
+    quadrant_chart(out, portfolio, &[], Language::English)?;
+    writeln!(out, "</g>")?;
+    writeln!(
+        out,
+        r#"<g transform="translate({CHART_WIDTH} {TITLE_HEIGHT})">"#
+    )?;
+    funnel_chart(out, portfolio, Language::English)?;
+    writeln!(out, "</g>")?;
+    writeln!(out, "</svg>")
+}
+
+/// The centre of a type's quadrant, in chart coordinates.
+fn quadrant_centre(t: CustomerType, portfolio: &Portfolio) -> (f64, f64) {
+    let thresholds = portfolio.definitions().planner.thresholds;
+    let centre = |high: bool, threshold: f64| {
+        if high {
+            (threshold + 100.0) / 2.0
+        } else {
+            threshold / 2.0
+        }
+    };
+    (
+        x_of(centre(t.assistance().is_high(), thresholds.assistance)),
+        y_of(centre(t.loyalty().is_high(), thresholds.loyalty)),
+    )
+}
+
+/// The quadrant chart as SVG elements in a `CHART_WIDTH` x `CHART_HEIGHT`
+/// box, with `movements` drawn as arrows between quadrant centres.
+pub(crate) fn quadrant_chart(
+    out: &mut String,
+    portfolio: &Portfolio,
+    movements: &[MovementCount],
+    language: Language,
+) -> std::fmt::Result {
     let thresholds = portfolio.definitions().planner.thresholds;
     writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">"#
-    )?;
-    writeln!(
-        out,
-        r#"<title>{} as of {}</title>"#,
-        escape(portfolio.name()),
-        portfolio.as_of().format("%Y-%m-%d")
-    )?;
-    writeln!(
-        out,
-        r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
-    )?;
-
-    // Quadrant frame, thresholds and labels.
-    writeln!(
-        out,
-        r#"<text x="{PLOT_X}" y="30" font-size="16" font-weight="bold">Customer quadrant</text>"#
+        r#"<text x="{PLOT_X}" y="30" font-size="16" font-weight="bold">{}</text>"#,
+        tr(language, "Customer quadrant", "客户四象限")
     )?;
     writeln!(
         out,
@@ -122,7 +178,7 @@ fn write_svg(out: &mut String, portfolio: &Portfolio) -> std::fmt::Result {
             out,
             r#"<text x="{x:.1}" y="{y:.1}" fill="{}" font-weight="bold">{}</text>"#,
             colour(t),
-            escape(t.label_en())
+            escape(t.label(language))
         )?;
     }
     for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
@@ -141,64 +197,120 @@ fn write_svg(out: &mut String, portfolio: &Portfolio) -> std::fmt::Result {
     }
     writeln!(
         out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">supplier assistance</text>"#,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
         PLOT_X + PLOT_SIZE / 2.0,
-        PLOT_Y + PLOT_SIZE + 36.0
+        PLOT_Y + PLOT_SIZE + 36.0,
+        tr(language, "supplier assistance", "供应商协助")
     )?;
     writeln!(
         out,
-        r#"<text x="20" y="{:.1}" text-anchor="middle" transform="rotate(-90 20 {:.1})">customer loyalty</text>"#,
+        r#"<text x="20" y="{:.1}" text-anchor="middle" transform="rotate(-90 20 {:.1})">{}</text>"#,
         PLOT_Y + PLOT_SIZE / 2.0,
-        PLOT_Y + PLOT_SIZE / 2.0
+        PLOT_Y + PLOT_SIZE / 2.0,
+        tr(language, "customer loyalty", "客户忠诚度")
     )?;
 
-    writeln!(
-        out,
-        r##"<text x="{PLOT_X}" y="{:.1}" font-size="11" fill="#555555">filled: measured scores; hollow: type recorded without scores</text>"##,
-        PLOT_Y + PLOT_SIZE + 54.0
-    )?;
-
-    // One point per account.
-    for (i, account) in portfolio.accounts().iter().enumerate() {
+    // One point per account with measured scores.
+    let mut unplaced = 0usize;
+    for account in portfolio.accounts() {
         let customer = &account.customer;
         let t = customer.customer_type();
-        let (x, y, fill) = match customer.scores() {
-            Some(s) => (x_of(s.assistance()), y_of(s.loyalty()), colour(t)),
-            None => {
-                // The middle of the type's quadrant, spread on a small grid.
-                let centre = |high: bool, threshold: f64| {
-                    if high {
-                        (threshold + 100.0) / 2.0
-                    } else {
-                        threshold / 2.0
-                    }
-                };
-                let dx = (i % 5) as f64 * 2.0 - 4.0;
-                let dy = ((i / 5) % 5) as f64 * 2.0 - 4.0;
-                (
-                    x_of(centre(t.assistance().is_high(), thresholds.assistance) + dx),
-                    y_of(centre(t.loyalty().is_high(), thresholds.loyalty) + dy),
-                    "none",
-                )
-            }
+        let Some(s) = customer.scores() else {
+            unplaced += 1;
+            continue;
         };
         writeln!(
             out,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}" stroke="{}" stroke-width="1.5"><title>{} {} ({})</title></circle>"#,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="5" fill="{}" fill-opacity="0.8"><title>{} {} ({})</title></circle>"#,
+            x_of(s.assistance()),
+            y_of(s.loyalty()),
             colour(t),
             escape(customer.id()),
             escape(customer.name()),
-            escape(t.label_en())
+            escape(t.label(language))
+        )?;
+    }
+    if portfolio.accounts().is_empty() {
+        writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555555">{}</text>"##,
+            PLOT_X + PLOT_SIZE / 2.0,
+            PLOT_Y + PLOT_SIZE / 2.0 + 30.0,
+            tr(language, "no accounts", "没有客户")
+        )?;
+    }
+    if unplaced > 0 {
+        let note = match language {
+            Language::English => format!(
+                "{unplaced} accounts have a recorded type but no measured scores: not drawn"
+            ),
+            Language::Chinese => format!("{unplaced} 个客户只有记录的类型、没有测量分数：未画出"),
+        };
+        writeln!(
+            out,
+            r##"<text x="{PLOT_X}" y="{:.1}" font-size="11" fill="#555555">{}</text>"##,
+            PLOT_Y + PLOT_SIZE + 54.0,
+            escape(&note)
         )?;
     }
 
-    // The funnel.
+    // Movements between types, as arrows between quadrant centres.
+    if !movements.is_empty() {
+        writeln!(
+            out,
+            r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b00020"/></marker></defs>"##
+        )?;
+    }
+    for m in movements {
+        let (x1, y1) = quadrant_centre(m.from, portfolio);
+        let (x2, y2) = quadrant_centre(m.to, portfolio);
+        // Bend each arrow to its right so a movement and its reverse do
+        // not overlap.
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let (cx, cy) = (mx + (y2 - y1) * 0.15, my - (x2 - x1) * 0.15);
+        let width = 1.0 + (m.count as f64).sqrt().min(6.0);
+        writeln!(
+            out,
+            r##"<path d="M{x1:.1},{y1:.1} Q{cx:.1},{cy:.1} {x2:.1},{y2:.1}" fill="none" stroke="#b00020" stroke-opacity="0.7" stroke-width="{width:.1}" marker-end="url(#arrow)"><title>{} -> {}: {}</title></path>"##,
+            escape(m.from.label(language)),
+            escape(m.to.label(language)),
+            m.count
+        )?;
+        writeln!(
+            out,
+            r##"<text x="{cx:.1}" y="{cy:.1}" text-anchor="middle" font-weight="bold" fill="#b00020" paint-order="stroke" stroke="#ffffff" stroke-width="3">{}</text>"##,
+            m.count
+        )?;
+    }
+    Ok(())
+}
+
+/// The pipeline funnel as SVG elements in a `CHART_WIDTH` x `CHART_HEIGHT`
+/// box: each stage's label and figures on the left, its bar on the right.
+pub(crate) fn funnel_chart(
+    out: &mut String,
+    portfolio: &Portfolio,
+    language: Language,
+) -> std::fmt::Result {
     let stages = funnel(portfolio);
+    let title = match language {
+        Language::English => format!("Pipeline funnel (open deals, {})", portfolio.currency()),
+        Language::Chinese => format!("销售漏斗（未结束商机，{}）", portfolio.currency()),
+    };
     writeln!(
         out,
-        r#"<text x="{FUNNEL_X}" y="30" font-size="16" font-weight="bold">Pipeline funnel (open deals, {})</text>"#,
-        escape(portfolio.currency())
+        r#"<text x="0" y="30" font-size="16" font-weight="bold">{}</text>"#,
+        escape(&title)
     )?;
+    if stages.iter().all(|(_, a)| a.count == 0) {
+        writeln!(
+            out,
+            r##"<text x="0" y="{:.1}" fill="#555555">{}</text>"##,
+            PLOT_Y + 20.0,
+            tr(language, "no open deals", "没有未结束的商机")
+        )?;
+        return Ok(());
+    }
     let largest = stages
         .iter()
         .map(|(_, a)| a.amount_minor)
@@ -206,36 +318,47 @@ fn write_svg(out: &mut String, portfolio: &Portfolio) -> std::fmt::Result {
         .unwrap_or(0)
         .max(1) as f64;
     let band = PLOT_SIZE / stages.len().max(1) as f64;
-    let centre = FUNNEL_X + FUNNEL_WIDTH / 2.0;
     for (row, (stage, amounts)) in stages.iter().enumerate() {
-        let width = (amounts.amount_minor as f64 / largest * FUNNEL_WIDTH).max(2.0);
         let y = PLOT_Y + row as f64 * band;
         let shade = 200 - (row as u32 * 25).min(150);
         writeln!(
             out,
-            r#"<rect x="{:.1}" y="{:.1}" width="{width:.1}" height="{:.1}" fill="rgb(40,{shade},120)"><title>{}: {} deals</title></rect>"#,
-            centre - width / 2.0,
+            r#"<text x="0" y="{:.1}" font-weight="bold">{}</text>"#,
+            y + band / 2.0 - 2.0,
+            escape(stage.label(language))
+        )?;
+        let figures = match language {
+            Language::English => format!(
+                "{} deals, {}",
+                amounts.count,
+                money(portfolio, amounts.amount_minor as f64)
+            ),
+            Language::Chinese => format!(
+                "{} 个商机，{}",
+                amounts.count,
+                money(portfolio, amounts.amount_minor as f64)
+            ),
+        };
+        writeln!(
+            out,
+            r#"<text x="0" y="{:.1}">{}</text>"#,
+            y + band / 2.0 + 14.0,
+            escape(&figures)
+        )?;
+        if amounts.amount_minor == 0 {
+            continue;
+        }
+        let width = (amounts.amount_minor as f64 / largest * BAR_WIDTH).max(1.0);
+        writeln!(
+            out,
+            r#"<rect x="{LABEL_WIDTH}" y="{:.1}" width="{width:.1}" height="{:.1}" fill="rgb(40,{shade},120)"><title>{}: {}</title></rect>"#,
             y + 4.0,
             band - 8.0,
-            escape(stage.label_en()),
-            amounts.count
-        )?;
-        writeln!(
-            out,
-            r##"<text x="{centre:.1}" y="{:.1}" text-anchor="middle" font-weight="bold" {HALO}>{}</text>"##,
-            y + band / 2.0 - 2.0,
-            escape(stage.label_en())
-        )?;
-        writeln!(
-            out,
-            r##"<text x="{centre:.1}" y="{:.1}" text-anchor="middle" {HALO}>{} deals, {} {}</text>"##,
-            y + band / 2.0 + 14.0,
-            amounts.count,
-            money(portfolio, amounts.amount_minor as f64),
-            escape(portfolio.currency())
+            escape(stage.label(language)),
+            escape(&figures)
         )?;
     }
-    writeln!(out, "</svg>")
+    Ok(())
 }
 
 #[cfg(test)]

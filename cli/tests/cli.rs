@@ -1,0 +1,512 @@
+//! The `techsales` command as a user runs it: every subcommand, its output
+//! and its exit code (0 done, 1 bad input, 2 usage, 3 every row refused or
+//! more than `--max-refused`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use techsales::labels::Labelled;
+
+fn techsales(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_techsales"))
+        .args(args)
+        .output()
+        .expect("the techsales binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("an exit code, not a signal")
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/data")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn help_lists_every_subcommand_and_the_exit_codes_and_exits_0() {
+    let help = techsales(&["--help"]);
+    assert_eq!(code(&help), 0, "{}", stderr(&help));
+    let text = stdout(&help);
+    for word in [
+        "report",
+        "import",
+        "grade",
+        "diagnose",
+        "validate",
+        "schema",
+        "Exit codes",
+    ] {
+        assert!(text.contains(word), "--help lacks {word:?}:\n{text}");
+    }
+    for sub in [
+        "report", "import", "grade", "diagnose", "validate", "schema",
+    ] {
+        let help = techsales(&[sub, "--help"]);
+        assert_eq!(code(&help), 0, "{sub} --help: {}", stderr(&help));
+        assert!(stdout(&help).contains("Usage: techsales"), "{sub}");
+    }
+    assert_eq!(code(&techsales(&["--version"])), 0);
+}
+
+#[test]
+fn a_wrong_command_line_exits_2() {
+    for args in [
+        vec![],
+        vec!["frobnicate"],
+        vec!["report", "--frobnicate"],
+        vec!["report", "--top", "many"],
+        vec!["report", "--as-of", "yesterday"],
+        vec!["report", "--max-refused", "2"],
+        vec!["report", "a.csv"],
+        vec!["report", "a", "b", "c"],
+        vec!["grade", "deals.csv"],
+    ] {
+        let output = techsales(&args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn the_report_on_the_bundled_sample_has_every_section_and_is_the_same_each_time() {
+    let output = techsales(&["report"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.starts_with("PORTFOLIO REPORT: Sample book"),
+        "{report}"
+    );
+    for section in [
+        "== Customer quadrant",
+        "== Pipeline by stage",
+        "weighted current",
+        "weighted calibr.",
+        "no grade factors are set",
+        "== Pipeline by grade",
+        "== Forecast by expected close month",
+        "== Conversion and time in stage",
+        "days to leave",
+        "days so far",
+        "== Stalled deals",
+        "== Top 5 open deals by weighted amount (current probabilities)",
+        "diagnosis: ",
+        "next: ",
+        "== Calibration from",
+        "win factor",
+        "== Differentiation plans by customer type",
+        "usual plan",
+    ] {
+        assert!(report.contains(section), "missing {section:?}");
+    }
+    assert_eq!(stdout(&techsales(&["report"])), report);
+}
+
+#[test]
+fn calibrated_weights_change_the_weighted_figures_and_say_so() {
+    let current = stdout(&techsales(&["report"]));
+    let output = techsales(&["report", "--weights", "calibrated"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let calibrated = stdout(&output);
+    assert!(calibrated.contains("calibrated from 73 closed deals (fitted stage rates"));
+    assert!(calibrated.contains("(calibrated probabilities)"));
+    let by_grade = |report: &str| {
+        let start = report.find("== Pipeline by grade").unwrap();
+        let end = report.find("== Pipeline by customer type").unwrap();
+        report[start..end].to_owned()
+    };
+    assert_ne!(by_grade(&current), by_grade(&calibrated));
+}
+
+#[test]
+fn long_lists_stop_at_the_limit_and_count_the_rest() {
+    let output = techsales(&["report", "--list", "3"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    let start = report.find("== Stalled deals: ").unwrap();
+    let section = &report[start..report[start..].find("\n\n").unwrap() + start];
+    let total: usize = section["== Stalled deals: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = section.lines().filter(|l| l.contains("last event")).count();
+    assert_eq!(shown, 3.min(total));
+    if total > 3 {
+        assert!(section.contains(&format!("and {} more stalled deals", total - 3)));
+    }
+}
+
+#[test]
+fn the_report_writes_html_and_svg_files_but_never_creates_folders() {
+    let dir = scratch("files");
+    let html = dir.join("report.html");
+    let svg = dir.join("charts.svg");
+    let output = techsales(&[
+        "report",
+        "--html",
+        html.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    // Self-contained: no script, nothing fetched (the SVG namespace is a
+    // name, not a fetch).
+    assert!(!page.contains("<script") && !page.contains("https://"));
+    assert_eq!(
+        page.matches("http://").count(),
+        page.matches("http://www.w3.org/2000/svg").count()
+    );
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
+    assert!(chart.contains("Sample book: industrial process equipment as of 2026-06-30"));
+
+    let missing = dir.join("no/such/folder/report.html");
+    let output = techsales(&["report", "--html", missing.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.join("no").exists());
+}
+
+#[test]
+fn the_json_figures_hold_every_plan_and_every_stalled_deal_in_full() {
+    let dir = scratch("json");
+    let json = dir.join("figures.json");
+    let output = techsales(&["report", "--list", "1", "--json", json.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let book = techsales::portfolio::Portfolio::from_json(
+        &std::fs::read_to_string(data("portfolio.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        value["plans"].as_array().unwrap().len(),
+        book.accounts().len()
+    );
+    assert_eq!(
+        value["stalled"].as_array().unwrap().len(),
+        techsales::portfolio::stalled(&book).len()
+    );
+    assert_eq!(value["weights"], "current");
+    assert!(value["pipeline_calibrated"]["total"]["weighted_minor"].is_number());
+}
+
+#[test]
+fn the_html_report_speaks_chinese_when_asked() {
+    let dir = scratch("chinese");
+    let html = dir.join("report.html");
+    let output = techsales(&[
+        "report",
+        "--language",
+        "zh",
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(r#"<html lang="zh-CN">"#));
+    assert!(page.contains("客户四象限") && page.contains("销售管道"));
+}
+
+#[test]
+fn as_of_moves_the_report_date_but_not_before_the_first_deal() {
+    let output = techsales(&["report", "--as-of", "2026-09-30"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("as of 2026-09-30"));
+    let output = techsales(&["report", "--as-of", "1900-01-01"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("before the first deal of the book opened"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_report_on_an_export_shows_the_import_summary() {
+    let output = techsales(&[
+        "report",
+        &data("crm_export.csv"),
+        &data("crm_mapping.json"),
+        "--top",
+        "2",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("80 rows read, 73 imported, 7 refused"),
+        "{report}"
+    );
+    assert!(report.contains("refused line 9: stage `Perception Analysis`"));
+    assert!(report.contains("== Top 2 open deals"));
+    // 7 of 80 refused is more than 5%.
+    let output = techsales(&[
+        "report",
+        &data("crm_export.csv"),
+        &data("crm_mapping.json"),
+        "--max-refused",
+        "0.05",
+    ]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(stderr(&output).contains("7 of 80 rows refused"));
+}
+
+#[test]
+fn an_import_with_every_row_refused_exits_3() {
+    let dir = scratch("all_refused");
+    let export = std::fs::read_to_string(data("crm_export.csv")).unwrap();
+    // Dates written the other way round: no row parses.
+    let mut lines = export.lines();
+    let mut broken = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        broken.push_str(&line.replace('/', "."));
+        broken.push('\n');
+    }
+    let export = write(&dir, "export.csv", &broken);
+    for command in ["report", "import"] {
+        let output = techsales(&[command, &export, &data("crm_mapping.json")]);
+        assert_eq!(code(&output), 3, "{command}: {}", stderr(&output));
+        assert!(stderr(&output).contains("every one of the 80 rows was refused"));
+        assert!(!stdout(&output).contains("PORTFOLIO REPORT"));
+    }
+}
+
+#[test]
+fn import_writes_a_portfolio_that_loads() {
+    let dir = scratch("import");
+    let out = dir.join("book.json");
+    let output = techsales(&[
+        "import",
+        &data("crm_export.csv"),
+        &data("crm_mapping.json"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stderr(&output).contains("73 imported"));
+    let book = techsales::portfolio::Portfolio::from_json(&std::fs::read_to_string(&out).unwrap())
+        .unwrap();
+    assert_eq!(book.opportunities().len(), 73);
+    // To standard output by default.
+    let output = techsales(&["import", &data("crm_export.csv"), &data("crm_mapping.json")]);
+    assert_eq!(code(&output), 0);
+    techsales::portfolio::Portfolio::from_json(&stdout(&output)).unwrap();
+}
+
+#[test]
+fn bad_input_exits_1_with_the_reason() {
+    let dir = scratch("bad_input");
+    let cases = [
+        (
+            vec!["report".to_owned(), "/no/such/file.json".to_owned()],
+            "cannot read",
+        ),
+        (
+            vec![
+                "report".to_owned(),
+                write(&dir, "garbage.json", "{not json"),
+            ],
+            "invalid portfolio JSON",
+        ),
+        (
+            vec![
+                "report".to_owned(),
+                write(&dir, "future.json", r#"{"format_version": 7}"#),
+            ],
+            "format version 7",
+        ),
+        (
+            vec![
+                "import".to_owned(),
+                write(&dir, "empty.csv", ""),
+                write(&dir, "map.json", "{}"),
+            ],
+            "invalid JSON",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = techsales(&args);
+        assert_eq!(code(&output), 1, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+const DEALS: &str = "\
+deal,project_level,capital_status,technical_requirements,customer_relationship,customer_reputation,competition_products,competition_prices,competition_technical_solutions,competition_after_sales,expected_close,possibility
+D-1,7,7,7,7,7,7,4,7,7,2026-03-31,0.75
+D-2,1,1,1,1,1,1,1,1,1,2026-03-31,0.5
+D-3,7,7,7,7,7,7,4,7,7,2026-03-31,1.5
+D-4,seven,7,7,7,7,7,4,7,7,2026-03-31,0.5
+";
+
+#[test]
+fn grade_adds_grade_score_status_and_explanation_columns() {
+    let dir = scratch("grade");
+    let deals = write(&dir, "deals.csv", DEALS);
+    let output = techsales(&["grade", &deals, "--as-of", "2026-01-15"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let cell = |row: usize, name: &str| rows[row].get(column(name)).unwrap().to_owned();
+    assert_eq!(cell(0, "deal"), "D-1");
+    assert_eq!(cell(0, "status"), "graded");
+    assert_eq!(cell(0, "grade"), techsales::grading::Grade::A.key());
+    assert_eq!(cell(0, "score"), "6.70");
+    assert!(!cell(0, "explanation").is_empty());
+    assert_eq!(cell(1, "grade"), "");
+    assert_ne!(cell(1, "status"), "graded");
+    assert_eq!(cell(2, "status"), "invalid_possibility");
+    assert_eq!(cell(3, "status"), "unreadable");
+    assert!(cell(3, "explanation").contains("project_level `seven` is not a number"));
+    assert!(stderr(&output).contains("graded 2 of 4 rows; 2 refused"));
+
+    let output = techsales(&[
+        "grade",
+        &deals,
+        "--as-of",
+        "2026-01-15",
+        "--max-refused",
+        "0.25",
+    ]);
+    assert_eq!(code(&output), 3);
+}
+
+#[test]
+fn grade_exits_3_when_every_row_is_refused_and_1_without_its_columns() {
+    let dir = scratch("grade_refused");
+    let mut bad = String::from(DEALS.lines().next().unwrap());
+    bad.push_str("\nD-9,x,7,7,7,7,7,4,7,7,2026-03-31,0.5\n");
+    let deals = write(&dir, "bad.csv", &bad);
+    let output = techsales(&["grade", &deals, "--as-of", "2026-01-15"]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let deals = write(&dir, "short.csv", "deal,possibility\nD-1,0.5\n");
+    let output = techsales(&["grade", &deals, "--as-of", "2026-01-15"]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("no `project_level` column"));
+}
+
+#[test]
+fn diagnose_explains_one_deal_or_says_it_is_not_there() {
+    let output = techsales(&["diagnose", &data("portfolio.json"), "O-0063"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("O-0063 \"Water treatment skid, pilot plant\""),
+        "{text}"
+    );
+    assert!(text.contains("win probability 80%"));
+    assert!(text.contains("diagnosis: Ahead of the customer"));
+    assert!(text.contains("to move on: Contract approved, Contract signed"));
+    let output = techsales(&[
+        "diagnose",
+        &data("portfolio.json"),
+        "O-0063",
+        "--language",
+        "zh",
+    ]);
+    assert!(stdout(&output).contains("赢单概率 80%"));
+    let output = techsales(&["diagnose", &data("portfolio.json"), "O-9999"]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("no deal with id `O-9999`"));
+}
+
+#[test]
+fn validate_lists_every_problem() {
+    let dir = scratch("validate");
+    let output = techsales(&["validate", &data("portfolio.json")]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("a valid portfolio"));
+    assert_eq!(
+        code(&techsales(&["validate", &data("crm_mapping.json")])),
+        0
+    );
+
+    // Two deals naming unknown accounts: both are listed.
+    let text = std::fs::read_to_string(data("portfolio.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["opportunities"][3]["account"] = "NOBODY".into();
+    value["opportunities"][7]["account"] = "NOBODY-ELSE".into();
+    let broken = write(&dir, "broken.json", &value.to_string());
+    let output = techsales(&["validate", &broken]);
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    assert!(text.contains("2 problems"), "{text}");
+    assert!(
+        text.contains("opportunities[3]") && text.contains("opportunities[7]"),
+        "{text}"
+    );
+
+    let definitions = write(
+        &dir,
+        "definitions.json",
+        r#"{"analytics": {"prior_strength": -1}, "planner": {"thresholds": {"assistance": 500, "loyalty": 50}}}"#,
+    );
+    let output = techsales(&["validate", &definitions, "--kind", "definitions"]);
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    assert!(text.contains("2 problems"), "{text}");
+    assert!(
+        text.contains("analytics.prior_strength") && text.contains("planner.thresholds"),
+        "{text}"
+    );
+}
+
+#[test]
+fn schema_prints_the_checked_in_portfolio_schema_and_the_others() {
+    let output = techsales(&["schema"]);
+    assert_eq!(code(&output), 0);
+    let checked_in = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/portfolio.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(stdout(&output), checked_in);
+    for kind in ["mapping", "definitions"] {
+        let output = techsales(&["schema", kind]);
+        assert_eq!(code(&output), 0);
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(value.get("properties").is_some(), "{kind}");
+    }
+}
