@@ -13,6 +13,7 @@ if [ ${#routines[@]} -eq 0 ]; then
         grading:columns grading:structs grading:sqlite_rows grading:sqlite_counts
         process:gated process:ungated_event process:unchecked
         replay:replay replay:append_only replay:cycle_replay
+        replay:cycle_replay_from_copy replay:cycle_append_only
     )
 fi
 

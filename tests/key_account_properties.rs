@@ -12,8 +12,8 @@ use techsales::grading::Grade;
 use techsales::journal::Entry;
 use techsales::key_account::{
     win_probability, win_probability_value, Attitude, BuyingInfluence, BuyingRole, CoverageRule,
-    GradeFactors, InfluenceDegree, KeyAccountEvent, KeyAccountProcess, KeyNode, KeyNodeSet,
-    Outcome, PerStage, ProcessDefinition, ProcurementStep, Stage, StageRule,
+    GradeFactors, InfluenceDegree, InfluencePower, KeyAccountEvent, KeyAccountProcess, KeyNode,
+    KeyNodeSet, Outcome, PerStage, ProcessDefinition, ProcurementStep, Stage, StageRule,
 };
 
 fn opened() -> DateTime<Utc> {
@@ -79,6 +79,11 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
             ProcessDefinition {
                 stages,
                 forcing_penalty: penalty,
+                forced_recovery: bases[0],
+                influence_power: InfluencePower {
+                    opposed: bases[1],
+                    high_influence_not_met: bases[2],
+                },
                 coverage: CoverageRule {
                     derive,
                     min_coaches,

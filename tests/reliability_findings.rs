@@ -131,7 +131,11 @@ fn an_unknown_field_named_format_version_with_a_space_is_invalid_json() {
         "{message}"
     );
 
-    let newer = deal.replacen(r#""format_version":1"#, r#""format_version":99"#, 1);
+    let current = format!(
+        r#""format_version":{}"#,
+        techsales::key_account::FORMAT_VERSION
+    );
+    let newer = deal.replacen(&current, r#""format_version":99"#, 1);
     let (code, message) = key_account_from_json(&newer);
     assert_eq!(code, techsales_result::UnsupportedVersion, "{message}");
     assert!(message.contains("99"), "{message}");
@@ -140,7 +144,8 @@ fn an_unknown_field_named_format_version_with_a_space_is_invalid_json() {
         serde_json::to_string(&TechnicalSale::for_customer_type(CustomerType::Loyal)).unwrap();
     let spaced = sale.replacen('{', r#"{"format version":2,"#, 1);
     assert_eq!(cycle_from_json(&spaced), techsales_result::InvalidJson);
-    let newer = sale.replacen(r#""format_version":1"#, r#""format_version":7"#, 1);
+    let current = format!(r#""format_version":{}"#, techsales::cycle::FORMAT_VERSION);
+    let newer = sale.replacen(&current, r#""format_version":7"#, 1);
     assert_eq!(
         cycle_from_json(&newer),
         techsales_result::UnsupportedVersion

@@ -143,6 +143,23 @@ pub enum CycleError {
         /// The id.
         id: String,
     },
+    /// A negative worth-investing check holds the step back.
+    #[error(
+        "the account was judged not worth investing in, so {step} waits for an explicit override"
+    )]
+    NotWorthInvesting {
+        /// The investment-heavy step that was refused.
+        step: Step,
+    },
+    /// An override of a worth-investing check that did not say no.
+    #[error("there is no negative worth-investing check to override in this iteration")]
+    NothingToOverride,
+    /// The cycle can end early only before the client's decision.
+    #[error("the cycle can end early only before the client's decision (it is {outcome})")]
+    AlreadyDecided {
+        /// Where the iteration stands.
+        outcome: Outcome,
+    },
     /// The client cannot decide while objections are open.
     #[error("the client cannot decide while objections are open: {}", list(open))]
     ObjectionsOpen {

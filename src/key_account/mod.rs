@@ -61,7 +61,7 @@ pub mod probability;
 pub mod process;
 pub mod stage;
 
-pub use definition::{GradeFactors, ProcessDefinition, StageRule};
+pub use definition::{GradeFactors, InfluencePower, ProcessDefinition, StageRule};
 pub use diagnosis::{diagnose, Diagnosis, NextAction, Verdict};
 pub use guidance::{checklist, stage_goal, work_items, ChecklistItem, WorkItem};
 pub use influence::{

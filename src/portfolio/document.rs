@@ -1264,8 +1264,9 @@ fn check_cycle<'a>(
             });
         }
     }
-    let rebuilt = TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal())
-        .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
+    let rebuilt =
+        TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal().clone())
+            .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
     if rebuilt != record.sale {
         return Err(PortfolioError::CycleStateMismatch {
             cycle: id(),
