@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
-    import_csv, render_html, render_report, render_svg, CsvImport, CsvMapping, Definitions,
-    Portfolio, ReportOptions, Weights,
+    account_plans, calibrate, import_csv, pipeline, pipeline_with, render_html, render_report,
+    render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio, ReportOptions, Weights,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -38,6 +38,10 @@ pub struct ReportArgs {
     /// Also write the quadrant and funnel charts as SVG.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
+    /// Also write the figures as JSON: the pipeline under both weights,
+    /// the calibration, every stalled deal and every account's full plan.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     /// Report as of the end of this day instead of the document's date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub as_of: Option<NaiveDate>,
@@ -288,11 +292,44 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
         write_file(path, page.as_bytes())?;
         writeln!(out, "\nHTML report written to {}", path.display()).map_err(io)?;
     }
+    if let Some(path) = &args.json {
+        write_file(path, figures_json(&portfolio, args.weights).as_bytes())?;
+        writeln!(out, "\nfigures written to {}", path.display()).map_err(io)?;
+    }
     if let Some(path) = &args.svg {
         write_file(path, render_svg(&portfolio).as_bytes())?;
         writeln!(out, "\ncharts written to {}", path.display()).map_err(io)?;
     }
     Ok(())
+}
+
+/// The report's figures as JSON, with every list in full.
+fn figures_json(portfolio: &Portfolio, weights: WeightsArg) -> String {
+    let calibration = calibrate(portfolio);
+    let calibrated = calibration.definition(&portfolio.definitions().process);
+    let plans: Vec<serde_json::Value> = portfolio
+        .accounts()
+        .iter()
+        .zip(account_plans(portfolio))
+        .map(|(account, plan)| serde_json::json!({ "account": account.id(), "plan": plan }))
+        .collect();
+    let value = serde_json::json!({
+        "portfolio": portfolio.name(),
+        "as_of": portfolio.as_of(),
+        "currency": portfolio.currency(),
+        "weights": match weights {
+            WeightsArg::Current => "current",
+            WeightsArg::Calibrated => "calibrated",
+        },
+        "pipeline_current": pipeline(portfolio),
+        "pipeline_calibrated": pipeline_with(portfolio, &calibrated),
+        "calibration": calibration,
+        "stalled": stalled(portfolio),
+        "plans": plans,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// `techsales import`.

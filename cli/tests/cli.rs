@@ -203,6 +203,30 @@ fn the_report_writes_html_and_svg_files_but_never_creates_folders() {
 }
 
 #[test]
+fn the_json_figures_hold_every_plan_and_every_stalled_deal_in_full() {
+    let dir = scratch("json");
+    let json = dir.join("figures.json");
+    let output = techsales(&["report", "--list", "1", "--json", json.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let book = techsales::portfolio::Portfolio::from_json(
+        &std::fs::read_to_string(data("portfolio.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        value["plans"].as_array().unwrap().len(),
+        book.accounts().len()
+    );
+    assert_eq!(
+        value["stalled"].as_array().unwrap().len(),
+        techsales::portfolio::stalled(&book).len()
+    );
+    assert_eq!(value["weights"], "current");
+    assert!(value["pipeline_calibrated"]["total"]["weighted_minor"].is_number());
+}
+
+#[test]
 fn the_html_report_speaks_chinese_when_asked() {
     let dir = scratch("chinese");
     let html = dir.join("report.html");

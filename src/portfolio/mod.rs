@@ -37,7 +37,7 @@ pub use document::{
     PortfolioError, FORMAT_VERSION,
 };
 pub use html::render as render_html;
-pub use report::{render as render_report, ReportOptions, Weights};
+pub use report::{account_plans, render as render_report, ReportOptions, Weights};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs

@@ -670,8 +670,9 @@ fn write_report(
     Ok(())
 }
 
-/// The recommended differentiation plan of every account, in account order.
-pub(crate) fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
+/// The recommended differentiation plan of every account, in account
+/// order, under the portfolio's planner.
+pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
     let planner = &portfolio.definitions().planner;
     portfolio
         .accounts()

@@ -1,0 +1,116 @@
+//! The report explains itself: long lists stop at the limit and count the
+//! rest, weighted figures say what weighs them, and the charts draw only
+//! what was measured.
+
+use std::sync::OnceLock;
+
+use chrono::{TimeZone, Utc};
+use proptest::prelude::*;
+use techsales::labels::Language;
+use techsales::portfolio::{
+    render_html, render_report, render_svg, stalled, Definitions, Portfolio, ReportOptions, Weights,
+};
+
+fn sample() -> &'static Portfolio {
+    static SAMPLE: OnceLock<Portfolio> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/portfolio.json");
+        Portfolio::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    })
+}
+
+/// The lines of the report section whose heading starts with `heading`.
+fn section<'a>(report: &'a str, heading: &str) -> Vec<&'a str> {
+    report
+        .split("\n\n")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or_else(|| panic!("no section {heading:?}"))
+        .lines()
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Stalled deals: the first `list_limit` are listed, then "and N
+    /// more" for the rest, so listed plus counted is every stalled deal.
+    #[test]
+    fn long_lists_show_the_first_n_and_count_the_rest(limit in 0usize..30) {
+        let book = sample();
+        let options = ReportOptions { list_limit: limit, ..ReportOptions::default() };
+        let report = render_report(book, &options);
+        let lines = section(&report, "== Stalled deals");
+        let total = stalled(book).len();
+        let listed = lines.iter().filter(|l| l.contains("last event")).count();
+        prop_assert_eq!(listed, total.min(limit));
+        let more = format!("and {} more stalled deals", total.saturating_sub(limit));
+        prop_assert_eq!(lines.iter().any(|l| l.trim() == more), total > limit);
+    }
+}
+
+/// Without grade factors in the definition, the report says a grade does
+/// not change the win probability; the calibrated weights say what they
+/// are calibrated from.
+#[test]
+fn weighted_figures_say_what_weighs_them() {
+    let book = sample();
+    assert!(book.definitions().process.grade_factors.is_none());
+    let current = render_report(book, &ReportOptions::default());
+    assert!(current.contains("no grade factors are set, so grades do not change it"));
+    assert!(current.contains("(no grade factor applied: the definition sets none)"));
+    let calibrated = render_report(
+        book,
+        &ReportOptions {
+            weights: Weights::Calibrated,
+            ..ReportOptions::default()
+        },
+    );
+    assert!(calibrated.contains("win probability calibrated from 73 closed deals"));
+    assert!(calibrated.contains("times the fitted grade factor"));
+    // The pipeline by stage shows both weights whichever is chosen: only
+    // the sentences saying which one weighs the rest differ.
+    let table = |report: &str| -> Vec<String> {
+        section(report, "== Pipeline by stage")
+            .into_iter()
+            .filter(|l| !l.starts_with("  weighted =") && !l.starts_with("  the sections below"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(table(&current), table(&calibrated));
+    assert!(table(&current)[1].contains("weighted current"));
+}
+
+/// Accounts classified without scores have no point on the chart, and are
+/// counted under it.
+#[test]
+fn the_quadrant_draws_only_measured_accounts() {
+    let book = sample();
+    let svg = render_svg(book);
+    let measured = book
+        .accounts()
+        .iter()
+        .filter(|a| a.customer.scores().is_some())
+        .count();
+    assert_eq!(svg.matches("<circle").count(), measured);
+    let unmeasured = book.accounts().len() - measured;
+    if unmeasured > 0 {
+        assert!(svg.contains(&format!(
+            "{unmeasured} accounts have a recorded type but no measured scores: not drawn"
+        )));
+    }
+    assert!(svg.contains("Sample book: industrial process equipment as of 2026-06-30"));
+}
+
+/// An empty book draws no bars and no points, and says so.
+#[test]
+fn an_empty_book_draws_no_stray_marks() {
+    let at = Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap();
+    let book = Portfolio::new("Empty", at, "EUR", Definitions::default()).unwrap();
+    let svg = render_svg(&book);
+    // Only the background and the quadrant's frame are rectangles.
+    assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
+    assert_eq!(svg.matches("<circle").count(), 0);
+    assert!(svg.contains("no open deals") && svg.contains("no accounts"));
+    let page = render_html(&book, &ReportOptions::default(), Language::English);
+    assert!(page.contains("No open deals."));
+}
