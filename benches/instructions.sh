@@ -13,6 +13,7 @@ if [ ${#routines[@]} -eq 0 ]; then
         grading:columns grading:structs grading:sqlite_rows grading:sqlite_counts
         process:gated process:ungated_event process:unchecked
         replay:replay replay:append_only replay:cycle_replay
+        replay:cycle_replay_from_copy replay:cycle_append_only
     )
 fi
 
@@ -31,12 +32,27 @@ for pair in "${routines[@]}"; do
     bench=${pair%%:*}
     routine=${pair#*:}
     log="$out/$bench.$routine"
-    BENCH_ONE_PASS=$routine valgrind --tool=callgrind \
+    if [ -z "${executable[$bench]:-}" ]; then
+        echo "instructions.sh: no bench named $bench (does it build?)" >&2
+        exit 1
+    fi
+    # A routine that fails (a panic, a refused input) stops the script and
+    # shows why, instead of leaving a gap in the table.
+    if ! BENCH_ONE_PASS=$routine valgrind --tool=callgrind \
         --callgrind-out-file="$out/callgrind.out" \
         --toggle-collect='*support::measured*' \
-        "${executable[$bench]}" >"$log.stdout" 2>"$log.stderr"
+        "${executable[$bench]}" >"$log.stdout" 2>"$log.stderr"; then
+        echo "instructions.sh: $pair failed:" >&2
+        tail -n 20 "$log.stderr" >&2
+        exit 1
+    fi
     collected=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$log.stderr")
     elements=$(sed -n 's/^elements: \([0-9]*\)$/\1/p' "$log.stdout")
+    if [ -z "$collected" ] || [ -z "$elements" ] || [ "$elements" -eq 0 ]; then
+        echo "instructions.sh: $pair counted nothing (no measured pass or no elements)" >&2
+        tail -n 20 "$log.stdout" "$log.stderr" >&2
+        exit 1
+    fi
     printf '%-28s %14s %10s %14.1f\n' "$pair" "$collected" "$elements" \
         "$(awk -v c="$collected" -v e="$elements" 'BEGIN { print c / e }')"
 done

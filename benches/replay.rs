@@ -8,8 +8,11 @@
 //!   same entries appended to a journal with no rule checked and no state
 //!   built.
 //! - Technical-sale cycle: strategic-customer deals of two full iterations
-//!   each, replayed from their journals ([`TechnicalSale::replay`] borrows
-//!   the journal and copies each entry).
+//!   each, replayed from owned journals ([`TechnicalSale::replay`] takes the
+//!   entries over and copies nothing). `replay_from_copy` first copies each
+//!   journal inside the timed routine (a caller that keeps its own); the
+//!   baseline `append_only` moves the same entries into new journals with
+//!   no rule checked.
 
 mod support;
 
@@ -126,17 +129,45 @@ fn cycle_journals() -> (CycleVariant, Vec<Journal<CycleEvent>>) {
 }
 
 /// Replays every cycle journal into a deal.
-fn replay_cycles(variant: &CycleVariant, journals: &[Journal<CycleEvent>]) -> Vec<TechnicalSale> {
+fn replay_cycles(variant: &CycleVariant, journals: Vec<Journal<CycleEvent>>) -> Vec<TechnicalSale> {
+    journals
+        .into_iter()
+        .map(|journal| TechnicalSale::replay(variant.clone(), journal).expect("a valid journal"))
+        .collect()
+}
+
+/// Replays a copy of every cycle journal, the copies made as it goes.
+fn replay_cycle_copies(
+    variant: &CycleVariant,
+    journals: &[Journal<CycleEvent>],
+) -> Vec<TechnicalSale> {
     journals
         .iter()
-        .map(|journal| TechnicalSale::replay(variant.clone(), journal).expect("a valid journal"))
+        .map(|journal| {
+            TechnicalSale::replay(variant.clone(), journal.clone()).expect("a valid journal")
+        })
+        .collect()
+}
+
+/// The cycle baseline: the same entries moved one by one into new
+/// journals, with no rule checked and no state built.
+fn append_cycles(journals: Vec<Journal<CycleEvent>>) -> Vec<Vec<Entry<CycleEvent>>> {
+    journals
+        .into_iter()
+        .map(|journal| {
+            let mut appended = Vec::with_capacity(journal.len());
+            for entry in journal.into_entries() {
+                appended.push(entry);
+            }
+            appended
+        })
         .collect()
 }
 
 fn bench_cycle(c: &mut Criterion) {
     let (variant, journals) = cycle_journals();
     let per_deal = journals[0].len();
-    let rebuilt = replay_cycles(&variant, &journals);
+    let rebuilt = replay_cycles(&variant, journals.clone());
     assert_eq!(rebuilt[0], cycle_deal());
     assert_eq!(rebuilt[0].completed_iterations(), 2);
     support::note(format_args!(
@@ -151,7 +182,17 @@ fn bench_cycle(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(2));
     group.measurement_time(Duration::from_secs(15));
     group.bench_function("replay", |b| {
-        b.iter_with_large_drop(|| replay_cycles(&variant, &journals))
+        b.iter_batched(
+            || journals.clone(),
+            |journals| replay_cycles(&variant, journals),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("replay_from_copy", |b| {
+        b.iter_with_large_drop(|| replay_cycle_copies(&variant, &journals))
+    });
+    group.bench_function("append_only", |b| {
+        b.iter_batched(|| journals.clone(), append_cycles, BatchSize::PerIteration)
     });
     group.finish();
 }
@@ -170,7 +211,15 @@ fn one_pass(name: &str) {
         }
         "cycle_replay" => {
             let (variant, journals) = cycle_journals();
-            support::measured(EVENTS, || replay_cycles(&variant, &journals));
+            support::measured(EVENTS, || replay_cycles(&variant, journals));
+        }
+        "cycle_replay_from_copy" => {
+            let (variant, journals) = cycle_journals();
+            support::measured(EVENTS, || replay_cycle_copies(&variant, &journals));
+        }
+        "cycle_append_only" => {
+            let (_, journals) = cycle_journals();
+            support::measured(EVENTS, || append_cycles(journals));
         }
         other => panic!("no routine {other} in this bench"),
     }
@@ -188,6 +237,14 @@ fn main() {
     support::report_ratio(
         KEY_ACCOUNT_GROUP,
         "replay",
+        "append_only",
+        EVENTS as u64,
+        start,
+    );
+    support::report_ratio(CYCLE_GROUP, "replay", "append_only", EVENTS as u64, start);
+    support::report_ratio(
+        CYCLE_GROUP,
+        "replay_from_copy",
         "append_only",
         EVENTS as u64,
         start,

@@ -211,6 +211,8 @@ fn iteration(deal: &mut TechnicalSale, clock: &mut Clock, n: u32) -> Result<(), 
                     impact_minor: 1_200_000,
                 })
                 .collect(),
+            policy: Some("Standard margin; on-site support priced as a service".into()),
+            competition: Some("Undercuts the incumbent's support costs, its weak point".into()),
         }),
     )?;
     run(
@@ -418,7 +420,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print_guidance("Guidance now", &deal.guidance());
 
-    let replayed = TechnicalSale::replay(deal.variant().clone(), deal.journal());
+    let replayed = TechnicalSale::replay(deal.variant().clone(), deal.journal().clone());
     println!(
         "\nReplaying the journal rebuilds the same state: {}",
         replayed? == deal

@@ -825,6 +825,8 @@ fn step_event(step: Step, iteration: u32, rng: &mut Lcg) -> CycleEvent {
                     impact_minor: rng.between(5, 40) * 100_000,
                 })
                 .collect(),
+            policy: Some("Standard margin policy for supply contracts".into()),
+            competition: Some("Cheaper than the competitor's product per tonne treated".into()),
         }),
         Step::ResponsibilitiesAndGuarantees => {
             CycleEvent::ResponsibilitiesAgreed(Responsibilities {

@@ -214,6 +214,9 @@ enum {
   TECHSALES_CYCLE_OUTCOME_AGREEMENT = 1, /**< Agreement / 达成协议 */
   TECHSALES_CYCLE_OUTCOME_NO_AGREEMENT = 2, /**< No agreement (lost) / 未达成协议（丢单） */
   TECHSALES_CYCLE_OUTCOME_CANCELLED = 3, /**< Cancelled during implementation / 实施中取消 */
+  TECHSALES_CYCLE_OUTCOME_ABANDONED = 4, /**< Abandoned before the decision / 决策前放弃 */
+  TECHSALES_CYCLE_OUTCOME_LOST = 5, /**< Lost before the decision / 决策前丢单 */
+  TECHSALES_CYCLE_OUTCOME_RELATIONSHIP_CLOSED = 6, /**< Relationship's cycle closed / 合作循环已结束 */
 };
 
 /** Knowledge area (知识领域). (`techsales_knowledge_area` codes) */
@@ -282,6 +285,10 @@ enum {
   TECHSALES_CYCLE_EVENT_KIND_DEAL_CANCELLED = 14, /**< Deal cancelled / 交易已取消 */
   TECHSALES_CYCLE_EVENT_KIND_LESSON_LEARNED = 15, /**< Lesson learned / 已总结经验 */
   TECHSALES_CYCLE_EVENT_KIND_ADVANCE = 16, /**< Moved to the next stage / 进入下一阶段 */
+  TECHSALES_CYCLE_EVENT_KIND_INVESTMENT_OVERRIDDEN = 17, /**< Worth-investing check overridden / 已否决投入价值评估结论 */
+  TECHSALES_CYCLE_EVENT_KIND_CRITICAL_SITUATION_NOTED = 18, /**< Critical situation noted / 已记录潜在关键情况 */
+  TECHSALES_CYCLE_EVENT_KIND_CYCLE_ENDED = 19, /**< Cycle ended before the decision / 决策前结束循环 */
+  TECHSALES_CYCLE_EVENT_KIND_RELATIONSHIP_CLOSED = 20, /**< Relationship's cycle closed / 合作循环已结束 */
 };
 
 /** Guidance action (指导行动). (`techsales_guidance_action` codes) */
@@ -418,7 +425,9 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_UNGRADED = 3, /**< Not graded / 未分级 */
   TECHSALES_PROBABILITY_FACTOR_OUTCOME = 4, /**< Outcome / 结果 */
   TECHSALES_PROBABILITY_FACTOR_CRM_STAGE_BASE = 5, /**< CRM stage probability / CRM阶段概率 */
-  TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 6, /**< Against the grade's policy / 违背等级资源策略 */
+  TECHSALES_PROBABILITY_FACTOR_MET_AFTER_FORCING = 6, /**< Key node met after forcing / 强行推进后才达成的关键节点 */
+  TECHSALES_PROBABILITY_FACTOR_INFLUENCE_AGAINST = 7, /**< Buying influence with power against us or not met / 有决定权的采购影响者反对或未接触 */
+  TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 8, /**< Against the grade's policy / 违背等级资源策略 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */
@@ -670,7 +679,9 @@ const char *techsales_result_message(uint32_t result);
 
 /**
  * The message of the last failed call on this thread ("" if none). The
- * pointer stays valid until the next failed call on the same thread.
+ * pointer stays valid until the next failed call on the same thread. In a
+ * thread-local destructor that runs after the library's own, the message is
+ * lost and a static text says so.
  */
 const char *techsales_last_error_message(void);
 

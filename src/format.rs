@@ -86,3 +86,68 @@ impl<D: Document> schemars::JsonSchema for FormatVersion<D> {
         })
     }
 }
+
+/// The format version a document names when it is not `D::VERSION`: only
+/// for a JSON object whose `format_version` is a whole number. Anything
+/// else (an array, a string version, a field spelt otherwise, text that is
+/// not JSON) gives `None`, so the caller reports serde's own message.
+pub(crate) fn other_version<D: Document>(json: &[u8]) -> Option<u64> {
+    let found = serde_json::from_slice::<VersionProbe>(json).ok()?.0?;
+    (found != u64::from(D::VERSION)).then_some(found)
+}
+
+/// The `format_version` of a JSON object, every other field skipped.
+struct VersionProbe(Option<u64>);
+
+impl<'de> Deserialize<'de> for VersionProbe {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VersionProbe;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            // Only an object: a derived probe would also read an array.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VersionProbe, A::Error> {
+                let mut found = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "format_version" && found.is_none() {
+                        found = Some(map.next_value::<u64>()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(VersionProbe(found))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Sample;
+    impl Document for Sample {
+        const NAME: &'static str = "sample";
+        const SCHEMA_NAME: &'static str = "SampleVersion";
+        const VERSION: u32 = 1;
+    }
+
+    #[test]
+    fn only_a_whole_number_in_an_object_names_another_version() {
+        assert_eq!(
+            other_version::<Sample>(br#"{"format_version": 7, "x": [1]}"#),
+            Some(7)
+        );
+        assert_eq!(other_version::<Sample>(br#"{"format_version": 1}"#), None);
+        assert_eq!(other_version::<Sample>(br#"[7, 2]"#), None);
+        assert_eq!(other_version::<Sample>(br#"{"format version": 7}"#), None);
+        assert_eq!(other_version::<Sample>(br#"{"format_version": "7"}"#), None);
+        assert_eq!(other_version::<Sample>(br#"{"format_version": 7"#), None);
+    }
+}

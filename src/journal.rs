@@ -102,6 +102,11 @@ impl<E> Journal<E> {
         &self.entries
     }
 
+    /// The entries, oldest first, taken out of the journal.
+    pub fn into_entries(self) -> Vec<Entry<E>> {
+        self.entries
+    }
+
     /// Iterates over the entries, oldest first.
     pub fn iter(&self) -> std::slice::Iter<'_, Entry<E>> {
         self.entries.iter()

@@ -45,6 +45,7 @@ pub mod grading;
 pub mod journal;
 pub mod key_account;
 pub mod labels;
+pub mod limits;
 pub mod portfolio;
 
 pub use config::ConfigError;

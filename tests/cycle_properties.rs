@@ -295,18 +295,17 @@ fn drive(
 /// Whether `step` is recorded at all in the current iteration (even a failed
 /// trial counts), read straight from the records.
 fn touched(sale: &TechnicalSale, step: Step) -> bool {
-    let r = sale.records();
     match step {
-        Step::Knowledge => r.knowledge.is_some(),
-        Step::InvestmentCheck => r.investment_check.is_some(),
-        Step::VisitPlanning => r.visit_plan.is_some(),
-        Step::Interview => r.interview.is_some(),
-        Step::EvaluationFramework => r.framework.is_some(),
-        Step::JointTeam => r.joint_team.is_some(),
-        Step::TechnicalEvaluation => !r.technical_runs.is_empty(),
-        Step::EconomicEvaluation => r.economic.is_some(),
-        Step::ResponsibilitiesAndGuarantees => r.responsibilities.is_some(),
-        other => r.summaries.get(&other).is_some_and(|s| !s.is_empty()),
+        Step::Knowledge => sale.knowledge().is_some(),
+        Step::InvestmentCheck => sale.investment_check().is_some(),
+        Step::VisitPlanning => sale.visit_plan().is_some(),
+        Step::Interview => sale.interview().is_some(),
+        Step::EvaluationFramework => sale.framework().is_some(),
+        Step::JointTeam => sale.joint_team().is_some(),
+        Step::TechnicalEvaluation => sale.technical_runs().next().is_some(),
+        Step::EconomicEvaluation => sale.economic_evaluation().is_some(),
+        Step::ResponsibilitiesAndGuarantees => sale.responsibilities().is_some(),
+        other => sale.summaries(other).next().is_some(),
     }
 }
 
@@ -315,9 +314,7 @@ fn touched(sale: &TechnicalSale, step: Step) -> bool {
 fn complete(sale: &TechnicalSale, step: Step) -> bool {
     if step == Step::TechnicalEvaluation {
         return sale
-            .records()
-            .technical_runs
-            .iter()
+            .technical_runs()
             .any(|r| r.phase == TechnicalPhase::Plant && r.result != PhaseResult::Failed);
     }
     touched(sale, step)
@@ -357,21 +354,20 @@ fn step_order_violations(sale: &TechnicalSale) -> Vec<String> {
             }
         }
     }
-    let r = sale.records();
     if sale.stage() >= Stage::Implementation {
-        if r.decision != Some(Decision::Agreement) {
+        if sale.decision() != Some(Decision::Agreement) {
             out.push("implementation without the client's agreement".into());
         }
-        if r.objections.iter().any(|o| o.is_open()) {
+        if sale.open_objections().next().is_some() {
             out.push("past the decision with an objection open".into());
         }
     }
-    if !r.objections.is_empty() && sale.stage() < Stage::ResolvingConcerns {
+    if sale.objections().next().is_some() && sale.stage() < Stage::ResolvingConcerns {
         out.push("objections before resolving concerns".into());
     }
     // Technical phases: start no later than the variant allows, never jump
     // ahead, never move on from a failure, stop once the plant passed.
-    let runs = &r.technical_runs;
+    let runs: Vec<_> = sale.technical_runs().collect();
     if let Some(first) = runs.first() {
         if first.phase > v.latest_start_phase {
             out.push(format!("trials started at {:?}", first.phase));
@@ -424,7 +420,7 @@ proptest! {
         moves in arb_moves(),
     ) {
         let live = drive(variant, &moves, |_| Ok(()))?;
-        let replayed = TechnicalSale::replay(live.variant().clone(), live.journal());
+        let replayed = TechnicalSale::replay(live.variant().clone(), live.journal().clone());
         prop_assert_eq!(replayed, Ok(live));
     }
 
@@ -485,7 +481,7 @@ proptest! {
             if matches!(a.event, CycleEvent::ClientDecided { .. })
                 && a.before.open_objections().next().is_some()
             {
-                prop_assert!(a.outcome.is_err(), "decided with {:?}", a.before.records().objections);
+                prop_assert!(a.outcome.is_err(), "decided with {:?}", a.before.objections().collect::<Vec<_>>());
             }
             Ok(())
         })?;

@@ -310,7 +310,7 @@ fn a_strategic_deal_runs_through_the_cycle_and_into_a_second_iteration() {
         techsales_result::InvalidJson
     );
     let newer =
-        CString::new(first.replacen("\"format_version\":1", "\"format_version\":2", 1)).unwrap();
+        CString::new(first.replacen("\"format_version\":2", "\"format_version\":3", 1)).unwrap();
     assert_eq!(
         unsafe { techsales_cycle_from_json(newer.as_ptr(), &mut bad) },
         techsales_result::UnsupportedVersion

@@ -195,7 +195,7 @@ proptest! {
         let portfolio = Portfolio::from_json(&text).unwrap();
         for record in portfolio.cycles() {
             let sale = &record.sale;
-            let replayed = TechnicalSale::replay(sale.variant().clone(), sale.journal()).unwrap();
+            let replayed = TechnicalSale::replay(sale.variant().clone(), sale.journal().clone()).unwrap();
             prop_assert_eq!(&replayed, sale);
         }
         let mut doc: Value = serde_json::from_str(&text).unwrap();

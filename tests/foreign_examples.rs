@@ -100,6 +100,7 @@ fn the_c_example_links_statically_and_passes_its_checks() {
             "diagnosis: Behind the customer",
             "forced into bidding: win probability 0.40 -> 0.30",
             "technical sale: knowledge recorded, visit planning next",
+            "portfolio: lesson recorded in TS-001, report and chart written",
             "all checks passed",
         ],
     );
@@ -120,6 +121,7 @@ fn the_cpp_example_links_dynamically_and_passes_its_checks() {
             "opportunity graded A",
             "forced into bidding: 0.4 -> 0.3",
             "key-account deal stored and loaded back",
+            "portfolio: lesson recorded in TS-001, reports and chart written",
             "all checks passed",
         ],
     );

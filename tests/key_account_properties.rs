@@ -12,7 +12,7 @@ use techsales::grading::Grade;
 use techsales::journal::Entry;
 use techsales::key_account::{
     win_probability, win_probability_value, Attitude, BuyingInfluence, BuyingRole, CoverageRule,
-    DealStatus, ForecastCategory, GradeFactors, InfluenceDegree, KeyAccountEvent,
+    DealStatus, ForecastCategory, GradeFactors, InfluenceDegree, InfluencePower, KeyAccountEvent,
     KeyAccountProcess, KeyNode, KeyNodeSet, Outcome, PerStage, ProcessDefinition, ProcurementStep,
     Reason, Stage, StageRule,
 };
@@ -87,6 +87,11 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                 policies,
                 stages,
                 forcing_penalty: penalty,
+                forced_recovery: bases[0],
+                influence_power: InfluencePower {
+                    opposed: bases[1],
+                    high_influence_not_met: bases[2],
+                },
                 coverage: CoverageRule {
                     derive,
                     min_coaches,

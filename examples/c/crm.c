@@ -2,7 +2,12 @@
  * A CRM's day through the techsales C interface: classify customers and
  * plan for them, grade opportunities one at a time and as a batch, run a
  * key-account deal with a forced stage change and a diagnosis, start a
- * technical sale, and store every state as JSON and load it back.
+ * technical sale, store every state as JSON and load it back, and run the
+ * bundled sample portfolio: load it, apply a cycle event inside it, and
+ * write its report and charts.
+ *
+ * Usage: crm_c [PORTFOLIO_JSON]; the report and the SVG are written next
+ * to the program (portfolio_report_c.txt, portfolio_c.svg).
  *
  * Every result is checked; the program exits non-zero at the first
  * mismatch. Build (see examples/build.sh):
@@ -317,6 +322,83 @@ static void technical_sale(void) {
   techsales_cycle_free(sale);
 }
 
+/* Reads a whole file; NULL if it cannot. Free with free(). */
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  char *text = NULL;
+  long size;
+  if (f == NULL) return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    text = malloc((size_t)size + 1);
+    if (text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size) {
+      text[size] = '\0';
+    } else {
+      free(text);
+      text = NULL;
+    }
+  }
+  fclose(f);
+  return text;
+}
+
+/* Writes `text` to `dir`/`name`; returns 0 on success. */
+static int write_file(const char *dir, const char *name, const char *text) {
+  char path[4096];
+  FILE *f;
+  int ok;
+  if (snprintf(path, sizeof path, "%s%s", dir, name) >= (int)sizeof path) return 1;
+  f = fopen(path, "wb");
+  if (f == NULL) return 1;
+  ok = fputs(text, f) >= 0;
+  return (fclose(f) == 0 && ok) ? 0 : 1;
+}
+
+static void portfolio(const char *path, const char *out_dir) {
+  techsales_portfolio *book = NULL;
+  char *text = read_file(path), *before = NULL, *after = NULL, *report = NULL, *svg = NULL,
+       *cycles = NULL;
+  const char *lesson =
+      "{\"at\":\"2026-06-30T18:00:00Z\",\"actor\":\"ana\",\"event\":"
+      "{\"event\":\"lesson_learned\",\"lesson\":\"bring the lab results to the visit\"}}";
+  const char *too_early =
+      "{\"at\":\"2026-06-30T18:00:00Z\",\"actor\":\"ana\",\"event\":"
+      "{\"event\":\"advance\",\"to\":\"evolution\"}}";
+  if (text == NULL) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(1);
+  }
+  OK(techsales_portfolio_from_json(text, &book));
+  free(text);
+
+  /* A refused event leaves the whole document as it was. */
+  OK(techsales_portfolio_to_json(book, &before));
+  CHECK(techsales_portfolio_apply_cycle_event(book, "TS-001", too_early) ==
+        TECHSALES_RESULT_REFUSED_TRANSITION);
+  OK(techsales_portfolio_to_json(book, &after));
+  CHECK(strcmp(before, after) == 0);
+  techsales_string_free(after);
+  OK(techsales_portfolio_apply_cycle_event(book, "TS-001", lesson));
+  OK(techsales_portfolio_to_json(book, &after));
+  CHECK(strcmp(before, after) != 0);
+
+  OK(techsales_portfolio_analytics_json(book, "cycles", &cycles));
+  CHECK(strstr(cycles, "\"open_objections\"") != NULL);
+  OK(techsales_portfolio_report(book, TECHSALES_LANGUAGE_ENGLISH, &report));
+  CHECK(strstr(report, "== Technical-sale cycles") != NULL);
+  OK(techsales_portfolio_svg(book, &svg));
+  CHECK(strncmp(svg, "<svg", 4) == 0);
+  CHECK(write_file(out_dir, "portfolio_report_c.txt", report) == 0);
+  CHECK(write_file(out_dir, "portfolio_c.svg", svg) == 0);
+  printf("portfolio: lesson recorded in TS-001, report and chart written\n");
+
+  techsales_string_free(before);
+  techsales_string_free(after);
+  techsales_string_free(cycles);
+  techsales_string_free(report);
+  techsales_string_free(svg);
+  techsales_portfolio_free(book);
+}
+
 static void bad_input(void) {
   uint32_t type = 99;
   /* NULL and out-of-range codes are errors with a message, never a crash. */
@@ -334,12 +416,20 @@ static void bad_input(void) {
   techsales_string_free(NULL);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  /* The outputs go next to the program. */
+  char out_dir[4096] = "";
+  const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+  if (slash != NULL && (size_t)(slash - argv[0] + 1) < sizeof out_dir) {
+    memcpy(out_dir, argv[0], (size_t)(slash - argv[0] + 1));
+    out_dir[slash - argv[0] + 1] = '\0';
+  }
   CHECK(strcmp(techsales_version(), TECHSALES_VERSION) == 0);
   customers();
   grading();
   key_account();
   technical_sale();
+  portfolio(argc > 1 ? argv[1] : "examples/data/portfolio.json", out_dir);
   bad_input();
   if (failures != 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);

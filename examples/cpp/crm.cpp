@@ -1,14 +1,19 @@
 // A CRM's day through the techsales C interface from C++, with the RAII
 // wrapper in techsales.hpp: classify customers and plan for them, grade
 // opportunities one at a time and as a batch, run a key-account deal with a
-// forced stage change and a diagnosis, and store states as JSON and load
-// them back. Every result is checked; any mismatch exits non-zero.
+// forced stage change and a diagnosis, store states as JSON and load them
+// back, and run the bundled sample portfolio: load it, apply a cycle event
+// inside it, and write its report (text and HTML) and charts next to the
+// program. Usage: crm_cpp [PORTFOLIO_JSON]. Every result is checked; any
+// mismatch exits non-zero.
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -251,16 +256,74 @@ void key_account() {
   std::cout << "key-account deal stored and loaded back\n";
 }
 
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const std::string &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  CHECK(static_cast<bool>(out));
+}
+
+void book(const std::string &path, const std::string &out_dir) {
+  const std::string text = read_file(path);
+  auto p = techsales::make<techsales::portfolio>(
+      [&](techsales_portfolio **out) { return techsales_portfolio_from_json(text.c_str(), out); },
+      "portfolio_from_json");
+  auto to_json = [&] {
+    return techsales::text([&](char **out) { return techsales_portfolio_to_json(p.get(), out); },
+                           "portfolio_to_json");
+  };
+  const std::string before = to_json();
+  const char *too_early =
+      R"({"at":"2026-06-30T18:00:00Z","actor":"ana","event":{"event":"advance","to":"evolution"}})";
+  CHECK(techsales_portfolio_apply_cycle_event(p.get(), "TS-001", too_early) ==
+        TECHSALES_RESULT_REFUSED_TRANSITION);
+  CHECK(to_json() == before);
+  const char *lesson =
+      R"({"at":"2026-06-30T18:00:00Z","actor":"ana","event":{"event":"lesson_learned","lesson":"bring the lab results"}})";
+  techsales::check(techsales_portfolio_apply_cycle_event(p.get(), "TS-001", lesson),
+                   "apply_cycle_event");
+  CHECK(to_json() != before);
+
+  const std::string report = techsales::text(
+      [&](char **out) { return techsales_portfolio_report(p.get(), TECHSALES_LANGUAGE_ENGLISH, out); },
+      "portfolio_report");
+  CHECK(contains(report, "== Technical-sale cycles"));
+  const std::string html = techsales::text(
+      [&](char **out) { return techsales_portfolio_html(p.get(), TECHSALES_LANGUAGE_CHINESE, out); },
+      "portfolio_html");
+  CHECK(contains(html, "技术销售周期"));
+  const std::string svg = techsales::text(
+      [&](char **out) { return techsales_portfolio_svg(p.get(), out); }, "portfolio_svg");
+  CHECK(svg.rfind("<svg", 0) == 0);
+  write_file(out_dir + "portfolio_report_cpp.txt", report);
+  write_file(out_dir + "portfolio_cpp.html", html);
+  write_file(out_dir + "portfolio_cpp.svg", svg);
+  std::cout << "portfolio: lesson recorded in TS-001, reports and chart written\n";
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char **argv) {
   try {
     CHECK(std::strcmp(techsales_version(), TECHSALES_VERSION) == 0);
     customers();
     grading();
     key_account();
+    const std::string program = argc > 0 ? argv[0] : "";
+    const std::string out_dir = program.substr(0, program.rfind('/') + 1);
+    book(argc > 1 ? argv[1] : "examples/data/portfolio.json", out_dir);
   } catch (const techsales::error &e) {
     std::cerr << "unexpected error " << e.code() << ": " << e.what() << "\n";
+    return 1;
+  } catch (const std::runtime_error &e) {
+    std::cerr << e.what() << "\n";
     return 1;
   }
   if (failures != 0) {

@@ -43,6 +43,7 @@ using definition =
     handle<techsales_key_account_definition, techsales_key_account_definition_free>;
 using deal = handle<techsales_key_account, techsales_key_account_free>;
 using cycle = handle<techsales_cycle, techsales_cycle_free>;
+using portfolio = handle<techsales_portfolio, techsales_portfolio_free>;
 
 // Takes ownership of a string the library returned.
 inline std::string take(char *s) {

@@ -121,6 +121,16 @@ pub enum CycleError {
         /// The id.
         id: String,
     },
+    /// The iteration already holds [`crate::limits::MAX_OBJECTIONS`]
+    /// objections.
+    #[error(
+        "objection `{id}` would be one too many: an iteration holds at most {} objections",
+        crate::limits::MAX_OBJECTIONS
+    )]
+    TooManyObjections {
+        /// The id of the objection refused.
+        id: String,
+    },
     /// An objection id that was never raised in this iteration.
     #[error("no objection `{id}` has been raised")]
     UnknownObjection {
@@ -132,6 +142,23 @@ pub enum CycleError {
     ObjectionAlreadyResolved {
         /// The id.
         id: String,
+    },
+    /// A negative worth-investing check holds the step back.
+    #[error(
+        "the account was judged not worth investing in, so {step} waits for an explicit override"
+    )]
+    NotWorthInvesting {
+        /// The investment-heavy step that was refused.
+        step: Step,
+    },
+    /// An override of a worth-investing check that did not say no.
+    #[error("there is no negative worth-investing check to override in this iteration")]
+    NothingToOverride,
+    /// The cycle can end early only before the client's decision.
+    #[error("the cycle can end early only before the client's decision (it is {outcome})")]
+    AlreadyDecided {
+        /// Where the iteration stands.
+        outcome: Outcome,
     },
     /// The client cannot decide while objections are open.
     #[error("the client cannot decide while objections are open: {}", list(open))]

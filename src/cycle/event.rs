@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Decision, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck, JointTeam,
-    Knowledge, PhaseRun, Responsibilities, Stage, Step, VisitPlan,
+    CycleEnding, Decision, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck,
+    JointTeam, Knowledge, PhaseRun, Responsibilities, Stage, Step, VisitPlan,
 };
 use crate::labelled_enum;
 
@@ -84,6 +84,33 @@ pub enum CycleEvent {
         /// The stage to move to; must be the one that follows.
         to: Stage,
     },
+    /// A negative worth-investing check is overridden: the investment-heavy
+    /// steps open up in this iteration.
+    InvestmentOverridden {
+        /// Why we invest anyway.
+        reason: String,
+    },
+    /// While resolving concerns, a situation that could become critical was
+    /// noted with how it will be handled.
+    CriticalSituationNoted {
+        /// What could go wrong.
+        situation: String,
+        /// How it will be handled.
+        handling: String,
+    },
+    /// The cycle ended before the client's decision.
+    CycleEnded {
+        /// Abandoned or lost.
+        ending: CycleEnding,
+        /// Why.
+        reason: String,
+    },
+    /// Evolution is done and the relationship's cycle closes instead of
+    /// starting again.
+    RelationshipClosed {
+        /// Why.
+        reason: String,
+    },
 }
 
 labelled_enum! {
@@ -123,6 +150,14 @@ labelled_enum! {
         LessonLearned = 15, "lesson_learned" => ("Lesson learned", "已总结经验"),
         /// [`CycleEvent::Advance`].
         Advance = 16, "advance" => ("Moved to the next stage", "进入下一阶段"),
+        /// [`CycleEvent::InvestmentOverridden`].
+        InvestmentOverridden = 17, "investment_overridden" => ("Worth-investing check overridden", "已否决投入价值评估结论"),
+        /// [`CycleEvent::CriticalSituationNoted`].
+        CriticalSituationNoted = 18, "critical_situation_noted" => ("Critical situation noted", "已记录潜在关键情况"),
+        /// [`CycleEvent::CycleEnded`].
+        CycleEnded = 19, "cycle_ended" => ("Cycle ended before the decision", "决策前结束循环"),
+        /// [`CycleEvent::RelationshipClosed`].
+        RelationshipClosed = 20, "relationship_closed" => ("Relationship's cycle closed", "合作循环已结束"),
     }
 }
 
@@ -147,6 +182,10 @@ impl CycleEvent {
             CycleEvent::DealCancelled { .. } => EventKind::DealCancelled,
             CycleEvent::LessonLearned { .. } => EventKind::LessonLearned,
             CycleEvent::Advance { .. } => EventKind::Advance,
+            CycleEvent::InvestmentOverridden { .. } => EventKind::InvestmentOverridden,
+            CycleEvent::CriticalSituationNoted { .. } => EventKind::CriticalSituationNoted,
+            CycleEvent::CycleEnded { .. } => EventKind::CycleEnded,
+            CycleEvent::RelationshipClosed { .. } => EventKind::RelationshipClosed,
         }
     }
 }

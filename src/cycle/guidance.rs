@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use super::{Outcome, PhaseResult, Stage, Step, StepRequirement, TechnicalPhase, TechnicalSale};
+use super::{
+    CycleOpening, Outcome, PhaseResult, Stage, Step, StepRequirement, TechnicalPhase, TechnicalSale,
+};
 use crate::labelled_enum;
 use crate::labels::Text;
 
@@ -55,6 +57,13 @@ pub struct Guidance {
     pub iteration: u32,
     /// Where the iteration stands.
     pub outcome: Outcome,
+    /// What the cycle starts with, from the relationship level, while the
+    /// first iteration is in recognition of needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening: Option<CycleOpening>,
+    /// Whether a negative worth-investing check holds the investment-heavy
+    /// steps back (they are listed as not ready until it is overridden).
+    pub investment_refused: bool,
     /// The open items, in the order to do them; empty once the cycle ended.
     pub items: Vec<OpenItem>,
 }
@@ -94,7 +103,8 @@ impl TechnicalSale {
                 if requirement == StepRequirement::Skipped || self.is_done(step) {
                     continue;
                 }
-                let ready = self.missing_prerequisites(step).is_empty();
+                let ready = self.missing_prerequisites(step).is_empty()
+                    && !(step.is_investment_heavy() && self.investment_refused());
                 if step == Step::TechnicalEvaluation {
                     for phase in self.next_phases() {
                         items.push(OpenItem {
@@ -127,7 +137,7 @@ impl TechnicalSale {
                             action: GuidanceAction::ResolveObjection,
                             step: None,
                             phase: None,
-                            objection: Some(objection.id.clone()),
+                            objection: Some(objection.id.to_owned()),
                             requirement: StepRequirement::Required,
                             ready: true,
                             text: RESOLVE_OBJECTION,
@@ -157,10 +167,15 @@ impl TechnicalSale {
                 text,
             });
         }
+        let opening = self
+            .opening()
+            .filter(|_| self.iteration() == 1 && self.stage() == Stage::RecognitionOfNeeds);
         Guidance {
             stage: self.stage(),
             iteration: self.iteration(),
             outcome: self.outcome(),
+            opening,
+            investment_refused: self.investment_refused(),
             items,
         }
     }
@@ -168,7 +183,7 @@ impl TechnicalSale {
     /// The phases that move the technical evaluation forward: a first phase
     /// the variant allows, a retry after a failure, or the next phase.
     fn next_phases(&self) -> Vec<TechnicalPhase> {
-        match self.records().technical_runs.last() {
+        match self.technical_runs().last() {
             None => self.allowed_phases(),
             Some(last) if last.result == PhaseResult::Failed => vec![last.phase],
             Some(last) => last.phase.next().into_iter().collect(),

@@ -46,17 +46,21 @@ mod error;
 mod event;
 mod guidance;
 mod machine;
+mod opening;
 mod steps;
 mod variant;
 
 pub use error::{CycleError, ReplayError};
 pub use event::{CycleEvent, EventKind};
 pub use guidance::{Guidance, GuidanceAction, OpenItem};
+pub(crate) use machine::unsupported_version;
 pub use machine::{TechnicalSale, FORMAT_VERSION};
+pub use opening::CycleOpening;
 pub use steps::{
-    Commitments, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck, JointTeam,
-    Knowledge, KnowledgeArea, Lesson, Objection, OptionEconomics, PhaseResult, PhaseRun,
-    Responsibilities, Scope, StepRecords, Swot, TechnicalPhase, VisitPlan, VisitQuestion,
+    Commitments, CriticalSituation, EconomicEvaluation, EvaluationFramework, Interview,
+    InvestmentCheck, JointTeam, Knowledge, KnowledgeArea, Lesson, Objection, OptionEconomics,
+    PhaseResult, PhaseRun, Responsibilities, Scope, StepRecords, Swot, TechnicalPhase, VisitPlan,
+    VisitQuestion,
 };
 pub use variant::{CycleVariant, CycleVariants, StepRequirement};
 
@@ -210,6 +214,18 @@ impl Step {
         }
     }
 
+    /// Whether the step spends enough on the account that a negative
+    /// worth-investing check holds it back until someone overrides the
+    /// check (choice: the joint team, the technical trials, accompaniment
+    /// during implementation and after-sales service; the price-led offer
+    /// stays open).
+    pub fn is_investment_heavy(self) -> bool {
+        matches!(
+            self,
+            Step::JointTeam | Step::TechnicalEvaluation | Step::Accompaniment | Step::AfterSales
+        )
+    }
+
     /// Whether this step is recorded with its own typed event. The other
     /// steps are recorded with [`CycleEvent::StepCompleted`] and a summary.
     pub fn has_artefact(self) -> bool {
@@ -327,12 +343,47 @@ labelled_enum! {
         NoAgreement = 2, "no_agreement" => ("No agreement (lost)", "未达成协议（丢单）"),
         /// The deal was cancelled during implementation: the cycle ended.
         Cancelled = 3, "cancelled" => ("Cancelled during implementation", "实施中取消"),
+        /// We stopped before the client's decision: the cycle ended.
+        Abandoned = 4, "abandoned" => ("Abandoned before the decision", "决策前放弃"),
+        /// The deal was lost before the client's decision (another supplier
+        /// chosen, the project dropped): the cycle ended.
+        Lost = 5, "lost" => ("Lost before the decision", "决策前丢单"),
+        /// Evolution was completed and the relationship's cycle closed
+        /// instead of starting again.
+        RelationshipClosed = 6, "relationship_closed" => ("Relationship's cycle closed", "合作循环已结束"),
     }
 }
 
 impl Outcome {
     /// Whether the cycle has ended and accepts no more events.
     pub fn is_final(self) -> bool {
-        matches!(self, Outcome::NoAgreement | Outcome::Cancelled)
+        matches!(
+            self,
+            Outcome::NoAgreement
+                | Outcome::Cancelled
+                | Outcome::Abandoned
+                | Outcome::Lost
+                | Outcome::RelationshipClosed
+        )
+    }
+}
+
+labelled_enum! {
+    /// How a cycle ends before the client's decision.
+    pub enum CycleEnding {
+        /// We stop: the account or the need is not worth going on with.
+        Abandoned = 0, "abandoned" => ("Abandoned", "放弃"),
+        /// The client goes elsewhere or drops the project.
+        Lost = 1, "lost" => ("Lost", "丢单"),
+    }
+}
+
+impl CycleEnding {
+    /// The outcome a cycle ended this way has.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            CycleEnding::Abandoned => Outcome::Abandoned,
+            CycleEnding::Lost => Outcome::Lost,
+        }
     }
 }

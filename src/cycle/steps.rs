@@ -132,10 +132,19 @@ pub struct Swot {
 
 impl Swot {
     fn check(&self, field: &str) -> Result<(), CycleError> {
-        listed(&format!("{field}.strengths"), &self.strengths)?;
-        listed(&format!("{field}.weaknesses"), &self.weaknesses)?;
-        listed(&format!("{field}.opportunities"), &self.opportunities)?;
-        listed(&format!("{field}.threats"), &self.threats)
+        // The field names are only built for a refusal: replays check every
+        // SWOT again.
+        for (part, items) in [
+            ("strengths", &self.strengths),
+            ("weaknesses", &self.weaknesses),
+            ("opportunities", &self.opportunities),
+            ("threats", &self.threats),
+        ] {
+            if items.is_empty() || items.iter().any(|s| is_blank(s)) {
+                return listed(&format!("{field}.{part}"), items);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -163,9 +172,13 @@ impl Knowledge {
     }
 
     pub(crate) fn check(&self) -> Result<(), CycleError> {
-        let missing = self.missing_areas();
-        if !missing.is_empty() {
-            return Err(CycleError::KnowledgeIncomplete { missing });
+        if self.areas.len() < KnowledgeArea::ALL.len()
+            || self.areas.values().any(|note| is_blank(note))
+        {
+            let missing = self.missing_areas();
+            if !missing.is_empty() {
+                return Err(CycleError::KnowledgeIncomplete { missing });
+            }
         }
         self.own_swot.check("knowledge.own_swot")?;
         self.competition_swot.check("knowledge.competition_swot")
@@ -215,9 +228,13 @@ impl VisitPlan {
     }
 
     pub(crate) fn check(&self) -> Result<(), CycleError> {
-        let unanswered = self.unanswered();
-        if !unanswered.is_empty() {
-            return Err(CycleError::VisitPlanIncomplete { unanswered });
+        if self.answers.len() < VisitQuestion::ALL.len()
+            || self.answers.values().any(|answer| is_blank(answer))
+        {
+            let unanswered = self.unanswered();
+            if !unanswered.is_empty() {
+                return Err(CycleError::VisitPlanIncomplete { unanswered });
+            }
         }
         listed("visit_plan.product_options", &self.product_options)
     }
@@ -307,6 +324,15 @@ pub struct EconomicEvaluation {
     pub proposal: String,
     /// Price and impact per option.
     pub options: Vec<OptionEconomics>,
+    /// How the proposal follows the company's commercial policy (source
+    /// 000: the economic evaluation is made in line with it); `None` when
+    /// not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// How the proposal stands against the competition's SWOT (source
+    /// 000); `None` when not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competition: Option<String>,
 }
 
 impl EconomicEvaluation {
@@ -317,11 +343,16 @@ impl EconomicEvaluation {
                 field: "economic_evaluation.options".into(),
             });
         }
-        for (i, o) in self.options.iter().enumerate() {
-            filled(
-                &format!("economic_evaluation.options[{i}].option"),
-                &o.option,
-            )?;
+        if let Some(i) = self.options.iter().position(|o| is_blank(&o.option)) {
+            return Err(CycleError::Blank {
+                field: format!("economic_evaluation.options[{i}].option"),
+            });
+        }
+        if let Some(policy) = &self.policy {
+            filled("economic_evaluation.policy", policy)?;
+        }
+        if let Some(competition) = &self.competition {
+            filled("economic_evaluation.competition", competition)?;
         }
         let unpriced: Vec<String> = known_options
             .iter()
@@ -377,115 +408,165 @@ impl Responsibilities {
     }
 }
 
-/// An objection the client raised while resolving concerns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Objection {
+/// An objection the client raised while resolving concerns, read from the
+/// journal entries that raised and resolved it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Objection<'a> {
     /// The CRM's id for it.
-    pub id: String,
+    pub id: &'a str,
     /// What the client objects to.
-    pub text: String,
+    pub text: &'a str,
     /// How it was resolved; `None` while open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<&'a str>,
 }
 
-impl Objection {
+impl Objection<'_> {
     /// Whether it is still open.
     pub fn is_open(&self) -> bool {
         self.resolution.is_none()
     }
 }
 
-/// Something learned, carried into the following iterations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Lesson {
+/// A situation that could become critical, noted while resolving concerns
+/// with how it will be handled, read from the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CriticalSituation<'a> {
+    /// What could go wrong.
+    pub situation: &'a str,
+    /// How it will be handled.
+    pub handling: &'a str,
+}
+
+/// Something learned, carried into the following iterations, read from the
+/// journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Lesson<'a> {
     /// The iteration it was learned in (1 for the first).
     pub iteration: u32,
     /// What was learned.
-    pub text: String,
+    pub text: &'a str,
 }
 
-/// Everything recorded in the current iteration, step by step.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+/// The number of steps in the cycle.
+const STEPS: usize = Step::ALL.len();
+
+/// Where the current iteration stands, step by step.
+///
+/// Each artefact is held once, in the journal entry that recorded it; the
+/// records keep only that entry's position (the latest one when an artefact
+/// was revised), so recording or replaying a step copies nothing. Read the
+/// artefacts through [`TechnicalSale`](super::TechnicalSale)
+/// (`knowledge()`, `visit_plan()`, `technical_runs()`...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct StepRecords {
-    /// Knowledge and SWOT.
+    /// Position in the journal of the iteration's first entry.
+    pub(crate) start: u32,
+    /// For each step recorded in this iteration, the position of its latest
+    /// entry.
+    #[serde(with = "positions")]
+    #[schemars(with = "std::collections::BTreeMap<Step, u32>")]
+    pub(crate) latest: [Option<u32>; STEPS],
+    /// Whether the plant phase has passed (the technical evaluation is done).
+    #[serde(skip_serializing_if = "is_false")]
+    pub(crate) trials_done: bool,
+    /// Objections raised and not yet resolved.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) open_objections: u32,
+    /// Whether the latest worth-investing check said no.
+    #[serde(skip_serializing_if = "is_false")]
+    pub(crate) not_worth_investing: bool,
+    /// Position of the entry that overrode a negative worth-investing check.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub knowledge: Option<Knowledge>,
-    /// The worth-investing check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub investment_check: Option<InvestmentCheck>,
-    /// The visit plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visit_plan: Option<VisitPlan>,
-    /// The interview.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interview: Option<Interview>,
-    /// The evaluation framework.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<EvaluationFramework>,
-    /// The joint team.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub joint_team: Option<JointTeam>,
-    /// Technical trial runs, oldest first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub technical_runs: Vec<PhaseRun>,
-    /// The economic evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub economic: Option<EconomicEvaluation>,
-    /// Responsibilities and guarantees.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsibilities: Option<Responsibilities>,
-    /// Summaries of the steps recorded without a typed artefact.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub summaries: BTreeMap<Step, Vec<String>>,
-    /// Objections, in the order raised.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub objections: Vec<Objection>,
+    pub(crate) investment_override: Option<u32>,
     /// The client's decision.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
-    /// Changes to the deal made during implementation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub modifications: Vec<String>,
+    pub(crate) decision: Option<Decision>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 impl StepRecords {
+    /// The records of an iteration whose first entry is at `start`.
+    pub(crate) fn starting_at(start: u32) -> Self {
+        StepRecords {
+            start,
+            ..StepRecords::default()
+        }
+    }
+
     /// Whether `step` is done in this iteration. The technical evaluation is
     /// done when the plant phase has passed (with or without adjustments).
     pub fn is_done(&self, step: Step) -> bool {
         match step {
-            Step::Knowledge => self.knowledge.is_some(),
-            Step::InvestmentCheck => self.investment_check.is_some(),
-            Step::VisitPlanning => self.visit_plan.is_some(),
-            Step::Interview => self.interview.is_some(),
-            Step::EvaluationFramework => self.framework.is_some(),
-            Step::JointTeam => self.joint_team.is_some(),
-            Step::TechnicalEvaluation => self
-                .technical_runs
+            Step::TechnicalEvaluation => self.trials_done,
+            _ => self.latest(step).is_some(),
+        }
+    }
+
+    /// The position in the journal of the latest entry that recorded `step`
+    /// in this iteration.
+    pub fn latest(&self, step: Step) -> Option<u32> {
+        self.latest[step as usize]
+    }
+
+    /// The position in the journal of the iteration's first entry.
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// The client's decision in this iteration.
+    pub fn decision(&self) -> Option<Decision> {
+        self.decision
+    }
+
+    /// How many objections are open.
+    pub fn open_objection_count(&self) -> u32 {
+        self.open_objections
+    }
+
+    /// Whether the worth-investing check said no and nobody overrode it.
+    pub fn investment_refused(&self) -> bool {
+        self.not_worth_investing && self.investment_override.is_none()
+    }
+}
+
+/// Step positions stored as a map from step key to journal position.
+mod positions {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{Step, STEPS};
+
+    pub fn serialize<S: Serializer>(
+        latest: &[Option<u32>; STEPS],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            Step::ALL
                 .iter()
-                .any(|r| r.phase == TechnicalPhase::Plant && r.result != PhaseResult::Failed),
-            Step::EconomicEvaluation => self.economic.is_some(),
-            Step::ResponsibilitiesAndGuarantees => self.responsibilities.is_some(),
-            _ => self.summaries.contains_key(&step),
-        }
+                .zip(latest)
+                .filter_map(|(step, at)| at.map(|at| (step, at))),
+        )
     }
 
-    /// The objections still open.
-    pub fn open_objections(&self) -> impl Iterator<Item = &Objection> {
-        self.objections.iter().filter(|o| o.is_open())
-    }
-
-    /// The options the economic evaluation must price: those built in the
-    /// interview, else those of the visit plan, else none.
-    pub fn known_options(&self) -> &[String] {
-        match (&self.interview, &self.visit_plan) {
-            (Some(i), _) => &i.options,
-            (None, Some(p)) => &p.product_options,
-            (None, None) => &[],
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<[Option<u32>; STEPS], D::Error> {
+        let map = BTreeMap::<Step, u32>::deserialize(deserializer)?;
+        let mut latest = [None; STEPS];
+        for (step, at) in map {
+            latest[step as usize] = Some(at);
         }
+        Ok(latest)
     }
 }
 

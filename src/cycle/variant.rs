@@ -6,8 +6,8 @@
 //! - strategic: the full cycle with a joint team; every evolution step is
 //!   required, so the loop back to recognition always carries a verified
 //!   follow-up;
-//! - loyal: a streamlined evaluation (no joint team; known products may start
-//!   the trials at the plant), with every evolution step required;
+//! - loyal: a streamlined evaluation (known products may start the trials
+//!   at the plant), with every evolution step required;
 //! - opportunity: the full technical and economic evaluation with heavy
 //!   assistance (accompaniment required, joint team optional);
 //! - market-taker: a short, price-led path (technical evaluation optional,
@@ -61,7 +61,7 @@ impl CycleVariant {
                 TechnicalPhase::Laboratory,
             ),
             CustomerType::Loyal => (
-                [R, S, R, R, R, S, R, R, R, R, R, O, O, R, O, R, R, R],
+                [R, S, R, R, R, O, R, R, R, R, R, O, O, R, O, R, R, R],
                 TechnicalPhase::Plant,
             ),
             CustomerType::Opportunity => (
@@ -69,7 +69,7 @@ impl CycleVariant {
                 TechnicalPhase::Laboratory,
             ),
             CustomerType::MarketTaker => (
-                [R, R, R, O, O, S, O, R, R, R, R, O, O, O, O, O, R, O],
+                [R, R, R, O, O, O, O, R, R, R, R, O, O, O, O, O, R, O],
                 TechnicalPhase::Laboratory,
             ),
         };

@@ -320,7 +320,7 @@ pub unsafe extern "C" fn techsales_customer_from_json(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_customer);
-        let text = try_str!(json);
+        let text = try_json!(json);
         let inner: Customer = json_in(text, "customer")?;
         inner
             .check()
@@ -342,7 +342,7 @@ pub unsafe extern "C" fn techsales_planner_new(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_planner);
-        let inner = match try_opt_str!(config_json) {
+        let inner = match try_opt_json!(config_json) {
             None => PlannerConfig::default(),
             Some(text) => PlannerConfig::from_json(text).map_err(config_error)?,
         };

@@ -199,7 +199,7 @@ pub unsafe extern "C" fn techsales_grader_new(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_grader);
-        let inner = match try_opt_str!(json) {
+        let inner = match try_opt_json!(json) {
             None => Grader::default(),
             Some(text) => Grader::from_json(text).map_err(config_error)?,
         };
@@ -478,6 +478,11 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
         let summary_out = try_out!(out_summary);
         let grader = try_ref!(grader);
         let as_of = date_arg(as_of_day, "as_of_day")?;
+        if n > crate::limits::MAX_BATCH_ROWS {
+            return Err(FfiError::invalid(crate::limits::LimitError::TooManyRows {
+                rows: n,
+            }));
+        }
         if ratings.is_null() {
             return Err(FfiError::null("ratings"));
         }

@@ -64,7 +64,7 @@ pub unsafe extern "C" fn techsales_key_account_definition_new(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_definition);
-        let inner = match try_opt_str!(json) {
+        let inner = match try_opt_json!(json) {
             None => ProcessDefinition::default(),
             Some(text) => ProcessDefinition::from_json(text).map_err(config_error)?,
         };
@@ -123,7 +123,8 @@ pub unsafe extern "C" fn techsales_key_account_apply_json(
     entry_json: *const c_char,
 ) -> techsales_result {
     guard(|| {
-        let (deal, definition, text) = (try_mut!(deal), try_ref!(definition), try_str!(entry_json));
+        let (deal, definition, text) =
+            (try_mut!(deal), try_ref!(definition), try_json!(entry_json));
         let entry: Entry<KeyAccountEvent> = json_in(text, "journal entry")?;
         deal.inner
             .apply(&definition.inner, entry)
@@ -510,7 +511,7 @@ pub unsafe extern "C" fn techsales_key_account_from_json(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_deal);
-        let (definition, text) = (try_ref!(definition), try_str!(json));
+        let (definition, text) = (try_ref!(definition), try_json!(json));
         let inner = KeyAccountProcess::from_json(text, &definition.inner).map_err(|e| {
             if e.is_unsupported_version() {
                 FfiError::new(techsales_result::UnsupportedVersion, e.to_string())

@@ -67,6 +67,23 @@ macro_rules! try_opt_str {
     };
 }
 
+/// Borrows the JSON parameter `$p` like [`try_str!`] and holds it to the
+/// input limits ([`crate::limits::check_json`]).
+macro_rules! try_json {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or NUL-terminated.
+        unsafe { $crate::ffi::json_arg($p, stringify!($p)) }?
+    };
+}
+
+/// Like [`try_json!`], but NULL means "absent" (`None`).
+macro_rules! try_opt_json {
+    ($p:ident) => {
+        // SAFETY: the exported function's contract: NULL or NUL-terminated.
+        unsafe { $crate::ffi::opt_json_arg($p, stringify!($p)) }?
+    };
+}
+
 /// Checks the out-parameter `$p` before any work is done, refusing NULL
 /// with its name; the [`Out`] it gives is written once, on success.
 macro_rules! try_out {
@@ -185,9 +202,16 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
+/// Records the message of the last error on this thread. Once the thread's
+/// slot is gone (a call from a thread-local destructor that runs after it)
+/// the message is lost; the caller still gets the result code.
 fn set_last_error(message: &str) {
     let text = CString::new(message.replace('\0', " ")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = text;
+        }
+    });
 }
 
 /// Runs an exported body inside the panic boundary and turns its outcome
@@ -241,6 +265,33 @@ pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> FfiResult<
     } else {
         // SAFETY: forwarded contract.
         unsafe { str_arg(p, name) }.map(Some)
+    }
+}
+
+/// Borrows JSON text as UTF-8 and holds it to the input limits
+/// ([`crate::limits::check_json`]), naming the parameter on error. Text
+/// beyond a limit is `INVALID_JSON`, as for serde's own refusals.
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn json_arg<'a>(p: *const c_char, name: &str) -> FfiResult<&'a str> {
+    // SAFETY: forwarded contract.
+    let text = unsafe { str_arg(p, name) }?;
+    crate::limits::check_json(text)
+        .map_err(|e| FfiError::json(format!("parameter `{name}`: {e}")))?;
+    Ok(text)
+}
+
+/// Like [`json_arg`], but NULL means "absent".
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn opt_json_arg<'a>(p: *const c_char, name: &str) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { json_arg(p, name) }.map(Some)
     }
 }
 
@@ -406,11 +457,20 @@ pub extern "C" fn techsales_result_message(result: u32) -> *const c_char {
 }
 
 /// The message of the last failed call on this thread ("" if none). The
-/// pointer stays valid until the next failed call on the same thread.
+/// pointer stays valid until the next failed call on the same thread. In a
+/// thread-local destructor that runs after the library's own, the message is
+/// lost and a static text says so.
 #[no_mangle]
 pub extern "C" fn techsales_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+    LAST_ERROR
+        .try_with(|slot| slot.try_borrow().map(|text| text.as_ptr()).ok())
+        .ok()
+        .flatten()
+        .unwrap_or(LOST_MESSAGE.as_ptr())
 }
+
+/// What [`techsales_last_error_message`] gives once the thread's slot is gone.
+const LOST_MESSAGE: &CStr = c"the message is lost: the calling thread is ending";
 
 /// Frees a string returned by this library. NULL is ignored.
 ///

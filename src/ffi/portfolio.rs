@@ -78,7 +78,11 @@ pub unsafe extern "C" fn techsales_portfolio_from_json(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_portfolio);
-        let inner = Portfolio::from_json(try_str!(json)).map_err(portfolio_error)?;
+        let text = try_str!(json);
+        // A whole book may be larger than any other document.
+        crate::limits::check_json_within(text.as_bytes(), crate::limits::MAX_PORTFOLIO_BYTES)
+            .map_err(|e| FfiError::json(format!("parameter `json`: {e}")))?;
+        let inner = Portfolio::from_json(text).map_err(portfolio_error)?;
         out.set(into_portfolio(inner))
     })
 }
@@ -103,7 +107,7 @@ pub unsafe extern "C" fn techsales_portfolio_import_csv(
 ) -> techsales_result {
     guard(|| {
         let (portfolio_out, import_out) = (try_out!(out_portfolio), try_out!(out_import_json));
-        let (csv, mapping) = (try_str!(csv), try_str!(mapping_json));
+        let (csv, mapping) = (try_str!(csv), try_json!(mapping_json));
         let mapping = CsvMapping::from_json(mapping).map_err(config_error)?;
         let import = import_csv(csv.as_bytes(), &mapping).map_err(csv_error)?;
         let texts = |items: Vec<String>| serde_json::Value::from(items);
@@ -158,7 +162,7 @@ pub unsafe extern "C" fn techsales_portfolio_put_account(
 ) -> techsales_result {
     guard(|| {
         let portfolio = try_mut!(portfolio);
-        let account: Account = json_in(try_str!(account_json), "account")?;
+        let account: Account = json_in(try_json!(account_json), "account")?;
         portfolio
             .inner
             .put_account(account)
@@ -178,7 +182,7 @@ pub unsafe extern "C" fn techsales_portfolio_put_opportunity(
 ) -> techsales_result {
     guard(|| {
         let portfolio = try_mut!(portfolio);
-        let record: OpportunityRecord = json_in(try_str!(opportunity_json), "opportunity")?;
+        let record: OpportunityRecord = json_in(try_json!(opportunity_json), "opportunity")?;
         portfolio
             .inner
             .put_opportunity(record)
@@ -198,7 +202,7 @@ pub unsafe extern "C" fn techsales_portfolio_put_cycle(
 ) -> techsales_result {
     guard(|| {
         let portfolio = try_mut!(portfolio);
-        let record: CycleRecord = json_in(try_str!(cycle_json), "cycle")?;
+        let record: CycleRecord = json_in(try_json!(cycle_json), "cycle")?;
         portfolio.inner.put_cycle(record).map_err(portfolio_error)
     })
 }
@@ -217,7 +221,7 @@ pub unsafe extern "C" fn techsales_portfolio_apply_deal_event(
     guard(|| {
         let portfolio = try_mut!(portfolio);
         let id = try_str!(opportunity_id);
-        let entry: Entry<KeyAccountEvent> = json_in(try_str!(entry_json), "journal entry")?;
+        let entry: Entry<KeyAccountEvent> = json_in(try_json!(entry_json), "journal entry")?;
         portfolio.inner.apply(id, entry).map_err(portfolio_error)
     })
 }
@@ -236,7 +240,7 @@ pub unsafe extern "C" fn techsales_portfolio_apply_cycle_event(
     guard(|| {
         let portfolio = try_mut!(portfolio);
         let id = try_str!(cycle_id);
-        let entry: Entry<CycleEvent> = json_in(try_str!(entry_json), "journal entry")?;
+        let entry: Entry<CycleEvent> = json_in(try_json!(entry_json), "journal entry")?;
         portfolio
             .inner
             .apply_cycle(id, entry)

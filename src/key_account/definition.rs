@@ -68,6 +68,44 @@ impl Validate for GradeFactors {
     }
 }
 
+/// How buying influences with power weigh on the win probability. Source
+/// 002: the technical buyer can give a final no, the economic buyer the
+/// final yes or no, and the user buyer judges the effect on their own work;
+/// each such person who is opposed to us, or who carries high influence
+/// and has not been met, cuts the probability once (coaches do not). The
+/// factors are choices, to tune; 1 turns a rule off.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct InfluencePower {
+    /// Factor for each opposed economic, technical or user buyer (0-1;
+    /// choice: 0.6).
+    pub opposed: f64,
+    /// Factor for each high-influence economic, technical or user buyer not
+    /// met yet (0-1; choice: 0.85).
+    pub high_influence_not_met: f64,
+}
+
+impl Default for InfluencePower {
+    fn default() -> Self {
+        InfluencePower {
+            opposed: 0.6,
+            high_influence_not_met: 0.85,
+        }
+    }
+}
+
+impl Validate for InfluencePower {
+    fn validate(&self) -> Result<(), ConfigError> {
+        check_range("opposed", self.opposed, 0.0, 1.0)?;
+        check_range(
+            "high_influence_not_met",
+            self.high_influence_not_met,
+            0.0,
+            1.0,
+        )
+    }
+}
+
 /// The tunable rules of the six-stage key-account process. Fields left out
 /// of the JSON take their defaults; `stages`, when given, lists all six.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -79,6 +117,14 @@ pub struct ProcessDefinition {
     /// Factor applied to the win probability for each key node left unmet
     /// by forcing, while it stays unmet (0-1; choice: 0.5).
     pub forcing_penalty: f64,
+    /// The share of the forcing penalty won back when a forced node is met
+    /// after the stage it gates was entered (0-1; choice: 0, none). Source
+    /// 003: once the tender has fixed the standards, the chance to shape
+    /// them is gone, so meeting the node late does not undo the forcing.
+    pub forced_recovery: f64,
+    /// How opposed or unmet buying influences with power cut the win
+    /// probability.
+    pub influence_power: InfluencePower,
     /// When contacts count as "insiders found" and "key people identified".
     pub coverage: CoverageRule,
     /// Win-probability factor per grade; none by default.
@@ -102,6 +148,8 @@ impl Default for ProcessDefinition {
                 key_nodes: stage.default_key_nodes(),
             }),
             forcing_penalty: 0.5,
+            forced_recovery: 0.0,
+            influence_power: InfluencePower::default(),
             coverage: CoverageRule::default(),
             grade_factors: None,
             policies: PolicyTable::default(),
@@ -176,6 +224,10 @@ impl Validate for ProcessDefinition {
             ));
         }
         check_range("forcing_penalty", self.forcing_penalty, 0.0, 1.0)?;
+        check_range("forced_recovery", self.forced_recovery, 0.0, 1.0)?;
+        self.influence_power
+            .validate()
+            .map_err(|e| e.nested("influence_power"))?;
         self.coverage.validate().map_err(|e| e.nested("coverage"))?;
         if let Some(factors) = &self.grade_factors {
             factors.validate().map_err(|e| e.nested("grade_factors"))?;

@@ -74,7 +74,7 @@ pub mod process;
 pub mod reason;
 pub mod stage;
 
-pub use definition::{GradeFactors, ProcessDefinition, StageRule};
+pub use definition::{GradeFactors, InfluencePower, ProcessDefinition, StageRule};
 pub use diagnosis::{diagnose, Diagnosis, NextAction, PolicyNote, Verdict};
 pub use forecast::{derived_category, forecast_category, ForecastCategory, ForecastRules};
 pub use guidance::{checklist, stage_goal, work_items, ChecklistItem, WorkItem};

@@ -2,6 +2,11 @@
 //!
 //! An open deal's probability is the base of its stage, times the forcing
 //! penalty for each key node of a stage already left that is still unmet,
+//! times the forcing penalty again (less the configured recovery, none by
+//! default) for each node that was forced and met only later (source 003:
+//! once the stage it gates has begun, the chance it stood for is gone),
+//! times a factor for each opposed or unmet high-influence economic,
+//! technical or user buyer (source 002: they hold a final yes or no),
 //! times the grade factor when the definition has grade factors (an
 //! ungraded deal takes the lowest one, so skipping the grading never pays).
 //! A deal past development against its grade's policy takes the forcing
@@ -12,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::definition::ProcessDefinition;
+use super::influence::{Attitude, BuyingInfluence, BuyingRole, InfluenceDegree};
 use super::process::{KeyAccountProcess, Outcome, ProcessState};
 use super::stage::{KeyNode, Stage};
 use crate::grading::Grade;
@@ -33,8 +39,12 @@ labelled_enum! {
         Outcome = 4, "outcome" => ("Outcome", "结果"),
         /// The probability of the deal's stage in the CRM's own table.
         CrmStageBase = 5, "crm_stage_base" => ("CRM stage probability", "CRM阶段概率"),
+        /// A forced key node met only after the stage it gates began.
+        MetAfterForcing = 6, "met_after_forcing" => ("Key node met after forcing", "强行推进后才达成的关键节点"),
+        /// A buying influence with power who is opposed or not met.
+        InfluenceAgainst = 7, "influence_against" => ("Buying influence with power against us or not met", "有决定权的采购影响者反对或未接触"),
         /// The deal went past development against its grade's policy.
-        AgainstPolicy = 6, "against_policy" => ("Against the grade's policy", "违背等级资源策略"),
+        AgainstPolicy = 8, "against_policy" => ("Against the grade's policy", "违背等级资源策略"),
     }
 }
 
@@ -85,6 +95,24 @@ pub enum Factor {
         /// The forcing penalty.
         value: f64,
     },
+    /// A key node that was forced and met only later: the forcing penalty
+    /// stays, less the configured recovery.
+    MetAfterForcing {
+        /// The node.
+        node: KeyNode,
+        /// The remaining penalty.
+        value: f64,
+    },
+    /// An economic, technical or user buyer who is opposed to us, or who
+    /// carries high influence and has not been met.
+    InfluenceAgainst {
+        /// Their role.
+        role: BuyingRole,
+        /// Whether they are opposed (otherwise: high influence, not met).
+        opposed: bool,
+        /// The factor.
+        value: f64,
+    },
     /// The deal has ended: 1 when won, 0 otherwise.
     Outcome {
         /// How it ended.
@@ -105,6 +133,8 @@ impl Factor {
             Factor::Ungraded { .. } => FactorKind::Ungraded,
             Factor::AgainstPolicy { .. } => FactorKind::AgainstPolicy,
             Factor::Outcome { .. } => FactorKind::Outcome,
+            Factor::MetAfterForcing { .. } => FactorKind::MetAfterForcing,
+            Factor::InfluenceAgainst { .. } => FactorKind::InfluenceAgainst,
         }
     }
 
@@ -117,7 +147,9 @@ impl Factor {
             | Factor::Grade { value, .. }
             | Factor::Ungraded { value }
             | Factor::AgainstPolicy { value, .. }
-            | Factor::Outcome { value, .. } => value,
+            | Factor::Outcome { value, .. }
+            | Factor::MetAfterForcing { value, .. }
+            | Factor::InfluenceAgainst { value, .. } => value,
         }
     }
 
@@ -184,6 +216,35 @@ impl Factor {
                     )
                 }
             }
+            Factor::MetAfterForcing { node, value } => {
+                if zh {
+                    format!(
+                        "关键节点「{}」在强行推进后才达成，错过的机会无法挽回：×{value:.2}",
+                        node.label_zh()
+                    )
+                } else {
+                    format!(
+                        "key node \"{}\" met only after it was forced past; the chance it stood for is gone: x{value:.2}",
+                        node.label_en()
+                    )
+                }
+            }
+            Factor::InfluenceAgainst {
+                role,
+                opposed,
+                value,
+            } => match (zh, opposed) {
+                (true, true) => format!("{}反对我们，可能否决：×{value:.2}", role.label_zh()),
+                (true, false) => format!("高影响力的{}尚未接触：×{value:.2}", role.label_zh()),
+                (false, true) => format!(
+                    "{} opposed to us, able to veto: x{value:.2}",
+                    role.label_en()
+                ),
+                (false, false) => format!(
+                    "high-influence {} not met yet: x{value:.2}",
+                    role.label_en().to_lowercase()
+                ),
+            },
             Factor::Outcome { outcome, value } => {
                 if zh {
                     format!("已结束（{}）：{}", outcome.label_zh(), percent(value))
@@ -255,6 +316,15 @@ pub fn win_probability_value(state: &ProcessState, definition: &ProcessDefinitio
     if state.against_policy(definition).is_some() {
         value *= definition.forcing_penalty;
     }
+    let late = met_after_forcing(state).len();
+    for _ in 0..late {
+        value *= late_penalty(definition);
+    }
+    for contact in state.contacts() {
+        if let Some((_, factor)) = influence_against(contact, definition) {
+            value *= factor;
+        }
+    }
     if let Some(factor) = grade_factor(state, definition) {
         value *= factor.value();
     }
@@ -300,8 +370,52 @@ fn factors(state: &ProcessState, definition: &ProcessDefinition) -> Vec<Factor> 
                 value: definition.forcing_penalty,
             }),
     );
+    let late = late_penalty(definition);
+    factors.extend(
+        met_after_forcing(state)
+            .iter()
+            .map(|node| Factor::MetAfterForcing { node, value: late }),
+    );
+    factors.extend(state.contacts().iter().filter_map(|contact| {
+        influence_against(contact, definition).map(|(opposed, value)| Factor::InfluenceAgainst {
+            role: contact.role,
+            opposed,
+            value,
+        })
+    }));
     factors.extend(grade_factor(state, definition));
     factors
+}
+
+/// The key nodes that were forced past and met afterwards.
+fn met_after_forcing(state: &ProcessState) -> super::stage::KeyNodeSet {
+    state.forced().intersection(state.met())
+}
+
+/// The penalty kept by a node met after forcing: the forcing penalty, with
+/// the configured share of it won back.
+fn late_penalty(definition: &ProcessDefinition) -> f64 {
+    let penalty = definition.forcing_penalty;
+    penalty + (1.0 - penalty) * definition.forced_recovery
+}
+
+/// Whether `contact` holds power in the decision and weighs against us:
+/// `Some((opposed, factor))`.
+fn influence_against(
+    contact: &BuyingInfluence,
+    definition: &ProcessDefinition,
+) -> Option<(bool, f64)> {
+    if contact.role == BuyingRole::Coach {
+        return None;
+    }
+    let power = &definition.influence_power;
+    if contact.attitude == Attitude::Opposed {
+        Some((true, power.opposed))
+    } else if contact.influence == InfluenceDegree::High && !contact.met {
+        Some((false, power.high_influence_not_met))
+    } else {
+        None
+    }
 }
 
 fn grade_factor(state: &ProcessState, definition: &ProcessDefinition) -> Option<Factor> {

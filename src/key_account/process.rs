@@ -580,6 +580,15 @@ pub enum KeyAccountError {
         /// The value given.
         value: f64,
     },
+    /// The deal already holds [`crate::limits::MAX_CONTACTS`] contacts.
+    #[error(
+        "contact `{id}` would be one too many: a deal holds at most {} contacts",
+        crate::limits::MAX_CONTACTS
+    )]
+    TooManyContacts {
+        /// The id of the contact refused.
+        id: String,
+    },
 }
 
 /// The state of one key-account deal. Compact: the key-node check is a
@@ -964,7 +973,16 @@ impl ProcessState {
             }
             KeyAccountEvent::ProcurementStepObserved { .. } => Ok(()),
             KeyAccountEvent::ContactRecorded { contact } => {
-                require_text(&contact.id, KeyAccountError::MissingContactId)
+                require_text(&contact.id, KeyAccountError::MissingContactId)?;
+                // The cap keeps each event's look-ups, and so loading, linear.
+                if self.contacts.len() >= crate::limits::MAX_CONTACTS
+                    && self.contact(&contact.id).is_none()
+                {
+                    return Err(KeyAccountError::TooManyContacts {
+                        id: contact.id.clone(),
+                    });
+                }
+                Ok(())
             }
             KeyAccountEvent::ContactRemoved { id } => {
                 if self.contact(id).is_none() {
@@ -1437,12 +1455,18 @@ pub enum LoadError {
     /// The journal replays, but not to the stored state.
     #[error("the stored state differs from its journal's replay")]
     StateDiffers,
+    /// The document names a format version this library does not read.
+    #[error("{}", crate::format::unsupported::<KeyAccountDocument>(found))]
+    UnsupportedVersion {
+        /// The version the document names.
+        found: u64,
+    },
 }
 
 impl LoadError {
     /// Whether the document was refused for its format version.
     pub fn is_unsupported_version(&self) -> bool {
-        matches!(self, LoadError::Json { message } if message.contains("format version"))
+        matches!(self, LoadError::UnsupportedVersion { .. })
     }
 }
 
@@ -1557,7 +1581,12 @@ impl KeyAccountProcess {
                 let value: serde_json::Value =
                     serde_json::from_str(json).map_err(|_| json_error())?;
                 if super::migration::version_of(&value) != Some(1) {
-                    return Err(json_error());
+                    return Err(
+                        match crate::format::other_version::<KeyAccountDocument>(json.as_bytes()) {
+                            Some(found) => LoadError::UnsupportedVersion { found },
+                            None => json_error(),
+                        },
+                    );
                 }
                 let (process, migration) = super::migration::from_v1(value, definition, "deal")?;
                 Ok((process, Some(migration)))

@@ -198,7 +198,7 @@ pub fn cycle_analytics(portfolio: &Portfolio) -> CycleAnalytics {
                     cycle,
                     account,
                     iteration: lesson.iteration,
-                    text: lesson.text.clone(),
+                    text: lesson.text.to_owned(),
                 });
             }
         }
@@ -220,8 +220,8 @@ pub fn cycle_analytics(portfolio: &Portfolio) -> CycleAnalytics {
             analytics.open_objections.push(OpenObjection {
                 cycle,
                 account,
-                id: objection.id.clone(),
-                text: objection.text.clone(),
+                id: objection.id.to_owned(),
+                text: objection.text.to_owned(),
             });
         }
         let (cycle, account) = ids(record);
@@ -230,7 +230,7 @@ pub fn cycle_analytics(portfolio: &Portfolio) -> CycleAnalytics {
                 analytics.technical_evaluations.push(TechnicalEvaluation {
                     cycle,
                     account,
-                    runs: sale.records().technical_runs.clone(),
+                    runs: sale.technical_runs().cloned().collect(),
                 });
             }
             Stage::Implementation => {
@@ -243,7 +243,7 @@ pub fn cycle_analytics(portfolio: &Portfolio) -> CycleAnalytics {
                     cycle,
                     account,
                     done,
-                    adjustments: sale.records().modifications.clone(),
+                    adjustments: sale.modifications().map(str::to_owned).collect(),
                 });
             }
             Stage::Evolution => {

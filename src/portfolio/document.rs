@@ -616,12 +616,6 @@ fn append<T>(list: &mut Vec<T>, mut items: Vec<T>) {
     }
 }
 
-/// Reads only the version, to name it when the full parse fails.
-#[derive(Deserialize)]
-struct VersionProbe {
-    format_version: Option<serde_json::Value>,
-}
-
 impl Portfolio {
     /// An empty portfolio as of `as_of`, in `currency` (ISO 4217 code with
     /// two minor digits; see [`with_minor_digits`](Self::with_minor_digits)).
@@ -759,14 +753,12 @@ impl Portfolio {
     /// [`check`](Self::check) before trusting it.
     pub fn parse_slice(json: &[u8]) -> Result<Self, PortfolioError> {
         serde_json::from_slice(json).map_err(|e| {
-            match serde_json::from_slice::<VersionProbe>(json) {
-                Ok(VersionProbe {
-                    format_version: Some(found),
-                }) if found != FORMAT_VERSION => PortfolioError::UnsupportedVersion {
+            match crate::format::other_version::<PortfolioDocument>(json) {
+                Some(found) => PortfolioError::UnsupportedVersion {
                     found: found.to_string(),
                     supported: FORMAT_VERSION,
                 },
-                _ => PortfolioError::Json {
+                None => PortfolioError::Json {
                     message: e.to_string(),
                     line: e.line(),
                     column: e.column(),
@@ -1477,8 +1469,9 @@ fn check_cycle<'a>(
             });
         }
     }
-    let rebuilt = TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal())
-        .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
+    let rebuilt =
+        TechnicalSale::replay(record.sale.variant().clone(), record.sale.journal().clone())
+            .map_err(|error| PortfolioError::CycleJournalRefused { cycle: id(), error })?;
     if rebuilt != record.sale {
         return Err(PortfolioError::CycleStateMismatch {
             cycle: id(),

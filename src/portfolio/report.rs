@@ -204,6 +204,15 @@ pub(crate) fn money(portfolio: &Portfolio, minor: f64) -> String {
     grouped
 }
 
+/// The start of the movement period: `days` before `as_of`, or the
+/// earliest time chrono represents when the period reaches past it (a
+/// period of any length is then "every movement so far").
+fn movements_since(as_of: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    TimeDelta::try_days(days.max(0))
+        .and_then(|period| as_of.checked_sub_signed(period))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 fn percent(value: f64) -> String {
     format!("{:.0}%", value * 100.0)
 }
@@ -270,7 +279,7 @@ fn write_report(
     )?;
 
     // The quadrant.
-    let from = as_of - TimeDelta::days(options.movement_days.max(0));
+    let from = movements_since(as_of, options.movement_days);
     let q = quadrant(portfolio, from, as_of);
     let count = |t: CustomerType| {
         q.counts
@@ -938,7 +947,10 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
         )?;
     }
 
-    let year_ago = portfolio.as_of() - TimeDelta::days(365);
+    let year_ago = portfolio
+        .as_of()
+        .checked_sub_signed(TimeDelta::days(365))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let changes = amount_changes(portfolio, year_ago, portfolio.as_of());
     // An amount that became known is a change, but neither up nor down.
     let known: Vec<(u64, u64)> = changes

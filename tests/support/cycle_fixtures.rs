@@ -96,6 +96,8 @@ pub fn economics(options: &[String]) -> EconomicEvaluation {
                 impact_minor: 15_000,
             })
             .collect(),
+        policy: None,
+        competition: None,
     }
 }
 
@@ -142,7 +144,7 @@ pub fn step_event(sale: &TechnicalSale, step: Step) -> CycleEvent {
             run(phase, PhaseResult::Passed)
         }
         Step::EconomicEvaluation => {
-            let known = sale.records().known_options().to_vec();
+            let known = sale.known_options().to_vec();
             let options = if known.is_empty() {
                 texts(&["A"])
             } else {

@@ -1,0 +1,180 @@
+//! Writes the seed corpora under `fuzz/corpus/`: the library's own JSON
+//! output (deals, sales, customers, configurations) and a small slice of
+//! the sample data. Run from `fuzz/` with `cargo run --bin make_corpus`.
+
+use std::path::Path;
+
+use chrono::{TimeDelta, TimeZone, Utc};
+use techsales::customer::{Customer, CustomerType, Scores, Thresholds};
+use techsales::cycle::{CycleEvent, CycleVariant, Stage, StepRequirement, TechnicalSale};
+use techsales::differentiation::PlannerConfig;
+use techsales::grading::{Grade, Grader};
+use techsales::journal::Entry;
+use techsales::key_account::{
+    BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess, KeyNode,
+    ProcessDefinition,
+};
+use techsales::portfolio::{CsvMapping, Portfolio};
+
+fn write(target: &str, name: &str, content: &str) {
+    let dir = Path::new("corpus").join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), content).unwrap();
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+fn main() {
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    let at = |h: i64| t0 + TimeDelta::hours(h);
+
+    // A key-account deal: contacts, a node, the grade, two stages.
+    let definition = ProcessDefinition::default();
+    let mut deal = KeyAccountProcess::new(t0);
+    let coach = BuyingInfluence::new("P-1", "Wu", BuyingRole::Coach, InfluenceDegree::High).met();
+    let buyer = BuyingInfluence::new(
+        "P-2",
+        "Li",
+        BuyingRole::EconomicBuyer,
+        InfluenceDegree::High,
+    );
+    let events = vec![
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(coach),
+        },
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(buyer),
+        },
+        KeyAccountEvent::KeyNodeMet {
+            node: KeyNode::OpportunityGraded,
+            evidence: "graded in review".into(),
+            grade: Some(Grade::B),
+        },
+        KeyAccountEvent::Advanced,
+        KeyAccountEvent::ForcedAdvance {
+            reason: "customer deadline".into(),
+        },
+        KeyAccountEvent::Lost {
+            reason: "price".into(),
+        },
+    ];
+    let mut entries = Vec::new();
+    for (i, event) in events.into_iter().enumerate() {
+        let entry = Entry::new(at(i as i64 + 1), "ana", event);
+        entries.push(json(&entry));
+        let _ = deal.apply(&definition, entry);
+    }
+    let def_json = json(&definition);
+    write("ffi_key_account", "deal", &json(&deal));
+    write(
+        "ffi_key_account",
+        "new-deal-entries",
+        &format!("\n{def_json}\n{}", entries.join("\n")),
+    );
+    write("ffi_configs", "key-account-definition", &def_json);
+
+    // A technical sale in resolving concerns with an objection.
+    let mut variant = CycleVariant::default_for(CustomerType::Opportunity);
+    for requirement in variant.steps.values_mut() {
+        *requirement = StepRequirement::Optional;
+    }
+    let variant_json = json(&variant);
+    let mut sale = TechnicalSale::new(variant).unwrap();
+    let sale_events = vec![
+        CycleEvent::Advance {
+            to: Stage::EvaluatingOptions,
+        },
+        CycleEvent::Advance {
+            to: Stage::ResolvingConcerns,
+        },
+        CycleEvent::ObjectionRaised {
+            id: "X-1".into(),
+            text: "price".into(),
+        },
+        CycleEvent::ObjectionResolved {
+            id: "X-1".into(),
+            resolution: "volume rebate".into(),
+        },
+    ];
+    let mut sale_entries = Vec::new();
+    for (i, event) in sale_events.into_iter().enumerate() {
+        let entry = Entry::new(at(i as i64 + 1), "ana", event);
+        sale_entries.push(json(&entry));
+        let _ = sale.apply(entry);
+    }
+    write("ffi_cycle", "sale", &json(&sale));
+    write(
+        "ffi_cycle",
+        "new-sale-entries",
+        &format!("\n{variant_json}\n{}", sale_entries.join("\n")),
+    );
+    write(
+        "ffi_cycle",
+        "loyal",
+        &json(&TechnicalSale::for_customer_type(CustomerType::Loyal)),
+    );
+    write("ffi_configs", "cycle-variant", &variant_json);
+
+    // A customer and the configurations.
+    let thresholds = Thresholds::default();
+    let mut customer = Customer::from_scores(
+        "C-1",
+        "Acme",
+        Scores::new(72.0, 35.0).unwrap(),
+        &thresholds,
+        t0,
+    )
+    .unwrap();
+    customer
+        .reclassify(
+            Scores::new(75.0, 61.0).unwrap(),
+            &thresholds,
+            at(100),
+            "joint planning",
+        )
+        .unwrap();
+    let planner_json = json(&PlannerConfig::default());
+    write(
+        "ffi_customer",
+        "customer",
+        &format!("{}\n{planner_json}", json(&customer)),
+    );
+    write("ffi_configs", "planner", &planner_json);
+    write("ffi_configs", "grader", &json(&Grader::default()));
+
+    // The sample data: three accounts with their deals, and the export's
+    // first rows with its mapping.
+    let sample = std::fs::read_to_string("../examples/data/portfolio.json").unwrap();
+    let sample = Portfolio::from_json(&sample).unwrap();
+    let accounts: Vec<_> = sample.accounts().iter().take(3).cloned().collect();
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id()).collect();
+    let deals: Vec<_> = sample
+        .opportunities()
+        .iter()
+        .filter(|o| ids.contains(&o.account.as_str()))
+        .take(6)
+        .cloned()
+        .collect();
+    let small = Portfolio::new(
+        sample.name(),
+        sample.as_of(),
+        sample.currency(),
+        sample.definitions().clone(),
+    )
+    .unwrap()
+    .with_records(accounts, deals)
+    .unwrap();
+    write("portfolio", "sample-slice", &small.to_json());
+    let mapping = std::fs::read_to_string("../examples/data/crm_mapping.json").unwrap();
+    let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
+    CsvMapping::from_json(&mapping.to_string()).unwrap();
+    let export = std::fs::read_to_string("../examples/data/crm_export.csv").unwrap();
+    let rows: Vec<&str> = export.lines().take(25).collect();
+    write(
+        "csv_import",
+        "sample-rows",
+        &format!("{mapping}\n{}\n", rows.join("\n")),
+    );
+}
