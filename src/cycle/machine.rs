@@ -813,7 +813,7 @@ enum StoredRecords {
 
 impl<'de> Deserialize<'de> for TechnicalSale {
     /// Reads any format version still supported and rebuilds the state from
-    /// the journal (see [`StoredSale`]).
+    /// the journal.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let stored = StoredSale::deserialize(deserializer)?;
         TechnicalSale::try_from(stored).map_err(serde::de::Error::custom)
