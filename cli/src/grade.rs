@@ -38,6 +38,7 @@ Input columns (header names, any order; other columns are copied through):
   project_level, capital_status, technical_requirements, customer_relationship,
   customer_reputation, competition_products, competition_prices,
   competition_technical_solutions, competition_after_sales   ratings 0-10
+                   (an empty cell is unknown)
   expected_close   YYYY-MM-DD
   possibility      0-1, how likely the transaction is
 Columns added: grade (A-D, empty when not graded), score (0-10), status
@@ -51,33 +52,50 @@ struct Positions {
     possibility: usize,
 }
 
-fn positions(header: &csv::StringRecord) -> Result<Positions, String> {
-    let find = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-            .ok_or_else(|| format!("the header has no `{name}` column"))
-    };
+/// Where the header names `name` (any case, spaces around ignored).
+pub fn column(header: &csv::StringRecord, name: &str) -> Result<usize, String> {
+    header
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("the header has no `{name}` column"))
+}
+
+/// Where the header names the nine rating columns, in [`Factor::ALL`] order.
+pub fn rating_columns(header: &csv::StringRecord) -> Result<[usize; 9], String> {
     let mut ratings = [0usize; 9];
     for (slot, factor) in ratings.iter_mut().zip(Factor::ALL) {
-        *slot = find(factor.key())?;
+        *slot = column(header, factor.key())?;
     }
+    Ok(ratings)
+}
+
+/// Reads the nine ratings of one row: an empty cell is unknown (NaN), any
+/// other cell must be a number.
+pub fn read_ratings(row: &csv::StringRecord, at: &[usize; 9]) -> Result<Ratings, String> {
+    let mut values = [f64::NAN; 9];
+    for ((value, &i), factor) in values.iter_mut().zip(at).zip(Factor::ALL) {
+        let cell = row.get(i).unwrap_or("").trim();
+        if !cell.is_empty() {
+            *value = cell
+                .parse()
+                .map_err(|_| format!("{} `{cell}` is not a number", factor.key()))?;
+        }
+    }
+    Ok(Ratings::from_array(values))
+}
+
+fn positions(header: &csv::StringRecord) -> Result<Positions, String> {
     Ok(Positions {
-        ratings,
-        expected_close: find("expected_close")?,
-        possibility: find("possibility")?,
+        ratings: rating_columns(header)?,
+        expected_close: column(header, "expected_close")?,
+        possibility: column(header, "possibility")?,
     })
 }
 
 /// Reads one row into an opportunity, or says which cell is unreadable.
 fn opportunity(row: &csv::StringRecord, at: &Positions) -> Result<Opportunity, String> {
     let cell = |i: usize| row.get(i).unwrap_or("").trim();
-    let mut values = [0.0; 9];
-    for ((value, &i), factor) in values.iter_mut().zip(&at.ratings).zip(Factor::ALL) {
-        *value = cell(i)
-            .parse()
-            .map_err(|_| format!("{} `{}` is not a number", factor.key(), cell(i)))?;
-    }
+    let ratings = read_ratings(row, &at.ratings)?;
     let close = cell(at.expected_close);
     let expected_close = NaiveDate::parse_from_str(close, "%Y-%m-%d")
         .map_err(|_| format!("expected_close `{close}` is not a date like 2026-06-30"))?;
@@ -86,7 +104,7 @@ fn opportunity(row: &csv::StringRecord, at: &Positions) -> Result<Opportunity, S
         .parse()
         .map_err(|_| format!("possibility `{possibility}` is not a number"))?;
     Ok(Opportunity {
-        ratings: Ratings::from_array(values),
+        ratings,
         expected_close,
         possibility,
     })

@@ -1,13 +1,14 @@
-//! `techsales`: the portfolio report, CRM imports, grading, diagnosis,
-//! validation and schemas from the command line.
+//! `techsales`: the portfolio report, CRM imports, grading, learning,
+//! diagnosis, validation and schemas from the command line.
 //!
-//! Exit codes: 0 done; 1 bad input (a file missing, unreadable or invalid);
-//! 2 usage (an unknown option, a missing or malformed argument); 3 every
-//! row of an import or a grading refused, or more than `--max-refused` of
-//! them.
+//! Exit codes: 0 done; 1 bad input (a file missing, unreadable or invalid,
+//! or closed deals that nothing can be learned from); 2 usage (an unknown
+//! option, a missing or malformed argument); 3 every row of an import, a
+//! grading or a learning refused, or more than `--max-refused` of them.
 
 mod commands;
 mod grade;
+mod learn;
 mod validate;
 
 use std::path::PathBuf;
@@ -20,7 +21,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  done
-  1  bad input: a file missing, unreadable or invalid
+  1  bad input: a file missing, unreadable or invalid (or nothing to
+     learn from: too few closed deals, only one outcome)
   2  usage: an unknown option, a missing or malformed argument
   3  every row refused (or more than --max-refused of them)";
 
@@ -48,6 +50,11 @@ enum Command {
     /// and explanation columns.
     #[command(after_help = EXIT_CODES)]
     Grade(grade::GradeArgs),
+    /// Learn a grading configuration (weights, pass threshold, possibility
+    /// curve) from a CSV of closed deals, cross-validated against the
+    /// current one, with the learn report on standard error.
+    #[command(after_help = EXIT_CODES)]
+    Learn(learn::LearnArgs),
     /// Diagnose one deal of a portfolio: win probability, verdict, what is
     /// missing to move on and the next actions.
     #[command(after_help = EXIT_CODES)]
@@ -164,6 +171,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report(&args),
         Command::Import(args) => commands::import(&args),
         Command::Grade(args) => grade::run(&args),
+        Command::Learn(args) => learn::run(&args),
         Command::Diagnose(args) => commands::diagnose(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => commands::schema(&args),

@@ -60,6 +60,7 @@ fn help_lists_every_subcommand_and_the_exit_codes_and_exits_0() {
         "report",
         "import",
         "grade",
+        "learn",
         "diagnose",
         "validate",
         "schema",
@@ -68,7 +69,7 @@ fn help_lists_every_subcommand_and_the_exit_codes_and_exits_0() {
         assert!(text.contains(word), "--help lacks {word:?}:\n{text}");
     }
     for sub in [
-        "report", "import", "grade", "diagnose", "validate", "schema",
+        "report", "import", "grade", "learn", "diagnose", "validate", "schema",
     ] {
         let help = techsales(&[sub, "--help"]);
         assert_eq!(code(&help), 0, "{sub} --help: {}", stderr(&help));
@@ -426,6 +427,200 @@ fn grade_exits_3_when_every_row_is_refused_and_1_without_its_columns() {
     let output = techsales(&["grade", &deals, "--as-of", "2026-01-15"]);
     assert_eq!(code(&output), 1);
     assert!(stderr(&output).contains("no `project_level` column"));
+}
+
+/// A deterministic CSV of closed deals: capital status and technical
+/// requirements drive the outcome, the other ratings are noise; every
+/// seventh deal leaves its customer_reputation unknown (an empty cell), and
+/// a note cell with a quoted newline makes the file's lines and its records
+/// differ. Each entry of `extra` is one more row, put after the first ten.
+fn closed_deals(count: usize, extra: &[&str]) -> String {
+    let mut csv = String::from("deal,note");
+    for factor in techsales::grading::Factor::ALL {
+        csv.push(',');
+        csv.push_str(factor.key());
+    }
+    csv.push_str(",outcome\n");
+    for i in 0..count {
+        if i == 10 {
+            for row in extra {
+                csv.push_str(row);
+                csv.push('\n');
+            }
+        }
+        let capital = (i * 7) % 11;
+        let technical = (i * 3) % 11;
+        let noise = |k: usize| (i * k + 5) % 11;
+        let won = capital + technical + (i * 13) % 5 > 11;
+        let reputation = if i % 7 == 0 {
+            String::new()
+        } else {
+            noise(5).to_string()
+        };
+        let note = if i == 3 { "\"two\nlines\"" } else { "" };
+        csv.push_str(&format!(
+            "C-{i},{note},{},{capital},{technical},{},{reputation},{},{},{},{},{}\n",
+            noise(2),
+            noise(3),
+            noise(4),
+            noise(6),
+            noise(8),
+            noise(9),
+            if won { "won" } else { "lost" }
+        ));
+    }
+    csv
+}
+
+#[test]
+fn learn_writes_a_configuration_that_the_grader_loads_and_a_report() {
+    let dir = scratch("learn");
+    let deals = write(&dir, "closed.csv", &closed_deals(120, &[]));
+    let learned = dir.join("learned.json");
+    let report = dir.join("report.json");
+    let output = techsales(&[
+        "learn",
+        &deals,
+        "-o",
+        learned.to_str().unwrap(),
+        "--report-json",
+        report.to_str().unwrap(),
+        "--folds",
+        "5",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let config = std::fs::read_to_string(&learned).unwrap();
+    let grader = techsales::grading::Grader::from_json(&config).unwrap();
+    let weights = &grader.config().evaluation.weights;
+    assert!(weights.capital_status > 0.0, "{config}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["deals"], 120);
+    assert_eq!(report["folds"], 5);
+    let text = stderr(&output);
+    assert!(text.contains("Learned from closed deals: 120"), "{text}");
+    assert!(text.contains("read 120 of 120 rows"), "{text}");
+
+    // `grade` grades with it, an empty rating cell being unknown.
+    let open = DEALS.replacen("D-1,7,7,", "D-1,7,,", 1);
+    let open = write(&dir, "open.csv", &open);
+    let output = techsales(&[
+        "grade",
+        &open,
+        "--as-of",
+        "2026-01-15",
+        "--config",
+        learned.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("Unknown ratings: Capital status"));
+
+    // Without -o the configuration goes to standard output; the report
+    // speaks Chinese when asked.
+    let output = techsales(&["learn", &deals, "--folds", "5", "--language", "zh"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), config);
+    assert!(stderr(&output).contains("从已结束的交易中学习"));
+
+    // A missing folder is never created.
+    let nowhere = dir.join("missing").join("learned.json");
+    let output = techsales(&["learn", &deals, "-o", nowhere.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.join("missing").exists());
+}
+
+#[test]
+fn learn_reports_a_bad_row_by_its_line_and_uses_the_rest() {
+    let dir = scratch("learn_bad_row");
+    // The header is line 1, the quoted newline of deal C-3 takes two lines,
+    // so the first extra row (after C-9) is on line 13.
+    let extra = [
+        "X-1,,seven,5,5,5,5,5,5,5,5,won",
+        "X-2,,5,5,5,5,5,5,5,5,5,tie",
+        "X-3,,5,5,5,5,5,5,5,5,5,withdrawn",
+        "X-4,,5,5,5,5,5,5,5,5,12,lost",
+    ];
+    let deals = write(&dir, "closed.csv", &closed_deals(120, &extra));
+    let output = techsales(&["learn", &deals, "--folds", "5"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("line 13: project_level `seven` is not a number; left out"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 14: outcome `tie` is none of won (won), lost (lost) or withdrawn (withdrawn); left out"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 16: competition_after_sales 12 is outside 0-10; left out"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "read 120 of 124 rows: 120 closed deals used, 1 withdrawn left out, 3 refused"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Learned from closed deals: 120"), "{text}");
+
+    // Counted as lost, the withdrawn deal is used; a share refused above
+    // the limit fails.
+    let output = techsales(&["learn", &deals, "--folds", "5", "--withdrawn-as-lost"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stderr(&output).contains("121 closed deals used"));
+    let output = techsales(&["learn", &deals, "--max-refused", "0.01"]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+}
+
+#[test]
+fn learn_exits_1_with_the_reason_when_nothing_can_be_learned() {
+    let dir = scratch("learn_refused");
+    let all_won = closed_deals(60, &[]).replace(",lost\n", ",won\n");
+    let deals = write(&dir, "won.csv", &all_won);
+    let output = techsales(&["learn", &deals]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("every usable deal was won; both won and lost deals are needed"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
+
+    let deals = write(&dir, "few.csv", &closed_deals(12, &[]));
+    let output = techsales(&["learn", &deals]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(stderr(&output).contains("at least 30 are needed"));
+
+    // Other outcome words, and every row refused.
+    let renamed = closed_deals(60, &[])
+        .replace(",outcome\n", ",result\n")
+        .replace(",won\n", ",Closed Won\n")
+        .replace(",lost\n", ",Closed Lost\n");
+    let deals = write(&dir, "renamed.csv", &renamed);
+    let output = techsales(&[
+        "learn",
+        &deals,
+        "--outcome-column",
+        "result",
+        "--won",
+        "closed won",
+        "--lost",
+        "closed lost",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = techsales(&["learn", &deals, "--outcome-column", "result"]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let output = techsales(&["learn", &deals]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("no `outcome` column"));
+    let output = techsales(&["learn", &deals, "--folds", "x"]);
+    assert_eq!(code(&output), 2);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 Classifies customers and plans what to do next, grades opportunities one
 at a time and as a NumPy batch, runs a key-account deal with a forced
-stage change and a diagnosis, and stores it as JSON and loads it back.
+stage change and a diagnosis, and stores it as JSON and loads it back;
+then loads the sample portfolio, asks for its pipeline and report and has
+an event refused.
 Every result is checked; any mismatch exits non-zero.
 
     pip install ./python && python3 examples/python/crm.py
@@ -113,11 +115,29 @@ def key_account(at):
     print("key-account deal stored and loaded back")
 
 
+def portfolio():
+    sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "portfolio.json")
+    with ts.Portfolio.load(sample) as book:
+        stored = book.to_json()
+        check(len(book.to_dict()["opportunities"]) == 240, "the sample's 240 deals")
+        check(book.report().startswith("PORTFOLIO REPORT"), "the text report")
+        print("stalled deals: %d" % len(book.analytics("stalled")))
+        at = {"at": "2026-07-01T09:00:00Z", "actor": "ana", "event": {"type": "advanced"}}
+        try:
+            book.apply_deal_event("O-0001", at)
+            check(False, "O-0001 cannot leave sales entry")
+        except ts.RefusedTransitionError as e:
+            print("refused: %s" % e)
+        check(book.to_json() == stored, "a refused event changes nothing")
+    print("portfolio loaded, reported and left as it was")
+
+
 def main():
     at = dt.datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     customers(at)
     grading(at.date())
     key_account(at)
+    portfolio()
     if failures:
         print("%d check(s) failed" % failures, file=sys.stderr)
         sys.exit(1)

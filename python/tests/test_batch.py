@@ -103,7 +103,7 @@ def test_contiguous_columns_are_passed_without_copying():
         assert array.ctypes.data == table.column(name).chunk(0).buffers()[1].address
 
 
-def test_nulls_are_invalid_ratings_and_missing_dates_are_refused(grader):
+def test_null_ratings_are_unknown_and_missing_dates_are_refused(grader):
     table = pa.table(
         {
             **{name: pa.array([7.0, None]) for name in RATING_COLUMNS},
@@ -112,7 +112,8 @@ def test_nulls_are_invalid_ratings_and_missing_dates_are_refused(grader):
         }
     )
     out = grader.grade_arrow(table, AS_OF).to_pydict()
-    assert out["status"] == ["graded", "invalid_rating"]
+    # A deal with all nine ratings unknown is not graded: too little is known.
+    assert out["status"] == ["graded", "not_enough_known"]
     bad = table.set_column(9, CLOSE_COLUMN, pa.array([dt.date(2026, 3, 31), None]))
     with pytest.raises(ValueError, match="missing dates"):
         grader.grade_arrow(bad, AS_OF)

@@ -17,6 +17,7 @@ def test_the_tour_passes_its_checks_with_the_installed_package():
         "batch: 2 graded, 1 failed, 1 invalid",
         "forced into bidding: win probability 0.40 -> 0.30",
         "key-account deal stored and loaded back",
+        "portfolio loaded, reported and left as it was",
         "all checks passed",
     ]:
         assert line in out.splitlines(), out

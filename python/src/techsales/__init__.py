@@ -2,7 +2,8 @@
 
 A thin, typed layer over the library's C interface: customer types and the
 differentiation planner, the five-stage technical sale, the six-stage
-key-account process, and A-D grading one deal at a time or whole columns
+key-account process, the portfolio (a whole book with its analytics and
+report), and A-D grading one deal at a time or whole columns
 from NumPy, pandas and Arrow (and `techsales.spark` for Spark DataFrames).
 Every object frees its handle itself (and on `close()` / `with`); a failed
 call raises a `TechsalesError` subclass with the library's message; enums
@@ -29,10 +30,12 @@ from .errors import (
 )
 from .grading import NO_GRADE, BatchResult, BatchSummary, Evaluation, Grader, GradeResult, ResourcePolicy
 from .key_account import Definition, KeyAccountDeal
+from .portfolio import ANALYTICS, Portfolio, stage_checklist
 
 __version__ = version()
 
 __all__ = [
+    "ANALYTICS",
     "BatchResult",
     "BatchSummary",
     "CatalogueEnum",
@@ -51,6 +54,7 @@ __all__ = [
     "NO_GRADE",
     "NotFoundError",
     "Plan",
+    "Portfolio",
     "Planner",
     "Recommendation",
     "RefusedTransitionError",
@@ -60,5 +64,6 @@ __all__ = [
     "UnsupportedVersionError",
     "classify",
     "enums",
+    "stage_checklist",
     "version",
 ]

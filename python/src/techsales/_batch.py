@@ -188,7 +188,7 @@ def _arrow_floats(table: Any, name: str, n: int) -> np.ndarray:
     column = _arrow_column(table, name)
     if column.type != pa.float64():
         column = column.cast(pa.float64())
-    # Nulls become NaN, which the library reports as an invalid rating.
+    # Nulls become NaN, the library's unknown rating.
     values = column.to_numpy(zero_copy_only=column.null_count == 0)
     return _float_column(values, name, n)
 

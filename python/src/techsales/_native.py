@@ -161,6 +161,23 @@ _SIGNATURES: list[tuple[Any, ...]] = [
     ("techsales_key_account_diagnose", R, H, H, U32, B, OUT_STR),
     ("techsales_key_account_to_json", R, H, OUT_STR),
     ("techsales_key_account_from_json", R, H, S, P(H)),
+    # portfolio
+    ("techsales_portfolio_from_json", R, S, P(H)),
+    ("techsales_portfolio_import_csv", R, S, S, P(H), OUT_STR),
+    ("techsales_portfolio_free", None, H),
+    ("techsales_portfolio_to_json", R, H, OUT_STR),
+    ("techsales_portfolio_put_account", R, H, S),
+    ("techsales_portfolio_put_opportunity", R, H, S),
+    ("techsales_portfolio_put_cycle", R, H, S),
+    ("techsales_portfolio_apply_deal_event", R, H, S, S),
+    ("techsales_portfolio_apply_cycle_event", R, H, S, S),
+    ("techsales_portfolio_set_account_type", R, H, S, U32, I64, S, P(B)),
+    ("techsales_portfolio_analytics_json", R, H, S, OUT_STR),
+    ("techsales_portfolio_report", R, H, U32, OUT_STR),
+    ("techsales_portfolio_html", R, H, U32, OUT_STR),
+    ("techsales_portfolio_svg", R, H, OUT_STR),
+    ("techsales_portfolio_action_log_json", R, H, S, OUT_STR),
+    ("techsales_key_account_stage_checklist_json", R, U32, OUT_STR),
 ]
 
 for _signature in _SIGNATURES:
