@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 use techsales::config::ConfigError;
 use techsales::customer::CustomerType;
-use techsales::key_account::{FactorKind, KeyNodeSet, NodeSource, Outcome, Stage};
+use techsales::key_account::{FactorKind, KeyNode, KeyNodeSet, NodeSource, Outcome, Stage};
 use techsales::portfolio::{
     import_csv, import_csv_files, mapping_json_schema_text, pipeline, CsvImport, CsvMapping,
     ImportFile, RowProblem, WarningKind,
@@ -587,4 +587,23 @@ proptest! {
         let expected = format!("{} deal rows read, {} imported, {} refused", rows.len(), import.imported, import.rejected_deals());
         prop_assert!(summary.contains(&expected), "{}", summary);
     }
+}
+
+/// A won CRM row is a signed contract: the deal is booked on the row's
+/// close date with the row's amount, its contract node reported by the CRM,
+/// and its delivery is not invented.
+#[test]
+fn a_won_crm_row_is_booked_on_its_close_date_with_its_amount() {
+    let import = vendor("salesforce");
+    let won = import.portfolio.opportunity("006A000008").unwrap();
+    let state = won.process.state();
+    let booking = state.booking().expect("a won row is booked");
+    assert_eq!(
+        booking.booked_on,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+    );
+    assert_eq!(won.booked_amount_minor(), Some(8_500_000));
+    assert!(state.met().contains(KeyNode::ContractSigned));
+    assert!(!state.met().contains(KeyNode::ProjectCompleted));
+    assert!(state.forcings().is_empty());
 }
