@@ -23,12 +23,16 @@ fuzz_target!(|data: &[u8]| {
             next_actions: usize::MAX,
             plan_actions: usize::MAX,
             movement_days: i64::MAX,
+            list_limit: usize::MAX,
+            ..ReportOptions::default()
         },
         ReportOptions {
             top_deals: 0,
             next_actions: 0,
             plan_actions: 0,
             movement_days: i64::MIN,
+            list_limit: 0,
+            ..ReportOptions::default()
         },
     ] {
         let report = render_report(&portfolio, &options);

@@ -12,7 +12,7 @@ use techsales::grading::{Grade, Grader};
 use techsales::journal::Entry;
 use techsales::key_account::{
     BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess, KeyNode,
-    ProcessDefinition,
+    ProcessDefinition, Reason,
 };
 use techsales::portfolio::{CsvMapping, Portfolio};
 
@@ -50,14 +50,14 @@ fn main() {
         KeyAccountEvent::KeyNodeMet {
             node: KeyNode::OpportunityGraded,
             evidence: "graded in review".into(),
-            grade: Some(Grade::B),
+            grade: Some(Grade::A),
         },
         KeyAccountEvent::Advanced,
         KeyAccountEvent::ForcedAdvance {
             reason: "customer deadline".into(),
         },
         KeyAccountEvent::Lost {
-            reason: "price".into(),
+            reason: Box::new(Reason::new("price")),
         },
     ];
     let mut entries = Vec::new();
@@ -153,7 +153,7 @@ fn main() {
     let deals: Vec<_> = sample
         .opportunities()
         .iter()
-        .filter(|o| ids.contains(&o.account.as_str()))
+        .filter(|o| o.account_id().is_some_and(|a| ids.contains(&a)))
         .take(6)
         .cloned()
         .collect();
