@@ -53,7 +53,7 @@ def test_the_round_trip_through_to_json_is_lossless(book):
 def test_a_refused_deal_event_raises_and_leaves_the_document_byte_identical(book):
     before = book.to_json()
     # O-0001 is graded C, whose policy keeps it in development unless forced.
-    with pytest.raises(ts.RefusedTransitionError, match="key nodes not met"):
+    with pytest.raises(ts.RefusedTransitionError, match="policy does not enter the sales process"):
         book.apply_deal_event("O-0001", entry({"type": "advanced"}))
     assert book.to_json() == before
     with pytest.raises(ts.NotFoundError):
