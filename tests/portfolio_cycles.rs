@@ -5,8 +5,8 @@
 
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
-use techsales::customer::{Customer, CustomerType};
-use techsales::cycle::TechnicalSale;
+use techsales::customer::{Customer, CustomerType, RelationshipLevel};
+use techsales::cycle::{CycleVariants, TechnicalSale};
 use techsales::portfolio::{
     cycle_analytics, Account, CycleRecord, Definitions, Portfolio, PortfolioError,
 };
@@ -74,6 +74,27 @@ fn a_cycle_must_name_a_known_account_and_a_deal_of_that_account() {
         Err(PortfolioError::CycleOpportunity { .. })
     ));
     assert!(p.cycles().is_empty());
+}
+
+/// A cycle started from a customer record (its relationship level is part
+/// of the cycle's set-up, not of its journal) joins the portfolio and
+/// survives a save and a load.
+#[test]
+fn a_cycle_started_from_a_customer_record_keeps_its_relationship_in_the_portfolio() {
+    let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    let mut p = Portfolio::new("p", at, "EUR", Definitions::default()).unwrap();
+    let mut acme = Customer::from_type("C-1", "Acme", CustomerType::Loyal, at).unwrap();
+    acme.relationship = Some(RelationshipLevel::Maintaining);
+    let sale = TechnicalSale::for_customer(&acme, &CycleVariants::default()).unwrap();
+    p.add_account(Account::new(acme)).unwrap();
+    p.add_cycle(CycleRecord::new("TS-1", "C-1", None, sale))
+        .unwrap();
+    let reloaded = Portfolio::from_json(&p.to_json()).unwrap();
+    assert_eq!(
+        reloaded.cycles()[0].sale.relationship(),
+        Some(RelationshipLevel::Maintaining)
+    );
+    assert_eq!(reloaded, p);
 }
 
 #[test]
