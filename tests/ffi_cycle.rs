@@ -10,24 +10,12 @@ use techsales::cycle::{CycleVariant, Outcome, Stage, Step, StepRequirement};
 use techsales::ffi::cycle::*;
 use techsales::ffi::*;
 
+#[path = "support/ffi_helpers.rs"]
+mod ffi_helpers;
+use ffi_helpers::{last_error, ok, take};
+
 const T0: i64 = 1_767_600_000; // 2026-01-05T08:00:00Z
 const HOUR: i64 = 3_600;
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(techsales_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn ok(r: techsales_result) {
-    assert_eq!(r, techsales_result::Ok, "{}", last_error());
-}
-
-fn take(s: *mut c_char) -> String {
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { techsales_string_free(s) };
-    text
-}
 
 /// A technical sale freed on drop, with a clock that moves on an hour a call.
 struct Sale {

@@ -13,26 +13,14 @@ use techsales::grading::{
     day_number, ColumnInput, ColumnOutput, Grade, Grader, ItemStatus, FACTOR_COUNT,
 };
 
+#[path = "support/ffi_helpers.rs"]
+mod ffi_helpers;
+use ffi_helpers::{last_error, ok, take};
+
 /// 2026-01-15, in days since the Unix epoch.
 const AS_OF: i32 = 20_468;
 /// 2026-03-31.
 const CLOSE_Q1: i32 = 20_543;
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(techsales_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn ok(r: techsales_result) {
-    assert_eq!(r, techsales_result::Ok, "{}", last_error());
-}
-
-fn take(s: *mut c_char) -> String {
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { techsales_string_free(s) };
-    text
-}
 
 struct OwnedGrader(*mut techsales_grader);
 

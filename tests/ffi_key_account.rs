@@ -2,30 +2,18 @@
 //! all six stages with a forced node, then bad input. Runs under Miri:
 //! `cargo +nightly miri test --test ffi_key_account`.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CString};
 use std::ptr;
 
 use techsales::ffi::key_account::*;
 use techsales::ffi::*;
 
+#[path = "support/ffi_helpers.rs"]
+mod ffi_helpers;
+use ffi_helpers::{last_error, ok, take};
+
 const T0: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const DAY: i64 = 86_400;
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(techsales_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn ok(r: techsales_result) {
-    assert_eq!(r, techsales_result::Ok, "{}", last_error());
-}
-
-fn take(s: *mut c_char) -> String {
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { techsales_string_free(s) };
-    text
-}
 
 struct Deal {
     def: *mut techsales_key_account_definition,

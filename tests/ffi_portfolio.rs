@@ -3,7 +3,7 @@
 //! boundary (NULL, bad UTF-8 and malformed JSON are errors, never crashes;
 //! out-parameters are written only on success).
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CString};
 use std::ptr;
 use std::sync::OnceLock;
 
@@ -14,6 +14,10 @@ use techsales::ffi::portfolio::*;
 use techsales::ffi::*;
 use techsales::portfolio::{render_html, render_report, Portfolio, ReportOptions};
 use techsales::{Labelled, Language};
+
+#[path = "support/ffi_helpers.rs"]
+mod ffi_helpers;
+use ffi_helpers::{last_error, ok, take};
 
 fn sample_text() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
@@ -45,22 +49,6 @@ fn smaller(deals: usize) -> String {
             .map_or(true, |id| kept.iter().any(|k| k == id))
     });
     doc.to_string()
-}
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(techsales_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn ok(r: techsales_result) {
-    assert_eq!(r, techsales_result::Ok, "{}", last_error());
-}
-
-fn take(s: *mut c_char) -> String {
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { techsales_string_free(s) };
-    text
 }
 
 fn c(text: &str) -> CString {
