@@ -137,14 +137,20 @@ fn refusals_say_what_is_wrong() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
-    /// The learned score -> possibility curve never falls as the score
-    /// rises when the learned score ranks won above lost (AUC above 0.5).
+    /// The learned score -> possibility mapping never falls as the score
+    /// rises, also when history runs against the score (outcomes flipped).
     #[test]
-    fn the_possibility_curve_is_monotone(seed in 0u64..1000) {
-        let deals = synthetic(300, TRUE_WEIGHTS, seed);
+    fn the_possibility_curve_is_monotone(seed in 0u64..1000, flipped: bool) {
+        let mut deals = synthetic(300, TRUE_WEIGHTS, seed);
+        if flipped {
+            deals.iter_mut().for_each(|d| d.won = !d.won);
+        }
         let learned = learn(&deals, &GradingConfig::default(), &LearnOptions::default()).unwrap();
-        prop_assume!(learned.report.learned.auc > 0.5);
-        let [_, slope] = learned.report.possibility_curve;
-        prop_assert!(slope >= 0.0, "slope {slope}");
+        let [a, b] = learned.report.possibility_curve;
+        let possibility = |score: f64| 1.0 / (1.0 + (-(a + b * score)).exp());
+        for step in 0..100 {
+            let (low, high) = (f64::from(step) / 10.0, f64::from(step + 1) / 10.0);
+            prop_assert!(possibility(high) >= possibility(low), "curve [{a}, {b}] falls at {low}");
+        }
     }
 }

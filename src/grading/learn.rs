@@ -494,8 +494,17 @@ fn fit_curve(scores: &[f64], rows: &[Row], subset: &[usize]) -> [f64; 2] {
         .iter()
         .filter(|&&i| !scores[i].is_nan())
         .map(|&i| ([1.0, scores[i] / RATING_MAX], rows[i].won));
-    let [a, b] = newton2(data);
-    [a, b / RATING_MAX]
+    let [a, b] = newton2(data.clone());
+    if b >= 0.0 {
+        return [a, b / RATING_MAX];
+    }
+    // A score that ranks lost above won orders nothing: every score then
+    // maps to the smoothed win rate, so the mapping never falls.
+    let (won, all) = data.fold((0.0, 0.0), |(won, all), (_, w)| {
+        (won + f64::from(u8::from(w)), all + 1.0)
+    });
+    let rate = (won + 0.5) / (all + 1.0);
+    [(rate / (1.0 - rate)).ln(), 0.0]
 }
 
 fn newton2(data: impl Iterator<Item = ([f64; 2], bool)> + Clone) -> [f64; 2] {
