@@ -3,15 +3,21 @@
 //! allocator gives the bytes the program asked for (live and peak); the
 //! kernel's high-water mark of resident memory (`VmHWM`) is printed too.
 //!
-//! Two ways to get there are measured:
+//! The ways to get there that are measured:
 //! - `api`: each opportunity made through the API (grading inputs set, five
 //!   events applied to its process), then the whole portfolio checked;
 //! - `json`: the same portfolio saved as compact JSON and loaded back with
-//!   [`Portfolio::from_slice`] (the figures leave out the JSON text itself).
+//!   [`Portfolio::from_slice`] (the figures leave out the JSON text itself);
+//! - loading a saved file, each in a process of its own so that the
+//!   resident high-water mark is the load's alone: `write PATH` saves the
+//!   document (built as in `api`), `read PATH` loads it as a whole text
+//!   (`std::fs::read`, then `from_slice`: the baseline), `stream PATH`
+//!   loads it with [`Portfolio::from_reader`] from the open file.
 //!
-//! Run: `cargo bench --bench peak_memory` (both), or
-//! `cargo bench --bench peak_memory -- api` / `-- json` for one; under
-//! `/usr/bin/time -v` for the maximum resident set size of the process.
+//! Run: `cargo bench --bench peak_memory` (`api` and `json`), or name the
+//! modes: `-- api`, `-- json`, `-- write /tmp/book.json`, `-- read
+//! /tmp/book.json`, `-- stream /tmp/book.json`; under `/usr/bin/time -v`
+//! for the maximum resident set size of the process.
 
 #[allow(dead_code)]
 #[path = "../examples/make_sample.rs"]
@@ -30,6 +36,17 @@ use techsales::portfolio::{Account, GradingInputs, OpportunityRecord, Portfolio}
 
 /// Opportunities in the portfolio.
 const OPPORTUNITIES: usize = 1_000_000;
+
+/// Opportunities when run as a test (`cargo test --benches`, without
+/// `--bench`): enough to show the bench still runs.
+const TEST_OPPORTUNITIES: usize = 2_000;
+
+/// The opportunities of this run.
+static COUNT: AtomicUsize = AtomicUsize::new(OPPORTUNITIES);
+
+fn count() -> usize {
+    COUNT.load(Ordering::Relaxed)
+}
 
 /// The target for the whole portfolio.
 const TARGET_BYTES: usize = 512 * 1024 * 1024;
@@ -125,7 +142,7 @@ fn mib(bytes: usize) -> String {
 }
 
 fn per_opportunity(bytes: usize) -> String {
-    format!("{:.0} B/opportunity", bytes as f64 / OPPORTUNITIES as f64)
+    format!("{:.0} B/opportunity", bytes as f64 / count() as f64)
 }
 
 fn verdict(bytes: usize) -> &'static str {
@@ -218,8 +235,8 @@ fn build(empty: Portfolio, accounts: Vec<Account>) -> Portfolio {
         .single()
         .expect("a valid time");
     let grades = [Grade::A, Grade::B, Grade::C, Grade::D];
-    let mut records = Vec::with_capacity(OPPORTUNITIES);
-    for i in 0..OPPORTUNITIES {
+    let mut records = Vec::with_capacity(count());
+    for i in 0..count() {
         let opened = start + Duration::days((i % 500) as i64);
         let account = accounts[i % accounts.len()].id().to_owned();
         let mut record = OpportunityRecord::new(
@@ -285,14 +302,14 @@ fn run_api() -> Portfolio {
     let portfolio = build(empty, accounts);
     let (live, peak) = take_peak();
     report(
-        "api: 1M opportunities built and checked",
+        "api: opportunities built and checked",
         live - base,
         peak - base,
         take_resident_peak(),
     );
     println!(
         "api: {:.1} allocations per opportunity",
-        (CALLS.load(Ordering::Relaxed) - calls) as f64 / OPPORTUNITIES as f64
+        (CALLS.load(Ordering::Relaxed) - calls) as f64 / count() as f64
     );
     portfolio
 }
@@ -309,26 +326,79 @@ fn run_json(portfolio: Portfolio) {
     let _ = take_resident_peak();
     let loaded = Portfolio::from_slice(&json).expect("the document loads");
     let (live, peak) = take_peak();
-    assert_eq!(loaded.opportunities().len(), OPPORTUNITIES);
+    assert_eq!(loaded.opportunities().len(), count());
     report(
-        "json: 1M opportunities loaded with from_slice (JSON text left out)",
+        "json: opportunities loaded with from_slice (JSON text left out)",
         live - base,
         peak - base,
         take_resident_peak(),
     );
 }
 
+/// Saves the portfolio built through the API to `path`, as compact JSON
+/// written straight to the file.
+fn run_write(path: &str) {
+    let portfolio = run_api();
+    let file = std::fs::File::create(path).expect("the file can be created");
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut out, &portfolio).expect("the document is written");
+    std::io::Write::flush(&mut out).expect("the document is written");
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    println!("write: {path}, {} ({bytes} bytes)", mib(bytes as usize));
+}
+
+/// Loads the file at `path` with `load`, reporting the heap (the text
+/// counted, when it is held) and the resident high-water mark of the
+/// whole process against the live structures afterwards.
+fn run_load(what: &str, path: &str, load: impl FnOnce(&str) -> Portfolio) {
+    let (base, _) = take_peak();
+    let loaded = load(path);
+    let (live, peak) = take_peak();
+    assert_eq!(loaded.opportunities().len(), count());
+    let resident = take_resident_peak();
+    report(what, live - base, peak - base, resident);
+    if let Some(resident) = resident {
+        println!(
+            "{what}: resident high-water mark {:.2}x the live structures (goal < 1.5x)",
+            resident as f64 / (live - base) as f64
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let wanted = |name: &str| {
-        let named: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        named.is_empty() || named.iter().any(|a| a.as_str() == name)
-    };
+    if !args.iter().any(|a| a == "--bench") {
+        COUNT.store(TEST_OPPORTUNITIES, Ordering::Relaxed);
+    }
+    let named: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
     print_sizes();
-    if wanted("api") || wanted("json") {
-        let portfolio = run_api();
-        if wanted("json") {
-            run_json(portfolio);
+    println!("{} opportunities", count());
+    match named.as_slice() {
+        ["write", path] => run_write(path),
+        ["read", path] => run_load("read: the whole file read, then from_slice", path, |path| {
+            let text = std::fs::read(path).expect("the file is read");
+            Portfolio::from_slice(&text).expect("the document loads")
+        }),
+        ["stream", path] => run_load(
+            "stream: loaded with from_reader from the file",
+            path,
+            |path| {
+                let file = std::fs::File::open(path).expect("the file opens");
+                Portfolio::from_reader(file).expect("the document loads")
+            },
+        ),
+        _ => {
+            let wanted = |name: &str| named.is_empty() || named.contains(&name);
+            if wanted("api") || wanted("json") {
+                let portfolio = run_api();
+                if wanted("json") {
+                    run_json(portfolio);
+                }
+            }
         }
     }
 }

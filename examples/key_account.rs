@@ -142,7 +142,7 @@ fn main() -> Result<()> {
             contact: Box::new(economic_buyer),
         },
     )?;
-    for record in walk.deal.state().key_node_records().iter().skip(1) {
+    for record in walk.deal.key_node_records().skip(1) {
         println!(
             "key node met: {} [{}] ({})",
             record.node.label_en(),

@@ -1530,6 +1530,21 @@ techsales_result techsales_portfolio_from_json(const char *json,
                                                struct techsales_portfolio **out_portfolio);
 
 /**
+ * Loads a portfolio from the JSON document in the file at `path` (UTF-8),
+ * read as it is parsed, without holding the whole text: each deal is
+ * checked as it arrives, and the text is held to the same limits as
+ * [`techsales_portfolio_from_json`]. Results as for
+ * [`techsales_portfolio_from_json`]; a file that cannot be opened or read
+ * gives `TECHSALES_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `path` NULL or NUL-terminated; `out_portfolio` NULL or writable. Free
+ * the handle with [`techsales_portfolio_free`].
+ */
+techsales_result techsales_portfolio_from_file(const char *path,
+                                               struct techsales_portfolio **out_portfolio);
+
+/**
  * Imports a CRM export in CSV through its column mapping (JSON). Rows that
  * cannot be imported do not stop the import: `out_import_json` receives
  * `{"rows":N,"imported":N,"rejected":["line 4: ..."],"warnings":[...]}`.

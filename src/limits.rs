@@ -82,6 +82,12 @@ pub enum LimitError {
         /// Where the `\u0000` escape starts.
         at_byte: usize,
     },
+    /// A text read from a stream goes on past the limit.
+    #[error("the JSON text is longer than {limit} bytes, the most accepted")]
+    LongerThan {
+        /// The limit in force.
+        limit: usize,
+    },
     /// A batch has more rows than [`MAX_BATCH_ROWS`].
     #[error("a batch of {rows} rows; at most {} are accepted", MAX_BATCH_ROWS)]
     TooManyRows {
@@ -154,9 +160,183 @@ fn is_nul_escape(hex: Option<&[u8]>) -> bool {
     hex == Some(b"0000")
 }
 
+/// A reader that holds the JSON text passing through it to the limits of
+/// [`check_json`] (with its own size limit) as it is read, without keeping
+/// it: the first read past a limit fails with the [`LimitError`] as its
+/// inner error (see [`LimitError::from_io`]).
+pub(crate) struct LimitedJson<R> {
+    inner: R,
+    limit: usize,
+    /// Bytes read so far: the position of the next one.
+    at: usize,
+    depth: usize,
+    scan: Scan,
+}
+
+/// Where the scan of [`LimitedJson`] stands.
+#[derive(Clone, Copy)]
+enum Scan {
+    /// Outside any string.
+    Structure,
+    /// In the string opened at `start`.
+    Text { start: usize },
+    /// Just after a backslash in the string opened at `start`.
+    Escape { start: usize, backslash: usize },
+    /// After `\u` and `zeros` zeros of a possible `\u0000`.
+    Unicode {
+        start: usize,
+        backslash: usize,
+        zeros: u8,
+    },
+}
+
+impl<R> LimitedJson<R> {
+    /// `inner` held to at most `limit` bytes and the other limits.
+    pub(crate) fn new(inner: R, limit: usize) -> Self {
+        LimitedJson {
+            inner,
+            limit,
+            at: 0,
+            depth: 0,
+            scan: Scan::Structure,
+        }
+    }
+
+    fn check(&mut self, bytes: &[u8]) -> Result<(), LimitError> {
+        if bytes.len() > self.limit - self.at {
+            return Err(LimitError::LongerThan { limit: self.limit });
+        }
+        for &byte in bytes {
+            self.scan = self.step(byte)?;
+            self.at += 1;
+        }
+        Ok(())
+    }
+
+    /// The scan after `byte`, read at `self.at`; the same rules as
+    /// [`check_json_within`].
+    fn step(&mut self, byte: u8) -> Result<Scan, LimitError> {
+        let at = self.at;
+        let in_text = |start: usize, byte: u8| -> Result<Scan, LimitError> {
+            if at - start - 1 > MAX_TEXT_BYTES {
+                return Err(LimitError::TextTooLong { at_byte: start });
+            }
+            Ok(match byte {
+                b'"' => Scan::Structure,
+                b'\\' => Scan::Escape {
+                    start,
+                    backslash: at,
+                },
+                _ => Scan::Text { start },
+            })
+        };
+        match self.scan {
+            Scan::Structure => {
+                match byte {
+                    b'[' | b'{' => {
+                        self.depth += 1;
+                        if self.depth > MAX_NESTING_DEPTH {
+                            return Err(LimitError::TooDeep { at_byte: at });
+                        }
+                    }
+                    b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                    b'"' => return Ok(Scan::Text { start: at }),
+                    _ => {}
+                }
+                Ok(Scan::Structure)
+            }
+            Scan::Text { start } => in_text(start, byte),
+            Scan::Escape { start, backslash } => Ok(if byte == b'u' {
+                Scan::Unicode {
+                    start,
+                    backslash,
+                    zeros: 0,
+                }
+            } else {
+                Scan::Text { start }
+            }),
+            Scan::Unicode {
+                start,
+                backslash,
+                zeros,
+            } => match (byte, zeros) {
+                (b'0', 3) => Err(LimitError::NulInText { at_byte: backslash }),
+                (b'0', _) => Ok(Scan::Unicode {
+                    start,
+                    backslash,
+                    zeros: zeros + 1,
+                }),
+                // Not `\u0000`: the byte is read as any other in the text.
+                _ => in_text(start, byte),
+            },
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LimitedJson<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let bytes = buf.get(..read).unwrap_or_default();
+        self.check(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(read)
+    }
+}
+
+impl LimitError {
+    /// The limit a read through a limit-holding reader was refused for,
+    /// if that is why it failed.
+    pub(crate) fn from_io(error: &std::io::Error) -> Option<LimitError> {
+        error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<LimitError>())
+            .cloned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The streamed check over `text`, read `chunk` bytes at a time.
+    fn streamed(text: &[u8], limit: usize, chunk: usize) -> Result<(), LimitError> {
+        use std::io::Read;
+        let mut reader = LimitedJson::new(text, limit);
+        let mut buf = vec![0; chunk];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(e) => return Err(LimitError::from_io(&e).expect("a limit error")),
+            }
+        }
+    }
+
+    #[test]
+    fn the_streamed_check_finds_what_the_whole_text_check_finds() {
+        let deep = "[".repeat(MAX_NESTING_DEPTH + 1);
+        let long = format!("[\"{}\"]", "x".repeat(MAX_TEXT_BYTES + 1));
+        let texts: [&[u8]; 7] = [
+            br#"{"id": "O-1", "notes": ["first call", "a\\u0000"]}"#,
+            br#"["a\\\u0000"]"#,
+            br#"["\u00", "\u0001", "\u000"]"#,
+            br#"{"nul": "\u0000"}"#,
+            deep.as_bytes(),
+            long.as_bytes(),
+            br#"["[[[[[[[[[[", {"a": "}}}}"}]"#,
+        ];
+        for text in texts {
+            let whole = check_json_within(text, MAX_JSON_BYTES);
+            for chunk in [1, 3, 4096] {
+                assert_eq!(streamed(text, MAX_JSON_BYTES, chunk), whole, "{chunk}");
+            }
+        }
+        assert_eq!(
+            streamed(b"[1, 2]", 5, 2),
+            Err(LimitError::LongerThan { limit: 5 })
+        );
+        assert_eq!(streamed(b"[1, 2]", 6, 2), Ok(()));
+    }
 
     #[test]
     fn an_escaped_backslash_before_u0000_is_no_nul() {

@@ -429,3 +429,46 @@ fn null_bad_utf8_and_malformed_json_are_errors_never_crashes() {
         techsales_portfolio_free(ptr::null_mut());
     }
 }
+
+#[test]
+fn a_portfolio_loads_from_its_file_as_from_its_text() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/portfolio.json");
+    let mut p = ptr::null_mut();
+    ok(unsafe { techsales_portfolio_from_file(c(path).as_ptr(), &mut p) });
+    let from_file = Book(p);
+    assert_eq!(from_file.to_json(), Book::load(sample_text()).to_json());
+
+    let dir = std::env::temp_dir().join(format!("techsales-from-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tampered = dir.join("other-version.json");
+    let v99 = sample_text().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    std::fs::write(&tampered, v99).unwrap();
+    let missing = dir.join("missing.json");
+    let bad_utf8 = [0xffu8, 0xfe, 0];
+    let mut p = ptr::null_mut();
+    unsafe {
+        assert_eq!(
+            techsales_portfolio_from_file(c(tampered.to_str().unwrap()).as_ptr(), &mut p),
+            techsales_result::UnsupportedVersion
+        );
+        assert_eq!(
+            techsales_portfolio_from_file(c(missing.to_str().unwrap()).as_ptr(), &mut p),
+            techsales_result::InvalidArgument
+        );
+        assert!(last_error().contains("missing.json"), "{}", last_error());
+        assert_eq!(
+            techsales_portfolio_from_file(ptr::null(), &mut p),
+            techsales_result::NullParameter
+        );
+        assert_eq!(
+            techsales_portfolio_from_file(bad_utf8.as_ptr().cast::<c_char>(), &mut p),
+            techsales_result::InvalidUtf8
+        );
+        assert_eq!(
+            techsales_portfolio_from_file(c(path).as_ptr(), ptr::null_mut()),
+            techsales_result::NullParameter
+        );
+    }
+    assert!(p.is_null());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -116,3 +116,25 @@ fn a_version_1_deal_loads_migrated_and_says_what_changed() {
     assert_eq!(again, deal);
     assert!(none.is_none());
 }
+
+#[test]
+fn a_stored_key_node_record_that_no_journal_entry_meets_is_refused() {
+    let (deal, def) = graded_and_advanced();
+    let json = serde_json::to_string(&deal).unwrap();
+    // The record's evidence is its entry's; a record that says otherwise
+    // is met by no entry.
+    let (state, journal) = json.split_at(json.find("\"journal\"").expect("a journal"));
+    assert!(state.contains("\"evidence\":\"model\""));
+    let tampered = format!(
+        "{}{journal}",
+        state.replacen("\"evidence\":\"model\"", "\"evidence\":\"hearsay\"", 1)
+    );
+    assert_eq!(
+        KeyAccountProcess::from_json(&tampered, &def).unwrap_err(),
+        LoadError::StateDiffers
+    );
+    // Read without the check, it writes back as it was read.
+    let unchecked: KeyAccountProcess = serde_json::from_str(&tampered).unwrap();
+    assert_eq!(serde_json::to_string(&unchecked).unwrap(), tampered);
+    assert_eq!(KeyAccountProcess::from_json(&json, &def).unwrap(), deal);
+}

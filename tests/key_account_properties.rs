@@ -13,8 +13,8 @@ use techsales::journal::Entry;
 use techsales::key_account::{
     win_probability, win_probability_value, Attitude, BuyingInfluence, BuyingRole, CoverageRule,
     DealStatus, ForecastCategory, GradeFactors, InfluenceDegree, InfluencePower, KeyAccountEvent,
-    KeyAccountProcess, KeyNode, KeyNodeSet, Outcome, PerStage, ProcessDefinition, ProcurementStep,
-    Reason, Stage, StageRule,
+    KeyAccountProcess, KeyNode, KeyNodeSet, NodeSource, Outcome, PerStage, ProcessDefinition,
+    ProcurementStep, Reason, Stage, StageRule,
 };
 
 fn opened() -> DateTime<Utc> {
@@ -599,6 +599,52 @@ proptest! {
         prop_assert_eq!(live.rebuilt(&definition).unwrap(), live);
     }
 
+    /// A key-node record is read from the journal entry that met it: its
+    /// time and actor are the entry's, a node met by hand (or a regrade)
+    /// has its entry's evidence, and there is one such record for each
+    /// such entry, in journal order.
+    #[test]
+    fn key_node_records_are_their_journal_entries(
+        definition in arb_definition(),
+        ops in arb_ops(),
+    ) {
+        let (live, _) = run(&definition, &ops);
+        let entries = live.journal().entries();
+        let mut next = 0;
+        let mut by_hand = 0;
+        for record in live.key_node_records() {
+            let found = entries[next..].iter().position(|e| {
+                e.at == record.at
+                    && e.actor.as_str() == record.by
+                    && match (&e.event, record.source) {
+                        (KeyAccountEvent::KeyNodeMet { node, evidence, grade }, NodeSource::Hand) => {
+                            *node == record.node && *evidence == record.evidence && *grade == record.grade
+                        }
+                        (KeyAccountEvent::Regraded { grade, evidence }, NodeSource::Hand) => {
+                            record.node == KeyNode::OpportunityGraded
+                                && *evidence == record.evidence
+                                && Some(*grade) == record.grade
+                        }
+                        (KeyAccountEvent::StageReported { crm_stage, .. }, NodeSource::Crm) => {
+                            record.evidence == format!("CRM stage \"{crm_stage}\"")
+                        }
+                        (KeyAccountEvent::ContactRecorded { .. }, NodeSource::Coverage) => true,
+                        _ => false,
+                    }
+            });
+            prop_assert!(found.is_some(), "{:?} has no entry after {}", record, next);
+            next += found.unwrap_or_default();
+            if record.source == NodeSource::Hand {
+                by_hand += 1;
+            }
+        }
+        let hand_entries = entries
+            .iter()
+            .filter(|e| matches!(e.event, KeyAccountEvent::KeyNodeMet { .. } | KeyAccountEvent::Regraded { .. }))
+            .count();
+        prop_assert_eq!(by_hand, hand_entries);
+    }
+
     /// Serialising a process or a definition to JSON and back loses nothing.
     #[test]
     fn serde_round_trip_is_lossless(
@@ -609,6 +655,7 @@ proptest! {
         let json = serde_json::to_string(&live).unwrap();
         let back: KeyAccountProcess = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, &live);
+        prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
 
         let json = serde_json::to_string(&definition).unwrap();
         prop_assert_eq!(ProcessDefinition::from_json(&json).unwrap(), definition);

@@ -226,9 +226,9 @@ fn later_stages_are_reported_by_the_crm_not_forced() {
             assert!(definition
                 .required_before(state.stage())
                 .is_subset(state.met()));
-            assert!(state
+            assert!(record
+                .process
                 .key_node_records()
-                .iter()
                 .filter(|r| reported.contains(r.node))
                 .all(|r| r.source == NodeSource::Crm));
             if state.is_open() && state.stage() > Stage::FIRST {
@@ -565,7 +565,7 @@ proptest! {
             prop_assert!(state.forcings().is_empty());
             prop_assert_eq!(state.forced(), KeyNodeSet::EMPTY);
             prop_assert_eq!(state.penalised(definition), KeyNodeSet::EMPTY);
-            for node in state.key_node_records() {
+            for node in record.process.key_node_records() {
                 prop_assert!(node.source == NodeSource::Crm || node.grade.is_some());
             }
         }

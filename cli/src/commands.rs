@@ -230,9 +230,11 @@ fn check_refused(import: &CsvImport, max_refused: Option<f64>) -> Result<(), Fai
     Ok(())
 }
 
+/// Loads the portfolio as the file is read, never holding its whole text.
 fn load_portfolio(path: &Path) -> Result<Portfolio, Failure> {
-    let bytes = read(path)?;
-    with_spinner("loading the portfolio", || Portfolio::from_slice(&bytes))
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
+    with_spinner("loading the portfolio", || Portfolio::from_reader(file))
         .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 

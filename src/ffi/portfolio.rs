@@ -87,6 +87,34 @@ pub unsafe extern "C" fn techsales_portfolio_from_json(
     })
 }
 
+/// Loads a portfolio from the JSON document in the file at `path` (UTF-8),
+/// read as it is parsed, without holding the whole text: each deal is
+/// checked as it arrives, and the text is held to the same limits as
+/// [`techsales_portfolio_from_json`]. Results as for
+/// [`techsales_portfolio_from_json`]; a file that cannot be opened or read
+/// gives `TECHSALES_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `path` NULL or NUL-terminated; `out_portfolio` NULL or writable. Free
+/// the handle with [`techsales_portfolio_free`].
+#[no_mangle]
+pub unsafe extern "C" fn techsales_portfolio_from_file(
+    path: *const c_char,
+    out_portfolio: *mut *mut techsales_portfolio,
+) -> techsales_result {
+    guard(|| {
+        let out = try_out!(out_portfolio);
+        let path = try_str!(path);
+        let file = std::fs::File::open(path)
+            .map_err(|e| FfiError::invalid(format!("parameter `path`: {path}: {e}")))?;
+        let inner = Portfolio::from_reader(file).map_err(|e| match e {
+            PortfolioError::Read { .. } => FfiError::invalid(format!("parameter `path`: {e}")),
+            e => portfolio_error(e),
+        })?;
+        out.set(into_portfolio(inner))
+    })
+}
+
 /// Imports a CRM export in CSV through its column mapping (JSON). Rows that
 /// cannot be imported do not stop the import: `out_import_json` receives
 /// `{"rows":N,"imported":N,"rejected":["line 4: ..."],"warnings":[...]}`.

@@ -203,7 +203,7 @@ pub(crate) fn from_v1(
                     .state()
                     .met()
                     .contains(KeyNode::ContractSigned)
-                    .then(|| process.state().key_node_record(KeyNode::ContractSigned))
+                    .then(|| process.key_node_record(KeyNode::ContractSigned))
                     .flatten();
                 match signed {
                     Some(record) => {

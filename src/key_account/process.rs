@@ -25,6 +25,8 @@
 //! other. Replaying the journal rebuilds the same state, and the time spent
 //! in each stage is read from the journal.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -257,24 +259,100 @@ labelled_enum! {
     }
 }
 
-/// The record of a key node being met (or of the opportunity being regraded).
+/// The record of a key node being met (or of the opportunity being
+/// regraded), read from the journal entry that met it: the time, actor and
+/// evidence are the entry's own, borrowed, not copies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct KeyNodeRecord {
+pub struct KeyNodeRecord<'a> {
     /// The node.
     pub node: KeyNode,
     /// When it was met.
     pub at: DateTime<Utc>,
     /// Who recorded it.
     #[schemars(with = "String")]
-    pub by: Actor,
+    pub by: Cow<'a, str>,
     /// What shows it was met.
-    pub evidence: String,
+    #[schemars(with = "String")]
+    pub evidence: Cow<'a, str>,
     /// How it was met.
     pub source: NodeSource,
     /// The grade given, for the grading node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Grade>,
+}
+
+/// What the state keeps of a key node met: the node, how, the grade, and
+/// the position of the journal entry that met it, whose time, actor and
+/// evidence are not copied.
+#[derive(Debug, Clone, PartialEq)]
+struct NodeMark {
+    /// The position of the entry in the deal's journal ([`NO_ENTRY`] for a
+    /// record kept whole).
+    entry: u32,
+    node: KeyNode,
+    source: NodeSource,
+    grade: Option<Grade>,
+    /// The whole record, when it is not read from an entry: a node derived
+    /// from the coverage (its evidence is the contacts at the time), or a
+    /// record read from storage and not yet checked against its journal.
+    /// Boxed so that the common record stays 16 bytes.
+    whole: Option<Box<KeyNodeRecord<'static>>>,
+}
+
+/// The entry position of a [`NodeMark`] that keeps its record whole.
+const NO_ENTRY: u32 = u32::MAX;
+
+impl NodeMark {
+    fn whole(record: KeyNodeRecord<'static>) -> Self {
+        NodeMark {
+            entry: NO_ENTRY,
+            node: record.node,
+            source: record.source,
+            grade: record.grade,
+            whole: Some(Box::new(record)),
+        }
+    }
+}
+
+/// The full record of `mark`: its whole copy, or what the entry of
+/// `journal` it points to says.
+fn record_of<'a>(
+    mark: &'a NodeMark,
+    journal: &'a Journal<KeyAccountEvent>,
+    opened_at: DateTime<Utc>,
+) -> KeyNodeRecord<'a> {
+    if let Some(whole) = mark.whole.as_deref() {
+        return KeyNodeRecord {
+            by: Cow::Borrowed(&whole.by),
+            evidence: Cow::Borrowed(&whole.evidence),
+            ..*whole
+        };
+    }
+    // Marks are only made for entries of their own journal; one that is
+    // not there would read as an empty record rather than a panic.
+    let entry = journal.entries().get(mark.entry as usize);
+    let evidence = match entry.map(|e| &e.event) {
+        Some(KeyAccountEvent::KeyNodeMet { evidence, .. })
+        | Some(KeyAccountEvent::Regraded { evidence, .. }) => Cow::Borrowed(evidence.as_str()),
+        Some(KeyAccountEvent::StageReported { crm_stage, .. }) => {
+            Cow::Owned(crm_evidence(crm_stage))
+        }
+        _ => Cow::Borrowed(""),
+    };
+    KeyNodeRecord {
+        node: mark.node,
+        at: entry.map_or(opened_at, |e| e.at),
+        by: Cow::Borrowed(entry.map_or("", |e| e.actor.as_str())),
+        evidence,
+        source: mark.source,
+        grade: mark.grade,
+    }
+}
+
+/// The evidence recorded for a node the CRM reported with its stage.
+fn crm_evidence(crm_stage: &str) -> String {
+    format!("CRM stage \"{crm_stage}\"")
 }
 
 /// The record of a forced stage change.
@@ -589,46 +667,227 @@ pub enum KeyAccountError {
         /// The id of the contact refused.
         id: String,
     },
+    /// The deal's journal holds as many entries as a record can point to
+    /// (2^32).
+    #[error("the deal's journal is full: it holds {} entries", u32::MAX as u64 + 1)]
+    JournalFull,
 }
 
 /// The state of one key-account deal. Compact: the key-node check is a
 /// bitmask comparison, and the lists live behind `Vec`s.
 // The lists are read without spare capacity, and what only some deals have
 // (closure, nurture, tracked values) lives behind a `Box`: a portfolio
-// holds many states.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+// holds many states. The key-node records point into the journal, so the
+// state is saved and loaded only with its deal ([`KeyAccountProcess`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessState {
     opened_at: DateTime<Utc>,
     stage: Stage,
     stage_entered_at: DateTime<Utc>,
     met: KeyNodeSet,
     forced: KeyNodeSet,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     grade: Option<Grade>,
-    #[serde(default, skip_serializing_if = "is_false")]
     grade_by_hand: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     policy_override: Option<Grade>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     customer_step: Option<ProcurementStep>,
-    #[serde(default, deserialize_with = "without_spare_capacity")]
-    key_nodes: Vec<KeyNodeRecord>,
+    key_nodes: Vec<NodeMark>,
+    forcings: Vec<Forcing>,
+    contacts: Vec<BuyingInfluence>,
+    nurture: Option<Box<Nurture>>,
+    tracked: Option<Box<Tracked>>,
+    closure: Option<Box<Closure>>,
+    crm_stage: Option<Box<CrmStage>>,
+}
+
+/// The stored form of [`ProcessState`]: the same fields, with each key-node
+/// record written out in full.
+#[derive(Serialize)]
+struct StateOut<'a> {
+    opened_at: DateTime<Utc>,
+    stage: Stage,
+    stage_entered_at: DateTime<Utc>,
+    met: KeyNodeSet,
+    forced: KeyNodeSet,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grade: Option<Grade>,
+    #[serde(skip_serializing_if = "is_false")]
+    grade_by_hand: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy_override: Option<Grade>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_step: Option<ProcurementStep>,
+    key_nodes: RecordsOut<'a>,
+    forcings: &'a [Forcing],
+    contacts: &'a [BuyingInfluence],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nurture: Option<&'a Nurture>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracked: Option<&'a Tracked>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closure: Option<&'a Closure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crm_stage: Option<&'a CrmStage>,
+}
+
+/// A deal's key-node records, written out from its journal.
+struct RecordsOut<'a>(&'a KeyAccountProcess);
+
+impl Serialize for RecordsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.key_node_records())
+    }
+}
+
+impl<'a> StateOut<'a> {
+    fn of(process: &'a KeyAccountProcess) -> Self {
+        let state = &process.state;
+        StateOut {
+            opened_at: state.opened_at,
+            stage: state.stage,
+            stage_entered_at: state.stage_entered_at,
+            met: state.met,
+            forced: state.forced,
+            grade: state.grade,
+            grade_by_hand: state.grade_by_hand,
+            policy_override: state.policy_override,
+            customer_step: state.customer_step,
+            key_nodes: RecordsOut(process),
+            forcings: &state.forcings,
+            contacts: &state.contacts,
+            nurture: state.nurture.as_deref(),
+            tracked: state.tracked.as_deref(),
+            closure: state.closure.as_deref(),
+            crm_stage: state.crm_stage.as_deref(),
+        }
+    }
+}
+
+/// The state of one key-account deal, as stored with its journal.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ProcessState")]
+struct StateIn {
+    opened_at: DateTime<Utc>,
+    stage: Stage,
+    stage_entered_at: DateTime<Utc>,
+    met: KeyNodeSet,
+    forced: KeyNodeSet,
+    #[serde(default)]
+    grade: Option<Grade>,
+    #[serde(default)]
+    grade_by_hand: bool,
+    #[serde(default)]
+    policy_override: Option<Grade>,
+    #[serde(default)]
+    customer_step: Option<ProcurementStep>,
+    #[serde(default)]
+    key_nodes: Vec<KeyNodeRecord<'static>>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
     forcings: Vec<Forcing>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
     contacts: Vec<BuyingInfluence>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     nurture: Option<Box<Nurture>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     tracked: Option<Box<Tracked>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     closure: Option<Box<Closure>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     crm_stage: Option<Box<CrmStage>>,
 }
 
+impl StateIn {
+    /// The state, each key-node record kept whole until the deal is
+    /// checked against its journal (which then keeps the rebuilt deal,
+    /// whose records point into the journal).
+    fn into_state(self) -> ProcessState {
+        let mut key_nodes: Vec<NodeMark> =
+            self.key_nodes.into_iter().map(NodeMark::whole).collect();
+        // Collected in the records' own (larger) buffer.
+        key_nodes.shrink_to_fit();
+        ProcessState {
+            opened_at: self.opened_at,
+            stage: self.stage,
+            stage_entered_at: self.stage_entered_at,
+            met: self.met,
+            forced: self.forced,
+            grade: self.grade,
+            grade_by_hand: self.grade_by_hand,
+            policy_override: self.policy_override,
+            customer_step: self.customer_step,
+            key_nodes,
+            forcings: self.forcings,
+            contacts: self.contacts,
+            nurture: self.nurture,
+            tracked: self.tracked,
+            closure: self.closure,
+            crm_stage: self.crm_stage,
+        }
+    }
+}
+
 impl ProcessState {
+    /// Whether this state (of `journal`) says the same as `other` (of
+    /// `other_journal`): every field equal, and the key-node records equal
+    /// by what they say.
+    fn same_as(
+        &self,
+        journal: &Journal<KeyAccountEvent>,
+        other: &ProcessState,
+        other_journal: &Journal<KeyAccountEvent>,
+    ) -> bool {
+        // Every field is named, so that a new one cannot be left out.
+        let ProcessState {
+            opened_at,
+            stage,
+            stage_entered_at,
+            met,
+            forced,
+            grade,
+            grade_by_hand,
+            policy_override,
+            customer_step,
+            key_nodes,
+            forcings,
+            contacts,
+            nurture,
+            tracked,
+            closure,
+            crm_stage,
+        } = self;
+        *opened_at == other.opened_at
+            && *stage == other.stage
+            && *stage_entered_at == other.stage_entered_at
+            && *met == other.met
+            && *forced == other.forced
+            && *grade == other.grade
+            && *grade_by_hand == other.grade_by_hand
+            && *policy_override == other.policy_override
+            && *customer_step == other.customer_step
+            && *forcings == other.forcings
+            && *contacts == other.contacts
+            && *nurture == other.nurture
+            && *tracked == other.tracked
+            && *closure == other.closure
+            && *crm_stage == other.crm_stage
+            && key_nodes.len() == other.key_nodes.len()
+            && key_nodes
+                .iter()
+                .zip(&other.key_nodes)
+                .all(|(mine, theirs)| {
+                    record_of(mine, journal, *opened_at)
+                        == record_of(theirs, other_journal, other.opened_at)
+                })
+    }
+
+    /// Drops the spare capacity the lists grew with: a loaded state is
+    /// mostly read, and a portfolio holds many.
+    fn shrink(&mut self) {
+        self.key_nodes.shrink_to_fit();
+        self.forcings.shrink_to_fit();
+        self.contacts.shrink_to_fit();
+    }
+
     fn new(opened_at: DateTime<Utc>) -> Self {
         ProcessState {
             opened_at,
@@ -751,16 +1010,6 @@ impl ProcessState {
     /// The customer's procurement step, as last observed.
     pub fn customer_step(&self) -> Option<ProcurementStep> {
         self.customer_step
-    }
-
-    /// Every key node met and every regrade, oldest first.
-    pub fn key_node_records(&self) -> &[KeyNodeRecord] {
-        &self.key_nodes
-    }
-
-    /// The latest record for `node`.
-    pub fn key_node_record(&self, node: KeyNode) -> Option<&KeyNodeRecord> {
-        self.key_nodes.iter().rev().find(|r| r.node == node)
     }
 
     /// Every forced stage change, oldest first.
@@ -1079,38 +1328,37 @@ impl ProcessState {
             .ok_or(KeyAccountError::NoNextStage { stage: self.stage })
     }
 
-    /// Applies an entry that [`check`](Self::check) accepted.
-    fn commit(&mut self, definition: &ProcessDefinition, entry: &Entry<KeyAccountEvent>) {
+    /// Applies an entry that [`check`](Self::check) accepted, which the
+    /// journal is to hold at `position`.
+    fn commit(
+        &mut self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+        position: u32,
+    ) {
         let at = entry.at;
+        let mark = |node, source, grade| NodeMark {
+            entry: position,
+            node,
+            source,
+            grade,
+            whole: None,
+        };
         match &entry.event {
-            KeyAccountEvent::KeyNodeMet {
-                node,
-                evidence,
-                grade,
-            } => {
+            KeyAccountEvent::KeyNodeMet { node, grade, .. } => {
                 self.met.insert(*node);
                 if grade.is_some() {
                     self.evaluated(*grade);
                 }
-                self.key_nodes.push(KeyNodeRecord {
-                    node: *node,
-                    at,
-                    by: entry.actor.clone(),
-                    evidence: evidence.clone(),
-                    source: NodeSource::Hand,
-                    grade: *grade,
-                });
+                self.key_nodes.push(mark(*node, NodeSource::Hand, *grade));
             }
-            KeyAccountEvent::Regraded { grade, evidence } => {
+            KeyAccountEvent::Regraded { grade, .. } => {
                 self.evaluated(Some(*grade));
-                self.key_nodes.push(KeyNodeRecord {
-                    node: KeyNode::OpportunityGraded,
-                    at,
-                    by: entry.actor.clone(),
-                    evidence: evidence.clone(),
-                    source: NodeSource::Hand,
-                    grade: Some(*grade),
-                });
+                self.key_nodes.push(mark(
+                    KeyNode::OpportunityGraded,
+                    NodeSource::Hand,
+                    Some(*grade),
+                ));
             }
             KeyAccountEvent::GradeSetByHand { grade, .. } => {
                 self.grade = Some(*grade);
@@ -1193,14 +1441,7 @@ impl ProcessState {
                 let new = Self::reported_nodes(definition, *stage, *completed).difference(self.met);
                 for node in new.iter() {
                     self.met.insert(node);
-                    self.key_nodes.push(KeyNodeRecord {
-                        node,
-                        at,
-                        by: entry.actor.clone(),
-                        evidence: format!("CRM stage \"{crm_stage}\""),
-                        source: NodeSource::Crm,
-                        grade: None,
-                    });
+                    self.key_nodes.push(mark(node, NodeSource::Crm, None));
                 }
                 if *stage != self.stage {
                     self.stage = *stage;
@@ -1290,14 +1531,14 @@ impl ProcessState {
                 _ => self.contact_ids(|c| definition.coverage.key_roles.contains(&c.role)),
             };
             self.met.insert(node);
-            self.key_nodes.push(KeyNodeRecord {
+            self.key_nodes.push(NodeMark::whole(KeyNodeRecord {
                 node,
                 at: entry.at,
-                by: entry.actor.clone(),
-                evidence,
+                by: Cow::Owned(entry.actor.to_string()),
+                evidence: Cow::Owned(evidence),
                 source: NodeSource::Coverage,
                 grade: None,
-            });
+            }));
         }
     }
 
@@ -1420,12 +1661,77 @@ impl crate::format::Document for KeyAccountDocument {
 type FormatVersion = crate::format::FormatVersion<KeyAccountDocument>;
 
 /// A key-account deal: its state and the journal of every accepted event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+/// Two deals are equal when their journals and states are, each key-node
+/// record compared by what it says, however it is kept.
+#[derive(Debug, Clone)]
 pub struct KeyAccountProcess {
     format_version: FormatVersion,
     state: ProcessState,
     journal: Journal<KeyAccountEvent>,
+}
+
+impl PartialEq for KeyAccountProcess {
+    fn eq(&self, other: &Self) -> bool {
+        self.journal == other.journal
+            && self
+                .state
+                .same_as(&self.journal, &other.state, &other.journal)
+    }
+}
+
+/// The stored form of a deal, as written.
+#[derive(Serialize)]
+struct ProcessOut<'a> {
+    format_version: &'a FormatVersion,
+    state: StateOut<'a>,
+    journal: &'a Journal<KeyAccountEvent>,
+}
+
+/// A key-account deal: its state and the journal of every accepted event.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "KeyAccountProcess")]
+struct ProcessIn {
+    format_version: FormatVersion,
+    state: StateIn,
+    journal: Journal<KeyAccountEvent>,
+}
+
+impl Serialize for KeyAccountProcess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ProcessOut {
+            format_version: &self.format_version,
+            state: StateOut::of(self),
+            journal: &self.journal,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyAccountProcess {
+    /// Reads the state and the journal. The key-node records are kept
+    /// whole until the deal is checked against its journal
+    /// ([`verified`](KeyAccountProcess::verified)), which keeps the
+    /// rebuilt deal, whose records point into the journal.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = ProcessIn::deserialize(deserializer)?;
+        let state = stored.state.into_state();
+        Ok(KeyAccountProcess {
+            format_version: stored.format_version,
+            state,
+            journal: stored.journal,
+        })
+    }
+}
+
+impl schemars::JsonSchema for KeyAccountProcess {
+    fn schema_name() -> Cow<'static, str> {
+        ProcessIn::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ProcessIn::json_schema(generator)
+    }
 }
 
 /// Why a journal could not be replayed: the entry at `index` was refused.
@@ -1436,6 +1742,20 @@ pub struct ReplayError {
     pub index: usize,
     /// Why it was refused.
     pub error: KeyAccountError,
+}
+
+/// Why a stored deal is not what its journal rebuilds.
+#[derive(Debug)]
+pub(crate) enum ReplayMismatch {
+    /// An entry of the journal is refused.
+    Refused(ReplayError),
+    /// The journal rebuilds another state.
+    State {
+        /// The stage of the stored state.
+        stored: Stage,
+        /// The stage the journal rebuilds.
+        rebuilt: Stage,
+    },
 }
 
 /// Why a stored deal could not be loaded.
@@ -1515,9 +1835,36 @@ impl KeyAccountProcess {
             .into());
         }
         self.state.check(definition, &entry)?;
-        self.state.commit(definition, &entry);
+        // A journal never reaches four billion entries: the limits on a
+        // document's size come long before.
+        let position =
+            u32::try_from(self.journal.len()).map_err(|_| KeyAccountError::JournalFull)?;
+        self.state.commit(definition, &entry, position);
         self.journal.push(entry);
         Ok(())
+    }
+
+    /// Every key node met and every regrade, oldest first, each read with
+    /// the journal entry that met it.
+    pub fn key_node_records(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = KeyNodeRecord<'_>> + ExactSizeIterator + '_ {
+        self.state.key_nodes.iter().map(|mark| self.record(mark))
+    }
+
+    /// The latest record for `node`.
+    pub fn key_node_record(&self, node: KeyNode) -> Option<KeyNodeRecord<'_>> {
+        self.state
+            .key_nodes
+            .iter()
+            .rev()
+            .find(|m| m.node == node)
+            .map(|mark| self.record(mark))
+    }
+
+    /// The full record of `mark`, from the entry it points to.
+    fn record<'a>(&'a self, mark: &'a NodeMark) -> KeyNodeRecord<'a> {
+        record_of(mark, &self.journal, self.state.opened_at)
     }
 
     /// Rebuilds a deal from its journal entries.
@@ -1547,6 +1894,45 @@ impl KeyAccountProcess {
         )
     }
 
+    /// The deal rebuilt from its own journal, taken by value so that no
+    /// entry is copied; refused when the journal does not replay or
+    /// rebuilds another state than the stored one.
+    pub(crate) fn into_replayed(
+        self,
+        definition: &ProcessDefinition,
+    ) -> Result<Self, ReplayMismatch> {
+        if self.state.key_nodes.iter().any(|m| m.whole.is_none()) {
+            // Records that point into the journal are read with it: the
+            // journal is copied for the replay.
+            let rebuilt = self.rebuilt(definition).map_err(ReplayMismatch::Refused)?;
+            if rebuilt != self {
+                return Err(ReplayMismatch::State {
+                    stored: self.state.stage,
+                    rebuilt: rebuilt.state.stage,
+                });
+            }
+            let mut rebuilt = rebuilt;
+            rebuilt.state.shrink();
+            return Ok(rebuilt);
+        }
+        let KeyAccountProcess { state, journal, .. } = self;
+        let mut rebuilt = Self::replay(definition, state.opened_at, journal.into_entries())
+            .map_err(ReplayMismatch::Refused)?;
+        rebuilt.state.shrink();
+        // The stored records are kept whole, so the journal they came
+        // with is no longer needed to read them.
+        if !rebuilt
+            .state
+            .same_as(&rebuilt.journal, &state, &Journal::new())
+        {
+            return Err(ReplayMismatch::State {
+                stored: state.stage,
+                rebuilt: rebuilt.state.stage,
+            });
+        }
+        Ok(rebuilt)
+    }
+
     /// Checks a deal read from storage: its journal must replay under
     /// `definition` to exactly the stored state, so a tampered or
     /// inconsistent document is refused instead of trusted.
@@ -1555,7 +1941,11 @@ impl KeyAccountProcess {
         if rebuilt != self {
             return Err(LoadError::StateDiffers);
         }
-        Ok(self)
+        // The rebuilt deal is equal, and its records point into its
+        // journal instead of copying it.
+        let mut rebuilt = rebuilt;
+        rebuilt.state.shrink();
+        Ok(rebuilt)
     }
 
     /// Reads a deal from JSON and [verifies](Self::verified) it; a
@@ -1709,6 +2099,10 @@ mod tests {
         assert_eq!(loaded, p);
         assert_eq!(loaded.state.key_nodes.capacity(), 3);
         assert_eq!(loaded.journal.entries().len(), 5);
+        let verified = loaded.clone().verified(&def).unwrap();
+        assert_eq!(verified, p);
+        assert_eq!(verified.state.key_nodes.capacity(), 3);
+        assert!(verified.state.key_nodes.iter().all(|m| m.whole.is_none()));
         assert_eq!(
             loaded.state().closure().map(|c| (c.outcome, c.stage)),
             Some((Outcome::Lost, Stage::SalesEntry))
@@ -1814,10 +2208,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let record = p
-            .state()
-            .key_node_record(KeyNode::KeyPeopleIdentified)
-            .unwrap();
+        let record = p.key_node_record(KeyNode::KeyPeopleIdentified).unwrap();
         assert_eq!(record.source, NodeSource::Coverage);
         assert_eq!(record.evidence, "economic_buyer: e1");
         assert_eq!(record.at, day(3));
@@ -1931,10 +2322,7 @@ mod tests {
         .unwrap();
         assert_eq!(p.state().grade(), Some(Grade::A));
         assert_eq!(
-            p.state()
-                .key_node_record(KeyNode::OpportunityGraded)
-                .unwrap()
-                .grade,
+            p.key_node_record(KeyNode::OpportunityGraded).unwrap().grade,
             Some(Grade::A)
         );
     }

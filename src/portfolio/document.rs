@@ -29,6 +29,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+mod stream;
+
 use super::analytics::AnalyticsConfig;
 use crate::config::{ConfigError, Validate};
 use crate::customer::record::CustomerError;
@@ -37,6 +39,7 @@ use crate::cycle::{CycleError, CycleEvent, CycleVariant, CycleVariants, Technica
 use crate::differentiation::{ActionLog, ActionStatus, PlannerConfig};
 use crate::grading::{Assessment, GradeError, Grader, GradingConfig, Opportunity, Ratings};
 use crate::journal::Entry;
+use crate::key_account::process::ReplayMismatch;
 use crate::key_account::{
     KeyAccountError, KeyAccountEvent, KeyAccountProcess, Migration, ProcessDefinition, ReplayError,
 };
@@ -546,6 +549,15 @@ pub enum PortfolioError {
         /// Why the cycle refused it.
         error: CycleError,
     },
+    /// The document goes past an input limit ([`crate::limits`]).
+    #[error("the portfolio document is refused: {0}")]
+    Limit(crate::limits::LimitError),
+    /// The document could not be read to its end.
+    #[error("the portfolio document could not be read: {message}")]
+    Read {
+        /// The reader's description of what failed.
+        message: String,
+    },
     /// No account has this id.
     #[error("no account with id `{id}`")]
     UnknownAccountId {
@@ -585,6 +597,14 @@ pub struct Portfolio {
 
 fn default_minor_digits() -> u8 {
     2
+}
+
+fn v1_json_error(e: serde_json::Error) -> PortfolioError {
+    PortfolioError::Json {
+        message: format!("format version 1: {e}"),
+        line: e.line(),
+        column: e.column(),
+    }
 }
 
 /// Appends `items` to `list`, taking `items`' buffer over when `list` is
@@ -667,19 +687,19 @@ impl Portfolio {
             }
             Err(e) => return Err(e),
         };
-        portfolio.check()?;
-        Ok((portfolio, migration))
+        Ok((portfolio.into_checked()?, migration))
     }
 
     /// Reads a version-1 document: the definitions and records keep their
     /// meaning, and each journal is replayed under today's rules.
     fn from_v1(json: &[u8]) -> Result<(Self, Migration), PortfolioError> {
-        let json_error = |e: serde_json::Error| PortfolioError::Json {
-            message: format!("format version 1: {e}"),
-            line: e.line(),
-            column: e.column(),
-        };
-        let mut value: serde_json::Value = serde_json::from_slice(json).map_err(json_error)?;
+        let value: serde_json::Value = serde_json::from_slice(json).map_err(v1_json_error)?;
+        Self::from_v1_value(value)
+    }
+
+    /// [`from_v1`](Self::from_v1) for a document already parsed.
+    fn from_v1_value(mut value: serde_json::Value) -> Result<(Self, Migration), PortfolioError> {
+        let json_error = v1_json_error;
         // Version 1 held the grade policies only with the grading; they now
         // gate the process too.
         let policies = value.pointer("/definitions/grading/policies").cloned();
@@ -766,20 +786,25 @@ impl Portfolio {
     /// accounts, deals and offers (a cycle's journal is replayed when it is
     /// read).
     pub fn check(&self) -> Result<(), PortfolioError> {
+        self.check_parts(true)
+    }
+
+    /// [`check`](Self::check) for a document whose deals' journals were
+    /// checked as they were read.
+    fn check_all_but_journals(&self) -> Result<(), PortfolioError> {
+        self.check_parts(false)
+    }
+
+    fn check_parts(&self, journals: bool) -> Result<(), PortfolioError> {
         self.check_header()?;
-        let mut accounts = HashSet::with_capacity(self.accounts.len());
-        for (index, account) in self.accounts.iter().enumerate() {
-            self.check_account(index, account)?;
-            if !accounts.insert(account.id()) {
-                return Err(PortfolioError::DuplicateAccount {
-                    id: account.id().to_owned(),
-                });
-            }
-        }
+        let accounts = self.check_accounts()?;
         let grader = self.grader()?;
         let mut opportunities = HashSet::with_capacity(self.opportunities.len());
         for (index, record) in self.opportunities.iter().enumerate() {
-            self.check_opportunity(index, record, &grader, |id| accounts.contains(id))?;
+            Self::check_opportunity_fields(index, record, &grader, |id| accounts.contains(id))?;
+            if journals {
+                self.check_journal(record)?;
+            }
             if !opportunities.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateOpportunity {
                     id: record.id.to_string(),
@@ -818,9 +843,43 @@ impl Portfolio {
                 minor_digits: self.minor_digits,
             });
         }
+        self.check_definitions()
+    }
+
+    fn check_definitions(&self) -> Result<(), PortfolioError> {
         self.definitions
             .validate()
             .map_err(|e| PortfolioError::Definition(prefixed("definitions", e)))
+    }
+
+    /// Checks every account and that no two share an id; gives their ids.
+    fn check_accounts(&self) -> Result<HashSet<&str>, PortfolioError> {
+        let mut accounts = HashSet::with_capacity(self.accounts.len());
+        for (index, account) in self.accounts.iter().enumerate() {
+            self.check_account(index, account)?;
+            if !accounts.insert(account.id()) {
+                return Err(PortfolioError::DuplicateAccount {
+                    id: account.id().to_owned(),
+                });
+            }
+        }
+        Ok(accounts)
+    }
+
+    /// A portfolio holding only `definitions` and `accounts`, to check
+    /// deals against while the rest of the document is read.
+    fn shell(definitions: Definitions, accounts: Vec<Account>) -> Self {
+        Portfolio {
+            format_version: FormatVersion::CURRENT,
+            name: String::new(),
+            as_of: DateTime::UNIX_EPOCH,
+            currency: String::new(),
+            minor_digits: default_minor_digits(),
+            definitions,
+            accounts,
+            opportunities: Vec::new(),
+            cycles: Vec::new(),
+        }
     }
 
     fn check_account(&self, index: usize, account: &Account) -> Result<(), PortfolioError> {
@@ -918,6 +977,68 @@ impl Portfolio {
         grader: &Grader,
         known_account: impl Fn(&str) -> bool,
     ) -> Result<(), PortfolioError> {
+        Self::check_opportunity_fields(index, record, grader, known_account)?;
+        self.check_journal(record)
+    }
+
+    /// [`check_opportunity`](Self::check_opportunity) for a deal that may
+    /// be changed: its journal is replayed without a copy, and the deal
+    /// rebuilt from it (equal to the stored one, its key-node records
+    /// pointing into the journal) takes the stored one's place.
+    fn check_in_place(
+        &self,
+        index: usize,
+        record: &mut OpportunityRecord,
+        grader: &Grader,
+        known_account: impl Fn(&str) -> bool,
+    ) -> Result<(), PortfolioError> {
+        Self::check_opportunity_fields(index, record, grader, known_account)?;
+        let stored = std::mem::replace(
+            &mut record.process,
+            KeyAccountProcess::new(DateTime::UNIX_EPOCH),
+        );
+        record.process = stored
+            .into_replayed(&self.definitions.process)
+            .map_err(|mismatch| match mismatch {
+                ReplayMismatch::Refused(error) => PortfolioError::JournalRefused {
+                    opportunity: record.id.to_string(),
+                    error,
+                },
+                ReplayMismatch::State { stored, rebuilt } => PortfolioError::StateMismatch {
+                    opportunity: record.id.to_string(),
+                    stored,
+                    rebuilt,
+                },
+            })?;
+        Ok(())
+    }
+
+    /// Checks the whole document as [`check`](Self::check) does, keeping
+    /// each deal as its journal rebuilds it (see
+    /// [`check_in_place`](Self::check_in_place)).
+    fn into_checked(mut self) -> Result<Self, PortfolioError> {
+        let mut deals = std::mem::take(&mut self.opportunities);
+        self.check_header()?;
+        {
+            let accounts = self.check_accounts()?;
+            let grader = self.grader()?;
+            for (index, record) in deals.iter_mut().enumerate() {
+                self.check_in_place(index, record, &grader, |id| accounts.contains(id))?;
+            }
+        }
+        self.opportunities = deals;
+        self.check_all_but_journals()?;
+        Ok(self)
+    }
+
+    /// The opportunity's fields (not its journal): id, account, CRM
+    /// probability, grading inputs and the values its history recorded.
+    fn check_opportunity_fields(
+        index: usize,
+        record: &OpportunityRecord,
+        grader: &Grader,
+        known_account: impl Fn(&str) -> bool,
+    ) -> Result<(), PortfolioError> {
         if record.id.trim().is_empty() {
             return Err(PortfolioError::EmptyOpportunityId { index });
         }
@@ -960,7 +1081,12 @@ impl Portfolio {
                 });
             }
         }
-        self.check_tracked(record)?;
+        Self::check_tracked(record)
+    }
+
+    /// The opportunity's journal must replay to its stored state.
+    fn check_journal(&self, record: &OpportunityRecord) -> Result<(), PortfolioError> {
+        let id = || record.id.to_string();
         let rebuilt = record
             .process
             .rebuilt(&self.definitions.process)
@@ -979,7 +1105,7 @@ impl Portfolio {
     }
 
     /// The values the deal-history events recorded must be the record's.
-    fn check_tracked(&self, record: &OpportunityRecord) -> Result<(), PortfolioError> {
+    fn check_tracked(record: &OpportunityRecord) -> Result<(), PortfolioError> {
         let Some(tracked) = record.process.state().tracked() else {
             return Ok(());
         };
