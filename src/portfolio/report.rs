@@ -674,7 +674,7 @@ fn write_report(
     if !calibration.grades.is_empty() {
         writeln!(
             out,
-            "  win factor = a grade's smoothed win rate / the overall win rate (at most 1); calibrated weights apply it"
+            "  win factor = a grade's smoothed win rate / the overall win rate (above 1: it wins more often than average; a grade with no closed deal keeps its current factor); calibrated weights apply it"
         )?;
         writeln!(
             out,
@@ -692,6 +692,24 @@ fn write_report(
                 percent(g.smoothed),
                 g.factor
             )?;
+        }
+        let buckets = [
+            ("evaluation failed", &calibration.failed),
+            ("not graded", &calibration.ungraded),
+        ];
+        for (name, bucket) in buckets {
+            if let Some(b) = bucket {
+                writeln!(
+                    out,
+                    "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
+                    name,
+                    b.closed,
+                    b.won,
+                    b.observed.map_or_else(|| "-".to_owned(), percent),
+                    percent(b.smoothed),
+                    b.factor
+                )?;
+            }
         }
     }
 
