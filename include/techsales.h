@@ -1279,6 +1279,47 @@ techsales_result techsales_grader_grade_columns(const struct techsales_grader *g
                                                 struct techsales_batch_summary *out_summary);
 
 /**
+ * Learns a grading configuration from `n` closed deals given as columns,
+ * starting from `grader`'s configuration ("define it, refine it, tune
+ * it"): the nine factor weights, the pass threshold and the score ->
+ * possibility curve, with cross-validated figures for the learned and the
+ * current model.
+ *
+ * - `ratings`: nine column pointers, in `TECHSALES_GRADING_FACTOR_*`
+ *   order, each to `n` doubles (NaN where unknown), as for
+ *   [`techsales_grader_grade_columns`]; a deal with an infinite or
+ *   out-of-range rating is left out and listed in the report;
+ * - `outcome`: `n` doubles, 1 won, 0 lost, 2 withdrawn (anything else,
+ *   NaN included, refuses the call, naming the first such item);
+ * - `options_json`: the learning options as JSON (`folds`, `l2`,
+ *   `min_deals`, `bands`, `withdrawn_as_lost`); NULL for the defaults;
+ * - `language`: `TECHSALES_LANGUAGE_*` of `out_report_text`;
+ * - `out_config_json`: the learned grading configuration, which
+ *   [`techsales_grader_new`] reads;
+ * - `out_report_json`, `out_report_text`: the figures, as JSON and as
+ *   text.
+ *
+ * Too few usable deals, or only one outcome, is refused with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT` and a message saying so. Nothing is
+ * written unless the call succeeds; free each string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `grader` NULL or live; `ratings` NULL or nine readable pointers; every
+ * non-NULL column holds `n` values; `options_json` NULL or
+ * NUL-terminated; out-parameters NULL or writable.
+ */
+techsales_result techsales_grader_learn(const struct techsales_grader *grader,
+                                        const double *const *ratings,
+                                        const double *outcome,
+                                        size_t n,
+                                        const char *options_json,
+                                        uint32_t language,
+                                        char **out_config_json,
+                                        char **out_report_json,
+                                        char **out_report_text);
+
+/**
  * A definition: the built-in defaults when `json` is NULL, otherwise the
  * definition it holds.
  *

@@ -103,6 +103,8 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                     b: g[1],
                     c: g[2],
                     d: g[3],
+                    failed: None,
+                    ungraded: None,
                 }),
                 ..ProcessDefinition::default()
             }

@@ -844,10 +844,20 @@ fn calibration_section(page: &Page<'_>) -> Section {
     if !c.grades.is_empty() {
         body.push_str(&note(tr(
             language,
-            "Win factor: a grade's smoothed win rate over the overall win rate, at most 1; calibrated weights multiply the win probability by it.",
-            "赢单系数：该等级的平滑赢单率除以总体赢单率，最大为 1；校准权重以它乘以赢单概率。",
+            "Win factor: a grade's smoothed win rate over the overall win rate (above 1: it wins more often than the average deal); a grade with no closed deal keeps its current factor. Calibrated weights multiply the win probability by it.",
+            "赢单系数：该等级的平滑赢单率除以总体赢单率（大于 1 表示赢单多于平均）；没有已结束商机的等级保留现行系数。校准权重以它乘以赢单概率。",
         )));
-        let rows: Vec<Vec<String>> = c
+        let bucket_row = |name: String, b: &crate::portfolio::BucketCalibration| {
+            vec![
+                name,
+                b.closed.to_string(),
+                b.won.to_string(),
+                b.observed.map_or_else(|| "-".to_owned(), percent),
+                percent(b.smoothed),
+                format!("{:.2}", b.factor),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = c
             .grades
             .iter()
             .map(|g| {
@@ -861,6 +871,18 @@ fn calibration_section(page: &Page<'_>) -> Section {
                 ]
             })
             .collect();
+        if let Some(failed) = &c.failed {
+            rows.push(bucket_row(
+                tr(language, "evaluation failed", "评估未通过").to_owned(),
+                failed,
+            ));
+        }
+        if let Some(ungraded) = &c.ungraded {
+            rows.push(bucket_row(
+                tr(language, "not graded", "未分级").to_owned(),
+                ungraded,
+            ));
+        }
         body.push_str(&table(
             &[
                 tr(language, "grade", "等级"),

@@ -890,8 +890,8 @@ fn write_report(
             out,
             "  {}",
             t(
-                "win factor = a grade's smoothed win rate / the overall win rate (at most 1); calibrated weights apply it",
-                "赢单系数 = 该等级的平滑赢单率 / 总体赢单率（最大为 1）；校准权重应用此系数"
+                "win factor = a grade's smoothed win rate / the overall win rate (above 1: it wins more often than average; a grade with no closed deal keeps its current factor); calibrated weights apply it",
+                "赢单系数 = 该等级的平滑赢单率 / 总体赢单率（大于 1：赢单多于平均；没有已结束商机的等级保留现行系数）；校准权重应用此系数"
             )
         )?;
         writeln!(
@@ -915,6 +915,24 @@ fn write_report(
                 percent(g.smoothed),
                 g.factor
             )?;
+        }
+        let buckets = [
+            (t("evaluation failed", "评估未通过"), &calibration.failed),
+            (t("not graded", "未分级"), &calibration.ungraded),
+        ];
+        for (name, bucket) in buckets {
+            if let Some(b) = bucket {
+                writeln!(
+                    out,
+                    "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
+                    name,
+                    b.closed,
+                    b.won,
+                    b.observed.map_or_else(|| "-".to_owned(), percent),
+                    percent(b.smoothed),
+                    b.factor
+                )?;
+            }
         }
     }
 
