@@ -66,6 +66,7 @@ pub(crate) const SECTIONS: &[SectionFn] = &[
     stalled_section,
     top_deals_section,
     calibration_section,
+    learned_section,
     plans_section,
     cycles_section,
 ];
@@ -860,6 +861,16 @@ fn calibration_section(page: &Page<'_>) -> Section {
             "基于已结束商机的校准",
         )
         .into(),
+        body,
+    }
+}
+
+fn learned_section(page: &Page<'_>) -> Section {
+    let model = super::learned::learn_from(page.portfolio);
+    let (title, body) = super::learned::html_parts(&model, page.language, note, table);
+    Section {
+        id: "learned",
+        title,
         body,
     }
 }
