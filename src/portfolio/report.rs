@@ -936,6 +936,8 @@ fn write_report(
         }
     }
 
+    super::learned::write_text(out, &super::learned::learn_from(portfolio))?;
+
     // Plans, summarised by customer type.
     match language {
         Language::English => writeln!(
