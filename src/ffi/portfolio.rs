@@ -15,12 +15,11 @@
 
 use std::ffi::c_char;
 
-use chrono::TimeDelta;
-
 use super::*;
 use crate::cycle::CycleEvent;
 use crate::journal::Entry;
 use crate::key_account::{checklist, KeyAccountEvent, Stage};
+use crate::portfolio::report::movements_since;
 use crate::portfolio::{
     actions_in_progress, amount_changes, bookings, calibrate, cycle_analytics, forecast,
     import_csv, pipeline, probability_trend, quadrant, render_html, render_report_in, render_svg,
@@ -325,7 +324,7 @@ pub unsafe extern "C" fn techsales_portfolio_analytics_json(
             "stalled" => json_out(&stalled(p)),
             "quadrant" => {
                 let days = ReportOptions::default().movement_days;
-                let from = p.as_of() - TimeDelta::days(days);
+                let from = movements_since(p.as_of(), days);
                 json_out(&quadrant(p, from, p.as_of()))
             }
             "actions_in_progress" => json_out(&actions_in_progress(p)),

@@ -223,7 +223,7 @@ pub(crate) fn money(portfolio: &Portfolio, minor: f64) -> String {
 /// The start of the movement period: `days` before `as_of`, or the
 /// earliest time chrono represents when the period reaches past it (a
 /// period of any length is then "every movement so far").
-fn movements_since(as_of: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+pub(crate) fn movements_since(as_of: DateTime<Utc>, days: i64) -> DateTime<Utc> {
     TimeDelta::try_days(days.max(0))
         .and_then(|period| as_of.checked_sub_signed(period))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
