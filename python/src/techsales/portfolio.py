@@ -27,6 +27,13 @@ ANALYTICS = (
     "actions_in_progress",
     "calibration",
     "cycles",
+    "top_deals",
+    "forecast",
+    "bookings",
+    "win_loss",
+    "slipped_deals",
+    "amount_changes",
+    "probability_trend",
 )
 
 
@@ -179,8 +186,7 @@ class Portfolio(Handle):
         return json.loads(text)
 
     def report(self, language: Any = None) -> str:
-        """The text report with the default options (English only: Chinese raises
-        `InvalidArgumentError`; the HTML report has both)."""
+        """The text report with the default options, in English (the default) or Chinese."""
         return N.text_out(N.lib.techsales_portfolio_report, self._live, _language(language))
 
     def html(self, language: Any = None) -> str:
