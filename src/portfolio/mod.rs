@@ -32,8 +32,8 @@ pub mod svg;
 pub use analytics::{
     actions_in_progress, calibrate, pipeline, pipeline_with, quadrant, stage_durations,
     stage_flows, stalled, top_deals, top_deals_with, ActionsInProgress, Amounts, AnalyticsConfig,
-    Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant, StageCalibration,
-    StageDurations, StageFlow, StalledDeal, YearMonth,
+    BucketCalibration, Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant,
+    StageCalibration, StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
     import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
