@@ -76,6 +76,7 @@ pub(crate) const SECTIONS: &[SectionFn] = &[
     top_deals_section,
     lifecycle::probability_trend_section,
     calibration_section,
+    learned_section,
     plans_section,
     cycles_section,
 ];
@@ -903,6 +904,16 @@ fn calibration_section(page: &Page<'_>) -> Section {
             "基于已结束商机的校准",
         )
         .into(),
+        body,
+    }
+}
+
+fn learned_section(page: &Page<'_>) -> Section {
+    let model = super::learned::learn_from(page.portfolio);
+    let (title, body) = super::learned::html_parts(&model, page.language, note, table);
+    Section {
+        id: "learned",
+        title,
         body,
     }
 }

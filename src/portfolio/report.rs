@@ -713,6 +713,8 @@ fn write_report(
         }
     }
 
+    super::learned::write_text(out, &super::learned::learn_from(portfolio))?;
+
     // Plans, summarised by customer type.
     writeln!(
         out,
