@@ -43,11 +43,16 @@ use techsales::key_account::{
 use techsales::labels::Language;
 use techsales::Labelled;
 
-/// Items per batch.
-const ITEMS: usize = 1_000_000;
+/// Items per batch (a hundredth in test mode).
+fn items() -> usize {
+    support::scaled(1_000_000)
+}
 
-/// Scalar calls per timed run (cycling over [`SCALAR_ITEMS`] inputs).
-const CALLS: usize = 1_000_000;
+/// Scalar calls per timed run, cycling over [`SCALAR_ITEMS`] inputs (a
+/// hundredth in test mode).
+fn calls() -> usize {
+    support::scaled(1_000_000)
+}
 
 /// Distinct inputs the scalar calls cycle over: varied enough that nothing
 /// is computed once and reused, few enough to stay in the fastest cache.
@@ -218,11 +223,11 @@ impl Drop for Batch {
 }
 
 fn bench_batch(c: &mut Criterion) {
-    let mut batch = Batch::new(ITEMS);
+    let mut batch = Batch::new(items());
     batch.check();
 
     let mut group = c.benchmark_group("ffi_grade_columns_1m");
-    group.throughput(Throughput::Elements(ITEMS as u64));
+    group.throughput(Throughput::Elements(items() as u64));
     group.sample_size(20);
     group.bench_function("rust_api", |b| b.iter(|| batch.grade_rust()));
     group.bench_function("c_abi", |b| b.iter(|| batch.grade_c()));
@@ -240,7 +245,13 @@ fn bench_batch(c: &mut Criterion) {
             black_box(batch.borrow_mut().grade_c());
         },
     );
-    paired::report_throughput("grade_columns 1M", "c_abi", "rust_api", ITEMS as u64, pair);
+    paired::report_throughput(
+        "grade_columns 1M",
+        "c_abi",
+        "rust_api",
+        items() as u64,
+        pair,
+    );
 }
 
 /// Inputs for scalar grading, in both forms.
@@ -399,24 +410,24 @@ fn bench_scalar_grade(c: &mut Criterion) {
     });
     group.finish();
 
-    let pair = paired::compare(paired::ROUNDS, || rust_run(CALLS), || c_run(CALLS));
+    let pair = paired::compare(paired::ROUNDS, || rust_run(calls()), || c_run(calls()));
     paired::report_per_call(
         "grade one opportunity",
         "c_abi",
         "rust_api",
-        CALLS as u64,
+        calls() as u64,
         pair,
     );
     let pair = paired::compare(
         paired::ROUNDS,
-        || evaluate_rust_run(CALLS),
-        || evaluate_c_run(CALLS),
+        || evaluate_rust_run(calls()),
+        || evaluate_c_run(calls()),
     );
     paired::report_per_call(
         "evaluate one opportunity",
         "c_abi",
         "rust_api",
-        CALLS as u64,
+        calls() as u64,
         pair,
     );
     // SAFETY: made by techsales_grader_new and not used afterwards.
@@ -621,16 +632,16 @@ fn bench_trivial(c: &mut Criterion) {
 
     let pair = paired::compare(
         paired::ROUNDS,
-        || probability_rust(CALLS),
-        || probability_c(CALLS),
+        || probability_rust(calls()),
+        || probability_c(calls()),
     );
-    paired::report_per_call("win probability", "c_abi", "rust_api", CALLS as u64, pair);
+    paired::report_per_call("win probability", "c_abi", "rust_api", calls() as u64, pair);
     let pair = paired::compare(
         paired::ROUNDS,
-        || label_rust_run(CALLS),
-        || label_c_run(CALLS),
+        || label_rust_run(calls()),
+        || label_c_run(calls()),
     );
-    paired::report_per_call("enum label", "c_abi", "rust_api", CALLS as u64, pair);
+    paired::report_per_call("enum label", "c_abi", "rust_api", calls() as u64, pair);
 }
 
 criterion_group!(benches, bench_batch, bench_scalar_grade, bench_trivial);

@@ -15,8 +15,10 @@ use techsales::grading::{
 };
 use techsales::Labelled;
 
-/// Items per batch.
-const ITEMS: usize = 1_000_000;
+/// Items per batch (a hundredth in test mode).
+fn items() -> usize {
+    support::scaled(1_000_000)
+}
 
 const GROUP: &str = "grading_1m";
 
@@ -238,7 +240,8 @@ fn check_agreement(
         })
         .collect();
     support::note(format_args!(
-        "all {ITEMS} items agree across the column form, the struct form and SQLite ({})",
+        "all {} items agree across the column form, the struct form and SQLite ({})",
+        structs.len(),
         described.join(", ")
     ));
 }
@@ -302,9 +305,9 @@ impl Fixture {
 }
 
 fn bench_grading(c: &mut Criterion) {
-    let (mut f, db) = Fixture::new(ITEMS);
+    let (mut f, db) = Fixture::new(items());
     let values = sql_params(&f.grader);
-    let mut sql = SqlOutput::new(ITEMS);
+    let mut sql = SqlOutput::new(items());
     let mut grade_stmt = db.prepare(GRADE_SQL).expect("the grading query");
     let mut count_stmt = db.prepare(&count_sql()).expect("the counting query");
 
@@ -316,7 +319,7 @@ fn bench_grading(c: &mut Criterion) {
     check_agreement(&f.results, &f.status, &f.grade, &f.score, &sql, &sql_counts);
 
     let mut group = c.benchmark_group(GROUP);
-    group.throughput(Throughput::Elements(ITEMS as u64));
+    group.throughput(Throughput::Elements(items() as u64));
     group.sample_size(30);
     group.warm_up_time(Duration::from_secs(2));
     group.measurement_time(Duration::from_secs(8));
@@ -366,7 +369,7 @@ fn main() {
         .final_summary();
     for ours in ["columns", "structs"] {
         for baseline in ["sqlite_rows", "sqlite_counts"] {
-            support::report_ratio(GROUP, ours, baseline, ITEMS as u64, start);
+            support::report_ratio(GROUP, ours, baseline, items() as u64, start);
         }
     }
 }

@@ -15,14 +15,17 @@
 #[path = "../examples/make_sample.rs"]
 mod make_sample;
 mod paired;
+mod support;
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use techsales::portfolio::{OpportunityRecord, Portfolio};
 
-/// Opportunities in the document.
-const OPPORTUNITIES: usize = 100_000;
+/// Opportunities in the document (a hundredth in test mode).
+fn opportunities() -> usize {
+    support::scaled(100_000)
+}
 
 /// Alternating rounds of each comparison (each run takes about a second).
 const ROUNDS: usize = 7;
@@ -54,12 +57,12 @@ fn document(opportunities: usize) -> Vec<u8> {
 }
 
 fn bench_load(c: &mut Criterion) {
-    let bytes = document(OPPORTUNITIES);
+    let bytes = document(opportunities());
 
     // Both sides read the whole document and agree on what it holds.
     let typed = Portfolio::from_slice(&bytes).expect("the document loads");
     let value: serde_json::Value = serde_json::from_slice(&bytes).expect("valid JSON");
-    assert_eq!(typed.opportunities().len(), OPPORTUNITIES);
+    assert_eq!(typed.opportunities().len(), opportunities());
     assert_eq!(
         serde_json::to_value(&typed).expect("serialisable"),
         value,
@@ -74,7 +77,7 @@ fn bench_load(c: &mut Criterion) {
         "document of {} bytes: {} accounts, {} opportunities, {} journal entries; the typed model and the Value agree",
         bytes.len(),
         typed.accounts().len(),
-        OPPORTUNITIES,
+        opportunities(),
         events
     ));
     drop((typed, value));

@@ -27,8 +27,10 @@ use techsales::cycle::{CycleEvent, CycleVariant, Stage as CycleStage, TechnicalS
 use techsales::journal::{Entry, Journal};
 use techsales::key_account::{KeyAccountEvent, KeyAccountProcess, Outcome, ProcessDefinition};
 
-/// Journal entries replayed per timed pass.
-const EVENTS: usize = 1_000_000;
+/// Journal entries replayed per timed pass (a hundredth in test mode).
+fn events() -> usize {
+    support::scaled(1_000_000)
+}
 
 const KEY_ACCOUNT_GROUP: &str = "replay_key_account_1m";
 const CYCLE_GROUP: &str = "replay_cycle_1m";
@@ -64,7 +66,7 @@ fn append_all(journals: Journals) -> Vec<Vec<Entry<KeyAccountEvent>>> {
 
 fn bench_key_account(c: &mut Criterion) {
     let definition = ProcessDefinition::default();
-    let journals = support::key_account_journals(EVENTS);
+    let journals = support::key_account_journals(events());
 
     // Once, untimed: every full journal ends in a win, and the replayed
     // journals hold every entry.
@@ -74,17 +76,18 @@ fn bench_key_account(c: &mut Criterion) {
         .filter(|d| d.state().outcome() == Some(Outcome::Won))
         .count();
     let recorded: usize = deals.iter().map(|d| d.journal().len()).sum();
-    assert_eq!(recorded, EVENTS);
-    assert_eq!(won, EVENTS / support::won_deal().len());
+    assert_eq!(recorded, events());
+    assert_eq!(won, events() / support::won_deal().len());
     assert_eq!(append_all(journals.clone()), journals);
     support::note(format_args!(
-        "{} key-account deals ({won} won) rebuilt from {EVENTS} entries",
-        deals.len()
+        "{} key-account deals ({won} won) rebuilt from {} entries",
+        deals.len(),
+        events()
     ));
     drop(deals);
 
     let mut group = c.benchmark_group(KEY_ACCOUNT_GROUP);
-    group.throughput(Throughput::Elements(EVENTS as u64));
+    group.throughput(Throughput::Elements(events() as u64));
     group.sample_size(20);
     group.warm_up_time(Duration::from_secs(2));
     group.measurement_time(Duration::from_secs(10));
@@ -113,18 +116,18 @@ fn cycle_deal() -> TechnicalSale {
     sale
 }
 
-/// The variant of the cycle deals and journals adding up to `EVENTS`
+/// The variant of the cycle deals and journals adding up to `events()`
 /// entries: whole deals, the last one cut short.
 fn cycle_journals() -> (CycleVariant, Vec<Journal<CycleEvent>>) {
     let deal = cycle_deal();
     let per_deal = deal.journal().len();
-    let mut journals = vec![deal.journal().clone(); EVENTS / per_deal];
+    let mut journals = vec![deal.journal().clone(); events() / per_deal];
     // The rest as a prefix of the same journal (a prefix is valid), through
     // its JSON form: a journal is only ever built by a deal or read back.
-    let rest: Vec<&Entry<CycleEvent>> = deal.journal().iter().take(EVENTS % per_deal).collect();
+    let rest: Vec<&Entry<CycleEvent>> = deal.journal().iter().take(events() % per_deal).collect();
     let json = serde_json::to_string(&rest).expect("entries serialise");
     journals.push(serde_json::from_str(&json).expect("a journal reads back"));
-    assert_eq!(journals.iter().map(Journal::len).sum::<usize>(), EVENTS);
+    assert_eq!(journals.iter().map(Journal::len).sum::<usize>(), events());
     (deal.variant().clone(), journals)
 }
 
@@ -171,13 +174,14 @@ fn bench_cycle(c: &mut Criterion) {
     assert_eq!(rebuilt[0], cycle_deal());
     assert_eq!(rebuilt[0].completed_iterations(), 2);
     support::note(format_args!(
-        "{} cycle deals of {per_deal} entries rebuilt from {EVENTS} entries",
-        journals.len()
+        "{} cycle deals of {per_deal} entries rebuilt from {} entries",
+        journals.len(),
+        events()
     ));
     drop(rebuilt);
 
     let mut group = c.benchmark_group(CYCLE_GROUP);
-    group.throughput(Throughput::Elements(EVENTS as u64));
+    group.throughput(Throughput::Elements(events() as u64));
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(2));
     group.measurement_time(Duration::from_secs(15));
@@ -202,24 +206,24 @@ fn one_pass(name: &str) {
     let definition = ProcessDefinition::default();
     match name {
         "replay" => {
-            let journals = support::key_account_journals(EVENTS);
-            support::measured(EVENTS, || replay_all(&definition, journals));
+            let journals = support::key_account_journals(events());
+            support::measured(events(), || replay_all(&definition, journals));
         }
         "append_only" => {
-            let journals = support::key_account_journals(EVENTS);
-            support::measured(EVENTS, || append_all(journals));
+            let journals = support::key_account_journals(events());
+            support::measured(events(), || append_all(journals));
         }
         "cycle_replay" => {
             let (variant, journals) = cycle_journals();
-            support::measured(EVENTS, || replay_cycles(&variant, journals));
+            support::measured(events(), || replay_cycles(&variant, journals));
         }
         "cycle_replay_from_copy" => {
             let (variant, journals) = cycle_journals();
-            support::measured(EVENTS, || replay_cycle_copies(&variant, &journals));
+            support::measured(events(), || replay_cycle_copies(&variant, &journals));
         }
         "cycle_append_only" => {
             let (_, journals) = cycle_journals();
-            support::measured(EVENTS, || append_cycles(journals));
+            support::measured(events(), || append_cycles(journals));
         }
         other => panic!("no routine {other} in this bench"),
     }
@@ -238,15 +242,15 @@ fn main() {
         KEY_ACCOUNT_GROUP,
         "replay",
         "append_only",
-        EVENTS as u64,
+        events() as u64,
         start,
     );
-    support::report_ratio(CYCLE_GROUP, "replay", "append_only", EVENTS as u64, start);
+    support::report_ratio(CYCLE_GROUP, "replay", "append_only", events() as u64, start);
     support::report_ratio(
         CYCLE_GROUP,
         "replay_from_copy",
         "append_only",
-        EVENTS as u64,
+        events() as u64,
         start,
     );
 }

@@ -1279,6 +1279,29 @@ techsales_result techsales_grader_grade_columns(const struct techsales_grader *g
                                                 struct techsales_batch_summary *out_summary);
 
 /**
+ * [`techsales_grader_grade_columns`] on `threads` threads: 0 uses every
+ * core, 1 only the calling thread, any other number (up to
+ * [`TECHSALES_MAX_THREADS`]) a pool of that many; more is refused with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT`. Batches of up to 32,768 items stay
+ * on the calling thread. The results are the same for every thread
+ * count, bit for bit.
+ *
+ * # Safety
+ * As for [`techsales_grader_grade_columns`].
+ */
+techsales_result techsales_grader_grade_columns_threads(const struct techsales_grader *grader,
+                                                        int32_t as_of_day,
+                                                        const double *const *ratings,
+                                                        const int32_t *close_day,
+                                                        const double *possibility,
+                                                        size_t n,
+                                                        uint32_t threads,
+                                                        uint32_t *out_status,
+                                                        uint32_t *out_grade,
+                                                        double *out_score,
+                                                        struct techsales_batch_summary *out_summary);
+
+/**
  * Learns a grading configuration from `n` closed deals given as columns,
  * starting from `grader`'s configuration ("define it, refine it, tune
  * it"): the nine factor weights, the pass threshold and the score ->
@@ -1748,6 +1771,23 @@ techsales_result techsales_portfolio_set_account_type(struct techsales_portfolio
 techsales_result techsales_portfolio_analytics_json(const struct techsales_portfolio *portfolio,
                                                     const char *name,
                                                     char **out_json);
+
+/**
+ * [`techsales_portfolio_analytics_json`] on `threads` threads: 0 uses
+ * every core, 1 only the calling thread, any other number (up to
+ * [`TECHSALES_MAX_THREADS`]) a pool of that many; more is refused with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT`. The analytics that go over every
+ * deal (`pipeline`, `stage_flows`, `stage_durations`) share books of more
+ * than 8,192 deals among the threads; the JSON is the same for every
+ * thread count, byte for byte.
+ *
+ * # Safety
+ * As for [`techsales_portfolio_analytics_json`].
+ */
+techsales_result techsales_portfolio_analytics_json_threads(const struct techsales_portfolio *portfolio,
+                                                            const char *name,
+                                                            uint32_t threads,
+                                                            char **out_json);
 
 /**
  * The win probability of deal `opportunity_id` after each entry of its

@@ -46,6 +46,7 @@ pub mod journal;
 pub mod key_account;
 pub mod labels;
 pub mod limits;
+pub mod parallel;
 pub mod portfolio;
 
 pub use config::ConfigError;

@@ -753,3 +753,87 @@ fn a_grader_is_shared_by_several_threads() {
     let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
     assert!(results.iter().all(|r| r.0 + r.1 + r.2 == n));
 }
+
+/// The column batch of `c` on `threads` threads: the result code, then the
+/// status, grade and score bits of every item and the summary.
+fn grade_on_threads(
+    g: &OwnedGrader,
+    c: &Columns,
+    threads: u32,
+) -> (techsales_result, Vec<u32>, Vec<u32>, Vec<u64>, [usize; 3]) {
+    let n = c.possibility.len();
+    let mut status = vec![99u32; n];
+    let mut grade = vec![99u32; n];
+    let mut score = vec![-1.0f64; n];
+    let mut summary = techsales_batch_summary::default();
+    let r = unsafe {
+        techsales_grader_grade_columns_threads(
+            g.0,
+            AS_OF,
+            c.pointers().as_ptr(),
+            c.close.as_ptr(),
+            c.possibility.as_ptr(),
+            n,
+            threads,
+            status.as_mut_ptr(),
+            grade.as_mut_ptr(),
+            score.as_mut_ptr(),
+            &mut summary,
+        )
+    };
+    let bits = score.iter().map(|s| s.to_bits()).collect();
+    let counts = [summary.graded, summary.failed, summary.invalid];
+    (r, status, grade, bits, counts)
+}
+
+#[test]
+fn a_column_batch_gives_the_same_results_on_any_thread_count() {
+    // Past two of the pieces a large batch is shared out in.
+    let n = if cfg!(miri) { 80 } else { 70_000 };
+    let c = Columns::generate(n);
+    let g = OwnedGrader::new(None);
+    let alone = grade_on_threads(&g, &c, 1);
+    assert_eq!(alone.0, techsales_result::Ok);
+    assert_eq!(alone.4.iter().sum::<usize>(), n);
+    for threads in [0, 2, 3] {
+        assert_eq!(
+            grade_on_threads(&g, &c, threads),
+            alone,
+            "{threads} threads"
+        );
+    }
+    // The form without a thread count uses every core, to the same effect.
+    let mut status = vec![0u32; n];
+    let mut grade = vec![0u32; n];
+    let mut score = vec![0.0f64; n];
+    let mut summary = techsales_batch_summary::default();
+    ok(unsafe {
+        techsales_grader_grade_columns(
+            g.0,
+            AS_OF,
+            c.pointers().as_ptr(),
+            c.close.as_ptr(),
+            c.possibility.as_ptr(),
+            n,
+            status.as_mut_ptr(),
+            grade.as_mut_ptr(),
+            score.as_mut_ptr(),
+            &mut summary,
+        )
+    });
+    assert_eq!((status, grade), (alone.1, alone.2));
+}
+
+#[test]
+fn too_many_threads_are_refused_and_nothing_is_written() {
+    let c = Columns::generate(10);
+    let g = OwnedGrader::new(None);
+    let (r, status, grade, score, counts) = grade_on_threads(&g, &c, TECHSALES_MAX_THREADS + 1);
+    assert_eq!(r, techsales_result::InvalidArgument);
+    assert!(last_error().contains("threads"), "{}", last_error());
+    assert!(status.iter().all(|&s| s == 99) && grade.iter().all(|&s| s == 99));
+    assert!(score.iter().all(|&s| f64::from_bits(s) == -1.0));
+    assert_eq!(counts, [0, 0, 0]);
+    let (r, ..) = grade_on_threads(&g, &c, TECHSALES_MAX_THREADS);
+    assert_eq!(r, techsales_result::Ok);
+}

@@ -559,3 +559,46 @@ fn a_portfolio_loads_from_its_file_as_from_its_text() {
     assert!(p.is_null());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn analytics_on_any_thread_count_are_the_same_json() {
+    let book = Book::load(sample_text());
+    for name in ["pipeline", "stage_flows", "stage_durations", "stalled"] {
+        let mut out = ptr::null_mut();
+        ok(unsafe { techsales_portfolio_analytics_json(book.0, c(name).as_ptr(), &mut out) });
+        let expected = take(out);
+        for threads in [0, 1, 2] {
+            let mut out = ptr::null_mut();
+            ok(unsafe {
+                techsales_portfolio_analytics_json_threads(
+                    book.0,
+                    c(name).as_ptr(),
+                    threads,
+                    &mut out,
+                )
+            });
+            assert_eq!(take(out), expected, "{name} on {threads} threads");
+        }
+    }
+    let mut out = ptr::null_mut();
+    let r = unsafe {
+        techsales_portfolio_analytics_json_threads(
+            book.0,
+            c("pipeline").as_ptr(),
+            TECHSALES_MAX_THREADS + 1,
+            &mut out,
+        )
+    };
+    assert_eq!(r, techsales_result::InvalidArgument);
+    assert!(out.is_null());
+    assert!(last_error().contains("threads"), "{}", last_error());
+    let r = unsafe {
+        techsales_portfolio_analytics_json_threads(book.0, c("mood").as_ptr(), 2, &mut out)
+    };
+    assert_eq!(r, techsales_result::NotFound);
+    let r = unsafe {
+        techsales_portfolio_analytics_json_threads(ptr::null(), c("pipeline").as_ptr(), 2, &mut out)
+    };
+    assert_eq!(r, techsales_result::NullParameter);
+    assert!(out.is_null());
+}

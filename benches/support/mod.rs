@@ -8,6 +8,22 @@ use techsales::grading::{ColumnInput, Opportunity, Ratings, FACTOR_COUNT};
 use techsales::journal::Entry;
 use techsales::key_account::{KeyAccountEvent, KeyNode, ProcurementStep};
 
+/// Whether the bench runs in criterion's test mode (`cargo bench --
+/// --test`, as `.ci/run` does): each routine once, to prove it still runs,
+/// on inputs small enough to take seconds.
+pub fn test_mode() -> bool {
+    std::env::args().any(|arg| arg == "--test")
+}
+
+/// `n` for a measurement, a hundredth of it (at least one) in test mode.
+pub fn scaled(n: usize) -> usize {
+    if test_mode() {
+        (n / 100).max(1)
+    } else {
+        n
+    }
+}
+
 /// The seed of every generated data set.
 pub const SEED: u64 = 0x7EC4_5A1E_5BE7_C0DE;
 

@@ -474,9 +474,52 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
     out_score: *mut f64,
     out_summary: *mut techsales_batch_summary,
 ) -> techsales_result {
+    // SAFETY: the same contract.
+    unsafe {
+        techsales_grader_grade_columns_threads(
+            grader,
+            as_of_day,
+            ratings,
+            close_day,
+            possibility,
+            n,
+            0,
+            out_status,
+            out_grade,
+            out_score,
+            out_summary,
+        )
+    }
+}
+
+/// [`techsales_grader_grade_columns`] on `threads` threads: 0 uses every
+/// core, 1 only the calling thread, any other number (up to
+/// [`TECHSALES_MAX_THREADS`]) a pool of that many; more is refused with
+/// `TECHSALES_RESULT_INVALID_ARGUMENT`. Batches of up to 32,768 items stay
+/// on the calling thread. The results are the same for every thread
+/// count, bit for bit.
+///
+/// # Safety
+/// As for [`techsales_grader_grade_columns`].
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // the columns of a batch, one each
+pub unsafe extern "C" fn techsales_grader_grade_columns_threads(
+    grader: *const techsales_grader,
+    as_of_day: i32,
+    ratings: *const *const f64,
+    close_day: *const i32,
+    possibility: *const f64,
+    n: usize,
+    threads: u32,
+    out_status: *mut u32,
+    out_grade: *mut u32,
+    out_score: *mut f64,
+    out_summary: *mut techsales_batch_summary,
+) -> techsales_result {
     guard(|| {
         let summary_out = try_out!(out_summary);
         let grader = try_ref!(grader);
+        let threads = threads_arg(threads)?;
         let as_of = date_arg(as_of_day, "as_of_day")?;
         if n > crate::limits::MAX_BATCH_ROWS {
             return Err(FfiError::invalid(crate::limits::LimitError::TooManyRows {
@@ -554,12 +597,12 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
             close_day,
             possibility,
         };
-        let summary = grader
-            .inner
-            .grade_column_cells::<u32, u32, UNIX_EPOCH_DAY>(
+        let summary = crate::parallel::with_threads(threads, || {
+            grader.inner.grade_column_cells::<u32, u32, UNIX_EPOCH_DAY>(
                 as_of, &input, out_status, out_grade, out_score,
             )
-            .map_err(FfiError::invalid)?;
+        })
+        .map_err(FfiError::invalid)?;
         summary_out.set(techsales_batch_summary {
             graded: summary.graded,
             failed: summary.failed,

@@ -13,7 +13,11 @@
 //!   nothing; strings the library returns are owned by the caller and freed
 //!   with [`techsales_string_free`] unless documented as static;
 //! - time is given as seconds since the Unix epoch, UTC; calendar dates
-//!   (grading) as whole days since the Unix epoch.
+//!   (grading) as whole days since the Unix epoch;
+//! - entries that run large work over several threads come in a `_threads`
+//!   form that takes a thread count just before the out-parameters (0 =
+//!   every core, 1 = the calling thread only); the results never depend
+//!   on it.
 //!
 //! Which handles may be shared: the definitions, the planner and the grader
 //! are immutable once made and may be used from any number of threads at
@@ -377,6 +381,20 @@ pub(crate) fn enum_arg<T: Labelled>(code: u32, name: &str) -> FfiResult<T> {
                 format!("`{name}` = {code} is not a valid code"),
             )
         })
+}
+
+/// The most threads a batch entry takes (`threads` above it is refused).
+pub const TECHSALES_MAX_THREADS: u32 = crate::parallel::MAX_THREADS as u32;
+
+/// Reads a thread count (0 = every core), refusing more than
+/// [`TECHSALES_MAX_THREADS`].
+pub(crate) fn threads_arg(threads: u32) -> FfiResult<usize> {
+    if threads > TECHSALES_MAX_THREADS {
+        return Err(FfiError::invalid(format!(
+            "`threads` = {threads} is more than {TECHSALES_MAX_THREADS}"
+        )));
+    }
+    usize::try_from(threads).map_err(|_| FfiError::invalid("`threads` does not fit"))
 }
 
 /// Turns a Rust string into an owned C string for the caller.

@@ -398,6 +398,39 @@ pub unsafe extern "C" fn techsales_portfolio_analytics_json(
     })
 }
 
+/// [`techsales_portfolio_analytics_json`] on `threads` threads: 0 uses
+/// every core, 1 only the calling thread, any other number (up to
+/// [`TECHSALES_MAX_THREADS`]) a pool of that many; more is refused with
+/// `TECHSALES_RESULT_INVALID_ARGUMENT`. The analytics that go over every
+/// deal (`pipeline`, `stage_flows`, `stage_durations`) share books of more
+/// than 8,192 deals among the threads; the JSON is the same for every
+/// thread count, byte for byte.
+///
+/// # Safety
+/// As for [`techsales_portfolio_analytics_json`].
+#[no_mangle]
+pub unsafe extern "C" fn techsales_portfolio_analytics_json_threads(
+    portfolio: *const techsales_portfolio,
+    name: *const c_char,
+    threads: u32,
+    out_json: *mut *mut c_char,
+) -> techsales_result {
+    // The analytic's own result, from its own panic boundary.
+    let mut result = techsales_result::Ok;
+    let checked = guard(|| {
+        let threads = threads_arg(threads)?;
+        // SAFETY: the same contract.
+        result = crate::parallel::with_threads(threads, || unsafe {
+            techsales_portfolio_analytics_json(portfolio, name, out_json)
+        });
+        Ok(())
+    });
+    match checked {
+        techsales_result::Ok => result,
+        refused => refused,
+    }
+}
+
 /// The win probability of deal `opportunity_id` after each entry of its
 /// journal, under the portfolio's process definition, as JSON:
 /// `[["2026-03-01T09:00:00Z",0.1],..]`, oldest first. An unknown deal gives

@@ -121,6 +121,16 @@ pub struct BatchSummary {
 }
 
 impl BatchSummary {
+    /// The counts of two parts of a batch together.
+    fn plus(self, other: BatchSummary) -> BatchSummary {
+        BatchSummary {
+            graded: self.graded + other.graded,
+            failed: self.failed + other.failed,
+            invalid: self.invalid + other.invalid,
+            not_enough_known: self.not_enough_known + other.not_enough_known,
+        }
+    }
+
     /// Counts one item without branching on its status.
     #[inline(always)]
     fn count(&mut self, status: ItemStatus) {
@@ -166,6 +176,13 @@ fn check_len(column: &'static str, expected: usize, found: usize) -> Result<(), 
 /// intermediate results to stay in the fastest cache.
 const BLOCK: usize = 64;
 
+/// Items per piece when a large batch is spread over threads (see
+/// [`crate::parallel`]): many blocks, so that a piece's start-up cost is
+/// small against its work, and a multiple of [`BLOCK`], so that a piece is
+/// cut into the same blocks as the whole batch. Batches of one piece or
+/// less stay on the calling thread.
+const PARALLEL_PIECE: usize = 512 * BLOCK;
+
 /// Column names of the ratings, in [`super::Factor::ALL`] order.
 const RATING_COLUMNS: [&str; FACTOR_COUNT] = [
     "ratings.project_level",
@@ -188,6 +205,23 @@ pub struct ColumnInput<'a> {
     pub close_day: &'a [i32],
     /// Transaction possibilities (0-1).
     pub possibility: &'a [f64],
+}
+
+impl<'a> ColumnInput<'a> {
+    /// The `len` items from `start` of every column (fewer where a column
+    /// is shorter).
+    fn part(&self, start: usize, len: usize) -> ColumnInput<'a> {
+        fn cut<T>(column: &[T], start: usize, len: usize) -> &[T] {
+            let start = start.min(column.len());
+            let end = start.saturating_add(len).min(column.len());
+            column.get(start..end).unwrap_or_default()
+        }
+        ColumnInput {
+            ratings: self.ratings.map(|column| cut(column, start, len)),
+            close_day: cut(self.close_day, start, len),
+            possibility: cut(self.possibility, start, len),
+        }
+    }
 }
 
 /// The output columns of a batch, one entry per item in each.
@@ -376,6 +410,21 @@ impl Grader {
         out: &mut [BatchResult],
     ) -> Result<BatchSummary, BatchError> {
         check_len("results", opportunities.len(), out.len())?;
+        if opportunities.len() > PARALLEL_PIECE {
+            // Pieces graded apart, then counted together: the same results
+            // as one pass, whatever the thread count.
+            let pieces = crate::parallel::map_chunks_mut(out, PARALLEL_PIECE, |start, out| {
+                let piece = opportunities
+                    .get(start..start + out.len())
+                    .unwrap_or_default();
+                self.grade_batch(piece, as_of, out)
+            });
+            return pieces
+                .into_iter()
+                .try_fold(BatchSummary::default(), |total, piece| {
+                    Ok(total.plus(piece?))
+                });
+        }
         let model = self.compiled_model();
         let table = self.compile_table(as_of);
         let mut summary = BatchSummary::default();
@@ -432,7 +481,11 @@ impl Grader {
     /// (the C ABI writes codes). Each close day plus `CLOSE_DAY_OFFSET`
     /// (saturating) is its [`day_number`], so the C ABI can pass days since
     /// the Unix epoch.
-    pub(crate) fn grade_column_cells<S: StatusCell, G: GradeCell, const CLOSE_DAY_OFFSET: i32>(
+    pub(crate) fn grade_column_cells<
+        S: StatusCell + Send,
+        G: GradeCell + Send,
+        const CLOSE_DAY_OFFSET: i32,
+    >(
         &self,
         as_of: NaiveDate,
         input: &ColumnInput<'_>,
@@ -448,6 +501,25 @@ impl Grader {
         check_len("status", n, statuses.len())?;
         check_len("grade", n, grades.len())?;
         check_len("score", n, scores.len())?;
+        if n > PARALLEL_PIECE {
+            // Pieces graded apart, then counted together: the same results
+            // as one pass, whatever the thread count.
+            let pieces = crate::parallel::map_chunks_mut3(
+                (statuses, grades, scores),
+                PARALLEL_PIECE,
+                |start, statuses, grades, scores| {
+                    let piece = input.part(start, statuses.len());
+                    self.grade_column_cells::<S, G, CLOSE_DAY_OFFSET>(
+                        as_of, &piece, statuses, grades, scores,
+                    )
+                },
+            );
+            return pieces
+                .into_iter()
+                .try_fold(BatchSummary::default(), |total, piece| {
+                    Ok(total.plus(piece?))
+                });
+        }
 
         let model = self.compiled_model();
         let table = shift_table(self.compile_table(as_of), CLOSE_DAY_OFFSET);

@@ -31,13 +31,13 @@
 //! separately); for the evaluation model, see
 //! [`learn`](crate::grading::learn).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::document::{OpportunityRecord, Portfolio};
+use super::document::{Account, OpportunityRecord, Portfolio};
 use crate::config::{check_range, ConfigError, Validate};
 use crate::customer::CustomerType;
 use crate::differentiation::{Action, ActionStatus};
@@ -200,71 +200,145 @@ pub fn pipeline(portfolio: &Portfolio) -> Pipeline {
 /// The weighted pipeline of `portfolio` under another process definition
 /// (the calibrated one, say): the same deals, other win probabilities.
 pub fn pipeline_with(portfolio: &Portfolio, definition: &ProcessDefinition) -> Pipeline {
-    let index = portfolio.account_index();
-    let accounts = portfolio.accounts();
-    let mut total = Amounts::default();
-    let mut by_stage = PerStage::<Amounts>::default();
-    let mut by_grade = [Amounts::default(); 5];
-    let mut by_type = [Amounts::default(); 4];
-    let mut by_month: BTreeMap<YearMonth, Amounts> = BTreeMap::new();
-    let mut closed = [Amounts::default(); 3];
-    let mut nurture = Amounts::default();
-    let mut no_account = Amounts::default();
-    let mut no_close_date = Amounts::default();
-    for record in portfolio.opportunities() {
+    // Large books go in pieces (over every core with the `parallel`
+    // feature), added up in order: the same sums for any thread count.
+    let book = Book {
+        accounts: portfolio.accounts(),
+        index: portfolio.account_index(),
+        definition,
+    };
+    let pieces = crate::parallel::map_chunks(portfolio.opportunities(), ANALYTICS_PIECE, |deals| {
+        let mut sums = PipelineSums::default();
+        for record in deals {
+            sums.add(&book, record);
+        }
+        sums
+    });
+    let mut sums = PipelineSums::default();
+    for piece in pieces {
+        sums.merge(piece);
+    }
+    let grades = Grade::ALL.iter().map(|&g| Some(g)).chain([None]);
+    Pipeline {
+        total: sums.total,
+        by_stage: sums.by_stage,
+        by_grade: grades.zip(sums.by_grade).collect(),
+        by_customer_type: CustomerType::ALL
+            .iter()
+            .copied()
+            .zip(sums.by_type)
+            .collect(),
+        no_account: sums.no_account,
+        by_close_month: sums.by_month.into_iter().collect(),
+        no_close_date: sums.no_close_date,
+        closed: Outcome::ALL.iter().copied().zip(sums.closed).collect(),
+        nurture: sums.nurture,
+    }
+}
+
+/// Deals per piece of a large book in the analytics that go over every
+/// deal (see [`crate::parallel`]); books of one piece or less stay on the
+/// calling thread.
+const ANALYTICS_PIECE: usize = 8_192;
+
+impl Amounts {
+    /// Adds the deals counted in `other`.
+    fn merge(&mut self, other: Amounts) {
+        self.count += other.count;
+        self.unknown_amount += other.unknown_amount;
+        self.amount_minor += other.amount_minor;
+        self.weighted_minor += other.weighted_minor;
+    }
+}
+
+/// What [`pipeline_with`] reads besides the deals.
+struct Book<'a> {
+    accounts: &'a [Account],
+    index: HashMap<&'a str, usize>,
+    definition: &'a ProcessDefinition,
+}
+
+/// The running sums of [`pipeline_with`] over some of the deals.
+#[derive(Default)]
+struct PipelineSums {
+    total: Amounts,
+    by_stage: PerStage<Amounts>,
+    by_grade: [Amounts; 5],
+    by_type: [Amounts; 4],
+    by_month: BTreeMap<YearMonth, Amounts>,
+    closed: [Amounts; 3],
+    nurture: Amounts,
+    no_account: Amounts,
+    no_close_date: Amounts,
+}
+
+impl PipelineSums {
+    /// Counts one deal.
+    fn add(&mut self, book: &Book<'_>, record: &OpportunityRecord) {
         let state = record.process.state();
-        let p = win_probability_value(state, definition);
+        let p = win_probability_value(state, book.definition);
         let amount = record.amount_minor;
         if let Some(outcome) = state.outcome() {
-            if let Some(slot) = closed.get_mut(outcome.code() as usize) {
+            if let Some(slot) = self.closed.get_mut(outcome.code() as usize) {
                 // A won deal counts with what was booked.
                 let amount = record.booked_amount_minor().or(amount);
                 slot.add_deal(amount, p);
             }
-            continue;
+            return;
         }
         if !state.is_open() {
-            nurture.add_deal(amount, p);
-            continue;
+            self.nurture.add_deal(amount, p);
+            return;
         }
-        total.add_deal(amount, p);
-        by_stage.get_mut(state.stage()).add_deal(amount, p);
+        self.total.add_deal(amount, p);
+        self.by_stage.get_mut(state.stage()).add_deal(amount, p);
         let grade_slot = state.grade().map_or(4, |g| g.code() as usize);
-        if let Some(slot) = by_grade.get_mut(grade_slot) {
+        if let Some(slot) = self.by_grade.get_mut(grade_slot) {
             slot.add_deal(amount, p);
         }
         let account = record
             .account_id()
-            .and_then(|id| index.get(id))
-            .and_then(|&i| accounts.get(i));
+            .and_then(|id| book.index.get(id))
+            .and_then(|&i| book.accounts.get(i));
         match account {
             Some(account) => {
                 let code = account.customer.customer_type().code() as usize;
-                if let Some(slot) = by_type.get_mut(code) {
+                if let Some(slot) = self.by_type.get_mut(code) {
                     slot.add_deal(amount, p);
                 }
             }
-            None => no_account.add_deal(amount, p),
+            None => self.no_account.add_deal(amount, p),
         }
         match record.expected_close {
-            Some(close) => by_month
+            Some(close) => self
+                .by_month
                 .entry(YearMonth::of(close))
                 .or_default()
                 .add_deal(amount, p),
-            None => no_close_date.add_deal(amount, p),
+            None => self.no_close_date.add_deal(amount, p),
         }
     }
-    let grades = Grade::ALL.iter().map(|&g| Some(g)).chain([None]);
-    Pipeline {
-        total,
-        by_stage,
-        by_grade: grades.zip(by_grade).collect(),
-        by_customer_type: CustomerType::ALL.iter().copied().zip(by_type).collect(),
-        no_account,
-        by_close_month: by_month.into_iter().collect(),
-        no_close_date,
-        closed: Outcome::ALL.iter().copied().zip(closed).collect(),
-        nurture,
+
+    /// Adds the deals counted in `other` (the next piece of the book).
+    fn merge(&mut self, other: PipelineSums) {
+        self.total.merge(other.total);
+        for stage in Stage::FIRST.through(Stage::LAST) {
+            self.by_stage
+                .get_mut(stage)
+                .merge(*other.by_stage.get(stage));
+        }
+        let pairs = (self.by_grade.iter_mut().zip(other.by_grade))
+            .chain(self.by_type.iter_mut().zip(other.by_type))
+            .chain(self.closed.iter_mut().zip(other.closed));
+        for (mine, theirs) in pairs {
+            mine.merge(theirs);
+        }
+        for (month, amounts) in other.by_month {
+            self.by_month.entry(month).or_default().merge(amounts);
+        }
+        self.nurture.merge(other.nurture);
+        self.no_account.merge(other.no_account);
+        self.no_close_date.merge(other.no_close_date);
     }
 }
 
@@ -299,8 +373,34 @@ impl StageFlow {
 
 /// Stage-to-stage flow of every deal in `portfolio`, from its journal.
 pub fn stage_flows(portfolio: &Portfolio) -> PerStage<StageFlow> {
+    let pieces =
+        crate::parallel::map_chunks(portfolio.opportunities(), ANALYTICS_PIECE, stage_flows_of);
     let mut flows = PerStage::<StageFlow>::default();
-    for record in portfolio.opportunities() {
+    for piece in pieces {
+        for stage in Stage::FIRST.through(Stage::LAST) {
+            flows.get_mut(stage).merge(piece.get(stage));
+        }
+    }
+    flows
+}
+
+impl StageFlow {
+    /// Adds the deals counted in `other`.
+    fn merge(&mut self, other: &StageFlow) {
+        self.entered += other.entered;
+        self.advanced += other.advanced;
+        self.forced += other.forced;
+        self.won += other.won;
+        self.lost += other.lost;
+        self.withdrawn += other.withdrawn;
+        self.open += other.open;
+    }
+}
+
+/// [`stage_flows`] of some of the deals.
+fn stage_flows_of(deals: &[OpportunityRecord]) -> PerStage<StageFlow> {
+    let mut flows = PerStage::<StageFlow>::default();
+    for record in deals {
         let mut stage = Stage::FIRST;
         flows.get_mut(stage).entered += 1;
         let mut closed = false;
@@ -387,24 +487,37 @@ fn median(values: &mut [f64]) -> Option<f64> {
 
 /// Time spent in each stage, from the journals, as of the portfolio's date.
 pub fn stage_durations(portfolio: &Portfolio) -> PerStage<StageDurations> {
+    // Each piece's stays, then all of them in deal order, as one pass
+    // would list them.
+    let pieces = crate::parallel::map_chunks(portfolio.opportunities(), ANALYTICS_PIECE, |deals| {
+        let mut ended = PerStage::<Vec<f64>>::default();
+        let mut ongoing = PerStage::<Vec<f64>>::default();
+        // Only the dates the CRM gave count: a deal of unknown timeline is
+        // left out.
+        for record in deals.iter().filter(|r| !r.timeline_unknown) {
+            let state = record.process.state();
+            let times = record.process.time_in_stages(portfolio.as_of());
+            for stage in Stage::FIRST.through(state.stage()) {
+                let spent = days(*times.get(stage));
+                if stage < state.stage() || !state.is_open() {
+                    ended.get_mut(stage).push(spent);
+                } else {
+                    ongoing.get_mut(stage).push(spent);
+                }
+            }
+        }
+        (ended, ongoing)
+    });
     let mut ended = PerStage::<Vec<f64>>::default();
     let mut ongoing = PerStage::<Vec<f64>>::default();
-    // Only the dates the CRM gave count: a deal of unknown timeline is left
-    // out.
-    for record in portfolio
-        .opportunities()
-        .iter()
-        .filter(|r| !r.timeline_unknown)
-    {
-        let state = record.process.state();
-        let times = record.process.time_in_stages(portfolio.as_of());
-        for stage in Stage::FIRST.through(state.stage()) {
-            let spent = days(*times.get(stage));
-            if stage < state.stage() || !state.is_open() {
-                ended.get_mut(stage).push(spent);
-            } else {
-                ongoing.get_mut(stage).push(spent);
-            }
+    for (piece_ended, piece_ongoing) in pieces {
+        for stage in Stage::FIRST.through(Stage::LAST) {
+            ended
+                .get_mut(stage)
+                .extend_from_slice(piece_ended.get(stage));
+            ongoing
+                .get_mut(stage)
+                .extend_from_slice(piece_ongoing.get(stage));
         }
     }
     PerStage::from_fn(|stage| {
