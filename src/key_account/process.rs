@@ -612,6 +612,8 @@ pub struct ProcessState {
     policy_override: Option<Grade>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customer_step: Option<ProcurementStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entry_step: Option<ProcurementStep>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
     key_nodes: Vec<KeyNodeRecord>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
@@ -640,6 +642,7 @@ impl ProcessState {
             grade_by_hand: false,
             policy_override: None,
             customer_step: None,
+            entry_step: None,
             key_nodes: Vec::new(),
             forcings: Vec::new(),
             contacts: Vec::new(),
@@ -751,6 +754,14 @@ impl ProcessState {
     /// The customer's procurement step, as last observed.
     pub fn customer_step(&self) -> Option<ProcurementStep> {
         self.customer_step
+    }
+
+    /// The customer's procurement step when we first engaged: the first
+    /// step observed while the deal was still in development (unknown when
+    /// none was: a step first seen later says where the customer is, not
+    /// where it was when we entered).
+    pub fn entry_step(&self) -> Option<ProcurementStep> {
+        self.entry_step
     }
 
     /// Every key node met and every regrade, oldest first.
@@ -1147,7 +1158,14 @@ impl ProcessState {
                     overrode_policy_of,
                 });
             }
-            KeyAccountEvent::ProcurementStepObserved { step } => self.customer_step = Some(*step),
+            KeyAccountEvent::ProcurementStepObserved { step } => {
+                self.customer_step = Some(*step);
+                // Seen while we are still in our first stage, the
+                // customer's step tells how early we entered.
+                if self.stage == Stage::Development {
+                    self.entry_step.get_or_insert(*step);
+                }
+            }
             KeyAccountEvent::ContactRecorded { contact } => {
                 match self.contacts.iter_mut().find(|c| c.id == contact.id) {
                     Some(known) => known.clone_from(contact),
@@ -1550,8 +1568,9 @@ impl KeyAccountProcess {
     /// Checks a deal read from storage: its journal must replay under
     /// `definition` to exactly the stored state, so a tampered or
     /// inconsistent document is refused instead of trusted.
-    pub fn verified(self, definition: &ProcessDefinition) -> Result<Self, LoadError> {
+    pub fn verified(mut self, definition: &ProcessDefinition) -> Result<Self, LoadError> {
         let rebuilt = self.rebuilt(definition).map_err(LoadError::Replay)?;
+        self.complete_stored_state(&rebuilt);
         if rebuilt != self {
             return Err(LoadError::StateDiffers);
         }
@@ -1591,6 +1610,20 @@ impl KeyAccountProcess {
                 let (process, migration) = super::migration::from_v1(value, definition, "deal")?;
                 Ok((process, Some(migration)))
             }
+        }
+    }
+
+    /// Whether the stored state may lack what later versions keep (the
+    /// step when we first engaged): it has observed steps but no entry step.
+    pub(crate) fn may_lack_entry_step(&self) -> bool {
+        self.state.entry_step.is_none() && self.procurement_history().next().is_some()
+    }
+
+    /// Takes from `rebuilt` (this deal's replay) what a state stored before
+    /// it was kept leaves out: the step when we first engaged.
+    pub(crate) fn complete_stored_state(&mut self, rebuilt: &KeyAccountProcess) {
+        if self.state.entry_step.is_none() {
+            self.state.entry_step = rebuilt.state.entry_step;
         }
     }
 
