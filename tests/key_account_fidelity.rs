@@ -311,3 +311,61 @@ proptest! {
         prop_assert!(ECONOMIC_BUYER_GUIDANCE.en.contains("stepping stone"));
     }
 }
+
+proptest! {
+    /// Source 002: every complex sale has an economic, a technical and a
+    /// user buyer, and a coach; "the more coaches you have the better",
+    /// found inside and outside the customer's organisation. With the three
+    /// buyer roles as key roles, "key people identified" needs a contact
+    /// for each and "insiders found" a coach; each further coach, up to the
+    /// rule's `full_coaches`, raises the coverage figure, which the
+    /// diagnosis explains.
+    #[test]
+    fn key_people_need_the_three_buyer_roles_and_more_coaches_raise_coverage(
+        roles in proptest::sample::subsequence(
+            vec![BuyingRole::EconomicBuyer, BuyingRole::TechnicalBuyer, BuyingRole::UserBuyer],
+            0..=3,
+        ),
+        coaches in 0usize..6,
+    ) {
+        let mut def = ProcessDefinition::default();
+        def.coverage.key_roles = [
+            BuyingRole::EconomicBuyer,
+            BuyingRole::TechnicalBuyer,
+            BuyingRole::UserBuyer,
+        ]
+        .into();
+        let mut contacts: Vec<BuyingInfluence> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, &role)| buyer(&format!("b{i}"), role, InfluenceDegree::Medium))
+            .collect();
+        let before = def.coverage.assess(&contacts).figure();
+        contacts.extend((0..coaches).map(|i| buyer(&format!("c{i}"), BuyingRole::Coach, InfluenceDegree::Low)));
+        let coverage = def.coverage.assess(&contacts);
+        prop_assert_eq!(coverage.key_people_identified, roles.len() == 3);
+        prop_assert_eq!(coverage.insiders_found, coaches >= 1);
+        let full = usize::from(def.coverage.full_coaches);
+        prop_assert_eq!(coverage.figure() > before, coaches > 0);
+        let one_more = {
+            let mut more = contacts.clone();
+            more.push(buyer("extra", BuyingRole::Coach, InfluenceDegree::Low));
+            def.coverage.assess(&more).figure()
+        };
+        prop_assert_eq!(one_more > coverage.figure(), coaches < full);
+        prop_assert!(one_more >= coverage.figure());
+        prop_assert_eq!(coverage.figure() == 1.0, roles.len() == 3 && coaches >= full);
+
+        let mut p = KeyAccountProcess::new(opened());
+        for (i, c) in contacts.into_iter().enumerate() {
+            record(&mut p, &def, i as i64 + 1, c);
+        }
+        prop_assert_eq!(
+            p.state().met().contains(KeyNode::KeyPeopleIdentified),
+            roles.len() == 3
+        );
+        let report = p.diagnose(&def).report(Language::English);
+        prop_assert!(report.contains("buying-influence coverage"), "{}", report);
+        prop_assert!(p.diagnose(&def).report(Language::Chinese).contains("采购影响者覆盖度"));
+    }
+}

@@ -431,6 +431,9 @@ impl Diagnosis {
                 }
             });
         }
+        if open {
+            lines.push(self.coverage.explain(language));
+        }
         lines.extend(self.veto_warnings.iter().map(|w| w.describe(language)));
         if self.economic_buyer_not_met {
             lines.push(format!(
