@@ -45,7 +45,7 @@ wait
 
 total_runs=0
 total_findings=0
-printf '%-18s %14s %9s\n' target executions findings
+printf '%-24s %14s %9s\n' target executions findings
 for target in $targets; do
   log="target/logs/$target.log"
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
@@ -54,11 +54,11 @@ for target in $targets; do
   if grep -q -e '^==[0-9]*==ERROR' -e 'panicked at' -e '^SUMMARY: ' "$log" && [ "$findings" -eq 0 ]; then
     findings=1
   fi
-  printf '%-18s %14d %9d\n' "$target" "$runs" "$findings"
+  printf '%-24s %14d %9d\n' "$target" "$runs" "$findings"
   total_runs=$((total_runs + runs))
   total_findings=$((total_findings + findings))
 done
-printf '%-18s %14d %9d\n' total "$total_runs" "$total_findings"
+printf '%-24s %14d %9d\n' total "$total_runs" "$total_findings"
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $seconds s per target"
 if [ "$total_findings" -ne 0 ]; then
   echo "findings: see fuzz/artifacts/ and fuzz/target/logs/" >&2

@@ -1754,11 +1754,9 @@ techsales_result techsales_portfolio_probability_trend_json(const struct techsal
 
 /**
  * The portfolio's report as text, with the default options, in `language`
- * (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
- * asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
- * report, [`techsales_portfolio_html`], has both languages). The text is the
- * Rust API's `render_report`, byte for byte. Free the string with
- * [`techsales_string_free`].
+ * (`TECHSALES_LANGUAGE_*`, as [`techsales_portfolio_html`] takes it): the
+ * Rust API's `render_report_in`, byte for byte (in English,
+ * `render_report`). Free the string with [`techsales_string_free`].
  *
  * # Safety
  * `portfolio` NULL or live; `out_text` NULL or writable.

@@ -12,7 +12,9 @@ use serde_json::Value;
 use techsales::cycle::{Stage as CycleStage, Step, TechnicalSale};
 use techsales::ffi::portfolio::*;
 use techsales::ffi::*;
-use techsales::portfolio::{render_html, render_report, Portfolio, ReportOptions};
+use techsales::portfolio::{
+    render_html, render_report, render_report_in, Portfolio, ReportOptions,
+};
 use techsales::{Labelled, Language};
 
 #[path = "support/ffi_helpers.rs"]
@@ -72,8 +74,12 @@ impl Book {
     }
 
     fn report(&self) -> String {
+        self.report_in(Language::English)
+    }
+
+    fn report_in(&self, language: Language) -> String {
         let mut out = ptr::null_mut();
-        ok(unsafe { techsales_portfolio_report(self.0, 0, &mut out) });
+        ok(unsafe { techsales_portfolio_report(self.0, language.code(), &mut out) });
         take(out)
     }
 }
@@ -198,19 +204,25 @@ proptest! {
     }
 
     /// The report produced through the C ABI equals the Rust API's byte for
-    /// byte.
+    /// byte, in English and in Chinese.
     #[test]
     fn the_report_through_the_c_abi_equals_the_rust_apis_byte_for_byte(
         deals in 0usize..40,
         later_days in 0i64..400,
+        chinese in any::<bool>(),
     ) {
         let mut doc: Value = serde_json::from_str(&smaller(deals)).unwrap();
         let as_of = chrono::DateTime::parse_from_rfc3339(doc["as_of"].as_str().unwrap()).unwrap()
             + chrono::TimeDelta::days(later_days);
         doc["as_of"] = as_of.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
         let text = doc.to_string();
-        let rust = render_report(&Portfolio::from_json(&text).unwrap(), &ReportOptions::default());
-        prop_assert_eq!(Book::load(&text).report(), rust);
+        let language = if chinese { Language::Chinese } else { Language::English };
+        let rust = render_report_in(
+            &Portfolio::from_json(&text).unwrap(),
+            &ReportOptions::default(),
+            language,
+        );
+        prop_assert_eq!(Book::load(&text).report_in(language), rust);
     }
 }
 
@@ -246,10 +258,18 @@ fn the_sample_loads_and_gives_every_analytic_the_report_and_the_svg() {
 
     let report = book.report();
     assert!(report.contains("== Technical-sale cycles"));
-    let mut zh = ptr::null_mut();
-    let r = unsafe { techsales_portfolio_report(book.0, 1, &mut zh) };
-    assert_eq!(r, techsales_result::InvalidArgument);
-    assert!(zh.is_null());
+    let portfolio = Portfolio::from_json(sample_text()).unwrap();
+    let options = ReportOptions::default();
+    assert_eq!(report, render_report(&portfolio, &options));
+    let zh = book.report_in(Language::Chinese);
+    assert_eq!(
+        zh,
+        render_report_in(&portfolio, &options, Language::Chinese)
+    );
+    assert!(zh.starts_with("客户组合报告：") && zh.contains("== 技术销售周期"));
+    // The same sections in both languages, one heading for one heading.
+    let headings = |text: &str| text.lines().filter(|l| l.starts_with("== ")).count();
+    assert_eq!(headings(&zh), headings(&report));
 
     for language in [Language::English, Language::Chinese] {
         let mut html = ptr::null_mut();

@@ -13,16 +13,18 @@ use techsales::ffi::customer::*;
 use techsales::ffi::cycle::*;
 use techsales::ffi::grading::*;
 use techsales::ffi::key_account::*;
+use techsales::ffi::portfolio::*;
 use techsales::ffi::*;
 use techsales::journal::Entry;
 use techsales::key_account::{
     BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountError, KeyAccountEvent,
     KeyAccountProcess, LoadError, ProcessDefinition,
 };
+use techsales::labels::Language;
 use techsales::limits::{MAX_CONTACTS, MAX_NESTING_DEPTH, MAX_OBJECTIONS, MAX_TEXT_BYTES};
 use techsales::portfolio::{
-    pipeline, render_report, Account, Definitions, OpportunityRecord, Portfolio, PortfolioError,
-    ReportOptions,
+    pipeline, render_html, render_report, Account, Definitions, OpportunityRecord, Portfolio,
+    PortfolioError, ReportOptions,
 };
 
 fn at(hours: i64) -> DateTime<Utc> {
@@ -75,6 +77,54 @@ fn render_report_does_not_panic_for_a_movement_period_of_extreme_length() {
         };
         let report = render_report(&book, &options);
         assert!(report.contains("== Customer quadrant"), "{movement_days}");
+    }
+}
+
+/// The HTML report's quadrant covers the movement period too: a start
+/// before chrono's earliest date is that earliest date, in both languages.
+#[test]
+fn render_html_does_not_panic_when_as_of_is_near_the_earliest_date() {
+    let as_of = DateTime::<Utc>::MIN_UTC + TimeDelta::days(30);
+    let book = portfolio_as_of(as_of);
+    for language in [Language::English, Language::Chinese] {
+        let html = render_html(&book, &ReportOptions::default(), language);
+        assert!(html.contains("id=\"quadrant\""), "{html}");
+    }
+}
+
+#[test]
+fn render_html_does_not_panic_for_a_movement_period_of_extreme_length() {
+    let book = portfolio_as_of(at(0));
+    for movement_days in [i64::MAX, i64::MIN, i64::MAX / 86_400, -1] {
+        let options = ReportOptions {
+            movement_days,
+            ..ReportOptions::default()
+        };
+        let html = render_html(&book, &options, Language::English);
+        assert!(html.contains("id=\"quadrant\""), "{movement_days}");
+    }
+}
+
+/// The C ABI's `quadrant` analytic looks back over the report's period
+/// from the as-of date, which may lie within it of chrono's earliest date.
+#[test]
+fn the_quadrant_analytic_in_the_c_abi_does_not_panic_when_as_of_is_near_the_earliest_date() {
+    let as_of = DateTime::<Utc>::MIN_UTC + TimeDelta::days(30);
+    let json = c(&portfolio_as_of(as_of).to_json());
+    let mut book = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    unsafe {
+        assert_eq!(
+            techsales_portfolio_from_json(json.as_ptr(), &mut book),
+            techsales_result::Ok,
+            "{}",
+            last_error()
+        );
+        let code = techsales_portfolio_analytics_json(book, c("quadrant").as_ptr(), &mut out);
+        assert_eq!(code, techsales_result::Ok, "{}", last_error());
+        let quadrant: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        assert!(quadrant["movements"].is_array(), "{quadrant}");
+        techsales_portfolio_free(book);
     }
 }
 

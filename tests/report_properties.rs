@@ -8,8 +8,8 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use techsales::labels::Language;
 use techsales::portfolio::{
-    learn_from, render_html, render_report, render_svg, stalled, Definitions, Portfolio,
-    ReportOptions, Weights,
+    learn_from, render_html, render_report, render_report_in, render_svg, stalled, Definitions,
+    Portfolio, ReportOptions, Weights,
 };
 
 fn sample() -> &'static Portfolio {
@@ -111,6 +111,35 @@ proptest! {
         prop_assert_eq!(listed, total.min(limit));
         let more = format!("and {} more stalled deals", total.saturating_sub(limit));
         prop_assert_eq!(lines.iter().any(|l| l.trim() == more), total > limit);
+    }
+
+    /// The Chinese text report is the English one translated: line for
+    /// line the same report, so every line holds the same figures (the
+    /// digit groups of each line, in order, are equal).
+    #[test]
+    fn the_chinese_report_has_the_english_reports_lines_and_figures(
+        limit in 0usize..30,
+        top in 0usize..8,
+    ) {
+        let book = sample();
+        let options = ReportOptions { list_limit: limit, top_deals: top, ..ReportOptions::default() };
+        let english = render_report_in(book, &options, Language::English);
+        let chinese = render_report_in(book, &options, Language::Chinese);
+        prop_assert_eq!(&english, &render_report(book, &options));
+        prop_assert_ne!(&english, &chinese);
+        let (en, zh): (Vec<&str>, Vec<&str>) = (english.lines().collect(), chinese.lines().collect());
+        prop_assert_eq!(en.len(), zh.len());
+        // Numbers written as figures, e.g. `1,250,000`, `68%`, `2026-06-30`.
+        let figures = |line: &str| -> Vec<String> {
+            line.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '-' || c == '+'))
+                .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).to_owned())
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        for (e, z) in en.iter().zip(&zh) {
+            prop_assert_eq!(e.starts_with("== "), z.starts_with("== "), "{} / {}", e, z);
+            prop_assert_eq!(figures(e), figures(z), "{} / {}", e, z);
+        }
     }
 }
 

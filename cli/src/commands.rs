@@ -11,8 +11,8 @@ use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
     account_plans, calibrate, import_csv, import_csv_files, learn_from, pipeline, pipeline_with,
-    render_html, render_report, render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio,
-    ReportOptions, Weights, LEARNED_CONFIG_FILE,
+    render_html, render_report_in, render_svg, stalled, CsvImport, CsvMapping, Definitions,
+    Portfolio, ReportOptions, Weights, LEARNED_CONFIG_FILE,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -58,7 +58,7 @@ pub struct ReportArgs {
     /// Which win probabilities weigh the pipeline and forecast.
     #[arg(long, value_enum, default_value_t = WeightsArg::Current)]
     pub weights: WeightsArg,
-    /// Language of the HTML report (the text report is in English).
+    /// Language of the text and HTML reports.
     #[arg(long, value_enum, default_value_t = LanguageArg::En)]
     pub language: LanguageArg,
     /// With an export: fail (exit code 3) when more than this share of
@@ -300,7 +300,9 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
         },
         ..ReportOptions::default()
     };
-    let text = with_spinner("writing the report", || render_report(&portfolio, &options));
+    let text = with_spinner("writing the report", || {
+        render_report_in(&portfolio, &options, args.language.into())
+    });
     out.write_all(text.as_bytes()).map_err(io)?;
     if let Some(path) = &args.html {
         let page = with_spinner("writing the HTML report", || {

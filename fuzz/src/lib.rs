@@ -51,3 +51,27 @@ pub fn json_of(to_json: impl FnOnce(*mut *mut c_char) -> techsales_result) -> St
     );
     unsafe { take(out) }
 }
+
+/// The ids a portfolio document holds, read from its JSON: accounts, deals
+/// and cycles, in document order (at most 8 of each).
+pub fn portfolio_ids(json: &str) -> [Vec<String>; 3] {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let ids = |list: &str, id: &dyn Fn(&serde_json::Value) -> Option<&str>| -> Vec<String> {
+        doc[list]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(id)
+                    .take(8)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    [
+        ids("accounts", &|a| a["customer"]["id"].as_str()),
+        ids("opportunities", &|o| o["id"].as_str()),
+        ids("cycles", &|c| c["id"].as_str()),
+    ]
+}

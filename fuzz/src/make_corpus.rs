@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use chrono::{TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use techsales::customer::{Customer, CustomerType, Scores, Thresholds};
 use techsales::cycle::{CycleEvent, CycleVariant, Stage, StepRequirement, TechnicalSale};
 use techsales::differentiation::PlannerConfig;
@@ -14,7 +14,7 @@ use techsales::key_account::{
     BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess, KeyNode,
     ProcessDefinition, Reason,
 };
-use techsales::portfolio::{CsvMapping, Portfolio};
+use techsales::portfolio::{Account, CsvMapping, Definitions, Portfolio};
 
 fn write(target: &str, name: &str, content: &str) {
     let dir = Path::new("corpus").join(target);
@@ -149,11 +149,11 @@ fn main() {
     let sample = std::fs::read_to_string("../examples/data/portfolio.json").unwrap();
     let sample = Portfolio::from_json(&sample).unwrap();
     let accounts: Vec<_> = sample.accounts().iter().take(3).cloned().collect();
-    let ids: Vec<&str> = accounts.iter().map(|a| a.id()).collect();
+    let ids: Vec<String> = accounts.iter().map(|a| a.id().to_owned()).collect();
     let deals: Vec<_> = sample
         .opportunities()
         .iter()
-        .filter(|o| o.account_id().is_some_and(|a| ids.contains(&a)))
+        .filter(|o| o.account_id().is_some_and(|a| ids.iter().any(|id| id == a)))
         .take(6)
         .cloned()
         .collect();
@@ -166,7 +166,57 @@ fn main() {
     .unwrap()
     .with_records(accounts, deals)
     .unwrap();
-    write("portfolio", "sample-slice", &small.to_json());
+    let mut small = small;
+    // Two of the slice's accounts' cycles, so that cycle events have one to
+    // go to.
+    for cycle in sample
+        .cycles()
+        .iter()
+        .filter(|c| ids.iter().any(|id| id.as_str() == c.account.as_str()))
+        .take(2)
+    {
+        small.put_cycle(cycle.clone()).unwrap();
+    }
+    let slice = small.to_json();
+    // A book at the edge of time: its as-of moment a month after chrono's
+    // earliest date, so that every period reaching back crosses it.
+    let earliest = DateTime::<Utc>::MIN_UTC + TimeDelta::days(30);
+    let mut edge = Portfolio::new("edge", earliest, "EUR", Definitions::default()).unwrap();
+    let customer = Customer::from_type("C-1", "Acme", CustomerType::Loyal, earliest).unwrap();
+    edge.add_account(Account::new(customer)).unwrap();
+    write("ffi_portfolio", "earliest-as-of", &edge.to_json());
+    write("portfolio", "sample-slice", &slice);
+    write("ffi_portfolio", "sample-slice", &slice);
+    // Changes, one a line, chosen by the first byte (see the target): a
+    // deal event and a cycle event, an account put back, a change of type.
+    let deal_entry = Entry::new(
+        sample.as_of() + TimeDelta::hours(1),
+        "ana",
+        KeyAccountEvent::Advanced,
+    );
+    let cycle_entry = Entry::new(
+        sample.as_of() + TimeDelta::hours(2),
+        "ana",
+        CycleEvent::ObjectionRaised {
+            id: "X-9".into(),
+            text: "delivery time".into(),
+        },
+    );
+    let account = json(&small.accounts()[0]);
+    let at = (sample.as_of() + TimeDelta::days(1))
+        .timestamp()
+        .to_le_bytes();
+    let mut changes = format!(
+        "{slice}\nH0{}\nI0{}\nJ0{account}\nM1",
+        json(&deal_entry),
+        json(&cycle_entry)
+    )
+    .into_bytes();
+    changes.extend_from_slice(&at);
+    changes.extend_from_slice(b"joint planning");
+    let dir = Path::new("corpus").join("ffi_portfolio_roundtrip");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sample-slice-changes"), changes).unwrap();
     let mapping = std::fs::read_to_string("../examples/data/crm_mapping.json").unwrap();
     let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
     CsvMapping::from_json(&mapping.to_string()).unwrap();
@@ -176,5 +226,10 @@ fn main() {
         "csv_import",
         "sample-rows",
         &format!("{mapping}\n{}\n", rows.join("\n")),
+    );
+    write(
+        "ffi_portfolio",
+        "sample-rows",
+        &format!("\n{mapping}\n{}\n", rows.join("\n")),
     );
 }

@@ -15,15 +15,14 @@
 
 use std::ffi::c_char;
 
-use chrono::TimeDelta;
-
 use super::*;
 use crate::cycle::CycleEvent;
 use crate::journal::Entry;
 use crate::key_account::{checklist, KeyAccountEvent, Stage};
+use crate::portfolio::report::movements_since;
 use crate::portfolio::{
     actions_in_progress, amount_changes, bookings, calibrate, cycle_analytics, forecast,
-    import_csv, pipeline, probability_trend, quadrant, render_html, render_report, render_svg,
+    import_csv, pipeline, probability_trend, quadrant, render_html, render_report_in, render_svg,
     slipped_deals, stage_durations, stage_flows, stalled, top_deals, win_loss, Account, CsvError,
     CsvMapping, CycleRecord, OpportunityRecord, Portfolio, PortfolioError, ReportOptions,
 };
@@ -325,7 +324,7 @@ pub unsafe extern "C" fn techsales_portfolio_analytics_json(
             "stalled" => json_out(&stalled(p)),
             "quadrant" => {
                 let days = ReportOptions::default().movement_days;
-                let from = p.as_of() - TimeDelta::days(days);
+                let from = movements_since(p.as_of(), days);
                 json_out(&quadrant(p, from, p.as_of()))
             }
             "actions_in_progress" => json_out(&actions_in_progress(p)),
@@ -404,11 +403,9 @@ pub unsafe extern "C" fn techsales_portfolio_probability_trend_json(
 }
 
 /// The portfolio's report as text, with the default options, in `language`
-/// (`TECHSALES_LANGUAGE_*`). The text report is written in English only:
-/// asking for Chinese gives `TECHSALES_RESULT_INVALID_ARGUMENT` (the HTML
-/// report, [`techsales_portfolio_html`], has both languages). The text is the
-/// Rust API's `render_report`, byte for byte. Free the string with
-/// [`techsales_string_free`].
+/// (`TECHSALES_LANGUAGE_*`, as [`techsales_portfolio_html`] takes it): the
+/// Rust API's `render_report_in`, byte for byte (in English,
+/// `render_report`). Free the string with [`techsales_string_free`].
 ///
 /// # Safety
 /// `portfolio` NULL or live; `out_text` NULL or writable.
@@ -421,10 +418,12 @@ pub unsafe extern "C" fn techsales_portfolio_report(
     guard(|| {
         let out = try_out!(out_text);
         let p = &try_ref!(portfolio).inner;
-        if enum_arg::<Language>(language, "language")? != Language::English {
-            return Err(FfiError::invalid("the report is written in English only"));
-        }
-        out.set(owned_c_string(render_report(p, &ReportOptions::default()))?)
+        let language: Language = enum_arg(language, "language")?;
+        out.set(owned_c_string(render_report_in(
+            p,
+            &ReportOptions::default(),
+            language,
+        ))?)
     })
 }
 

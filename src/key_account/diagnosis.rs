@@ -79,7 +79,7 @@ impl PolicyNote {
         let zh = language == Language::Chinese;
         let mut line = if zh {
             format!(
-                "{}级{}：{}。{}",
+                "{}{}：{}。{}",
                 self.grade.label_zh(),
                 if self.by_hand {
                     "（手工设定，未经评估）"

@@ -223,7 +223,7 @@ impl Factor {
             Factor::AgainstPolicy { grade, value } => {
                 if zh {
                     format!(
-                        "{}级的资源策略不进入销售流程，却被强行推进：×{value:.2}",
+                        "{}的资源策略不进入销售流程，却被强行推进：×{value:.2}",
                         grade.label_zh()
                     )
                 } else {

@@ -23,9 +23,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::document::{CycleRecord, Portfolio};
+use super::svg::tr;
 use crate::customer::CustomerType;
 use crate::cycle::{CycleEvent, Outcome, PhaseRun, Stage, Step, TechnicalSale};
-use crate::labels::Labelled;
+use crate::labels::{Labelled, Language};
 
 /// How many cycles of one variant stand in one stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -287,29 +288,51 @@ fn day(at: DateTime<Utc>) -> String {
 }
 
 /// "and N more", when a list was cut at `limit`.
-fn more(out: &mut String, total: usize, limit: usize, what: &str) -> std::fmt::Result {
+fn more(
+    out: &mut String,
+    total: usize,
+    limit: usize,
+    what: &str,
+    language: Language,
+) -> std::fmt::Result {
     if total > limit {
-        writeln!(out, "  and {} more {what}", total - limit)?;
+        match language {
+            Language::English => writeln!(out, "  and {} more {what}", total - limit)?,
+            Language::Chinese => writeln!(out, "  另有 {} 项{what}", total - limit)?,
+        }
     }
     Ok(())
 }
 
-fn steps(list: &[Step]) -> String {
-    let labels: Vec<&str> = list.iter().map(|s| s.label_en()).collect();
+fn steps(list: &[Step], language: Language) -> String {
+    let labels: Vec<&str> = list.iter().map(|s| s.label(language)).collect();
     labels.join(", ")
 }
 
-/// Writes the report's technical-sale section (nothing when the portfolio
-/// has no cycle).
+/// Writes the report's technical-sale section in `language` (nothing when
+/// the portfolio has no cycle).
 /// Lists longer than `limit` stop there with the count of the rest.
 pub(crate) fn write_section(
     out: &mut String,
     portfolio: &Portfolio,
     limit: usize,
+    language: Language,
 ) -> std::fmt::Result {
     if portfolio.cycles().is_empty() {
         return Ok(());
     }
+    let t = |en: &'static str, zh: &'static str| tr(language, en, zh);
+    let heading = |out: &mut String, en: &str, zh: &str| {
+        writeln!(
+            out,
+            "\n== {}",
+            match language {
+                Language::English => en,
+                Language::Chinese => zh,
+            }
+        )
+    };
+    let none = |out: &mut String| writeln!(out, "  {}", t("none", "无"));
     let a = cycle_analytics(portfolio);
     let ended = |o: Outcome| {
         portfolio
@@ -318,10 +341,8 @@ pub(crate) fn write_section(
             .filter(|c| c.sale.outcome() == o)
             .count()
     };
-    writeln!(out, "\n== Technical-sale cycles")?;
-    writeln!(
-        out,
-        "  {} cycles: {} running, {} ended without agreement, {} cancelled",
+    heading(out, "Technical-sale cycles", "技术销售周期")?;
+    let (all, running, no_agreement, cancelled) = (
         portfolio.cycles().len(),
         portfolio
             .cycles()
@@ -329,40 +350,65 @@ pub(crate) fn write_section(
             .filter(|c| !c.sale.is_closed())
             .count(),
         ended(Outcome::NoAgreement),
-        ended(Outcome::Cancelled)
-    )?;
+        ended(Outcome::Cancelled),
+    );
+    match language {
+        Language::English => writeln!(
+            out,
+            "  {all} cycles: {running} running, {no_agreement} ended without agreement, {cancelled} cancelled"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "  共 {all} 个周期：{running} 个进行中，{no_agreement} 个未达成协议而结束，{cancelled} 个已取消"
+        )?,
+    }
     writeln!(
         out,
         "  {:<28} {:<38} {:>7} {:>6}",
-        "variant", "stage", "running", "ended"
+        t("variant", "周期变体"),
+        t("stage", "阶段"),
+        t("running", "进行中"),
+        t("ended", "已结束")
     )?;
     for row in &a.by_stage {
         writeln!(
             out,
             "  {:<28} {:<38} {:>7} {:>6}",
-            row.variant.label_en(),
-            row.stage.label_en(),
+            row.variant.label(language),
+            row.stage.label(language),
             row.open,
             row.ended
         )?;
     }
 
-    writeln!(out, "\n== Iterations completed per account")?;
+    heading(out, "Iterations completed per account", "各客户完成的轮次")?;
     for row in a.iterations.iter().take(limit) {
         let name = portfolio
             .account(&row.account)
             .map_or("", |acc| acc.customer.name());
-        writeln!(
-            out,
-            "  {:<8} {:<30} {} cycle(s), {} iteration(s) completed",
-            row.account, name, row.cycles, row.completed_iterations
-        )?;
+        let (account, cycles, done) = (&row.account, row.cycles, row.completed_iterations);
+        match language {
+            Language::English => writeln!(
+                out,
+                "  {account:<8} {name:<30} {cycles} cycle(s), {done} iteration(s) completed"
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  {account:<8} {name:<30} {cycles} 个周期，完成 {done} 轮"
+            )?,
+        }
     }
-    more(out, a.iterations.len(), limit, "accounts")?;
+    more(
+        out,
+        a.iterations.len(),
+        limit,
+        t("accounts", "客户"),
+        language,
+    )?;
 
-    writeln!(out, "\n== Open objections")?;
+    heading(out, "Open objections", "未解决的异议")?;
     if a.open_objections.is_empty() {
-        writeln!(out, "  none")?;
+        none(out)?;
     }
     for o in a.open_objections.iter().take(limit) {
         writeln!(
@@ -371,93 +417,145 @@ pub(crate) fn write_section(
             o.cycle, o.account, o.id, o.text
         )?;
     }
-    more(out, a.open_objections.len(), limit, "objections")?;
+    more(
+        out,
+        a.open_objections.len(),
+        limit,
+        t("objections", "异议"),
+        language,
+    )?;
 
-    writeln!(out, "\n== Technical evaluations in progress")?;
+    heading(out, "Technical evaluations in progress", "进行中的技术评估")?;
     if a.technical_evaluations.is_empty() {
-        writeln!(out, "  none")?;
+        none(out)?;
     }
-    for t in a.technical_evaluations.iter().take(limit) {
-        let runs: Vec<String> = t
+    for e in a.technical_evaluations.iter().take(limit) {
+        let runs: Vec<String> = e
             .runs
             .iter()
-            .map(|r| {
-                format!(
+            .map(|r| match language {
+                Language::English => format!(
                     "{} {}",
                     r.phase.label_en(),
                     r.result.label_en().to_lowercase()
-                )
+                ),
+                Language::Chinese => format!("{}{}", r.phase.label_zh(), r.result.label_zh()),
             })
             .collect();
         let runs = if runs.is_empty() {
-            "no trial run yet".to_owned()
+            t("no trial run yet", "尚无试验").to_owned()
         } else {
             runs.join(" -> ")
         };
-        writeln!(out, "  {:<8} {:<8} {runs}", t.cycle, t.account)?;
+        writeln!(out, "  {:<8} {:<8} {runs}", e.cycle, e.account)?;
     }
-    more(out, a.technical_evaluations.len(), limit, "evaluations")?;
+    more(
+        out,
+        a.technical_evaluations.len(),
+        limit,
+        t("evaluations", "技术评估"),
+        language,
+    )?;
 
-    writeln!(out, "\n== Implementations in progress")?;
+    heading(out, "Implementations in progress", "进行中的实施")?;
     if a.implementations.is_empty() {
-        writeln!(out, "  none")?;
+        none(out)?;
     }
     for i in a.implementations.iter().take(limit) {
         let done = if i.done.is_empty() {
-            "nothing done yet".to_owned()
+            t("nothing done yet", "尚未完成任何步骤").to_owned()
         } else {
-            format!("done: {}", steps(&i.done))
+            format!("{}: {}", t("done", "已完成"), steps(&i.done, language))
         };
         writeln!(out, "  {:<8} {:<8} {done}", i.cycle, i.account)?;
         for change in &i.adjustments {
-            writeln!(out, "      adjusted: {change}")?;
+            writeln!(out, "      {}: {change}", t("adjusted", "调整"))?;
         }
     }
-    more(out, a.implementations.len(), limit, "implementations")?;
+    more(
+        out,
+        a.implementations.len(),
+        limit,
+        t("implementations", "实施"),
+        language,
+    )?;
 
-    writeln!(out, "\n== Evolution follow-ups due")?;
+    heading(out, "Evolution follow-ups due", "待完成的演进跟进")?;
     if a.follow_ups_due.is_empty() {
-        writeln!(out, "  none")?;
+        none(out)?;
     }
     for f in a.follow_ups_due.iter().take(limit) {
         let since = f.since.map_or_else(|| "-".to_owned(), day);
-        writeln!(
-            out,
-            "  {:<8} {:<8} in evolution since {since}; due: {}",
-            f.cycle,
-            f.account,
-            steps(&f.missing)
-        )?;
+        let due = steps(&f.missing, language);
+        match language {
+            Language::English => writeln!(
+                out,
+                "  {:<8} {:<8} in evolution since {since}; due: {due}",
+                f.cycle, f.account
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  {:<8} {:<8} 自 {since} 进入演进；待完成：{due}",
+                f.cycle, f.account
+            )?,
+        }
     }
-    more(out, a.follow_ups_due.len(), limit, "follow-ups")?;
+    more(
+        out,
+        a.follow_ups_due.len(),
+        limit,
+        t("follow-ups", "跟进"),
+        language,
+    )?;
 
-    writeln!(out, "\n== Lessons of completed iterations")?;
+    heading(out, "Lessons of completed iterations", "已完成轮次的经验")?;
     if a.lessons.is_empty() {
-        writeln!(out, "  none")?;
+        none(out)?;
     }
     for l in a.lessons.iter().take(limit) {
-        writeln!(
-            out,
-            "  {:<8} {:<8} iteration {}: {}",
-            l.cycle, l.account, l.iteration, l.text
-        )?;
+        match language {
+            Language::English => writeln!(
+                out,
+                "  {:<8} {:<8} iteration {}: {}",
+                l.cycle, l.account, l.iteration, l.text
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  {:<8} {:<8} 第 {} 轮：{}",
+                l.cycle, l.account, l.iteration, l.text
+            )?,
+        }
     }
-    more(out, a.lessons.len(), limit, "lessons")?;
+    more(out, a.lessons.len(), limit, t("lessons", "经验"), language)?;
 
     if !a.offers.is_empty() {
-        writeln!(out, "\n== Variants offered after a change of customer type")?;
+        heading(
+            out,
+            "Variants offered after a change of customer type",
+            "客户类型变化后提供的周期变体",
+        )?;
         for o in a.offers.iter().take(limit) {
-            writeln!(
-                out,
-                "  {:<8} {:<8} runs as {}; {} offered for iteration {}",
-                o.cycle,
-                o.account,
-                o.running.label_en(),
-                o.offered.label_en(),
-                o.for_iteration
-            )?;
+            let (running, offered) = (o.running.label(language), o.offered.label(language));
+            match language {
+                Language::English => writeln!(
+                    out,
+                    "  {:<8} {:<8} runs as {running}; {offered} offered for iteration {}",
+                    o.cycle, o.account, o.for_iteration
+                )?,
+                Language::Chinese => writeln!(
+                    out,
+                    "  {:<8} {:<8} 当前变体 {running}；第 {} 轮提供 {offered}",
+                    o.cycle, o.account, o.for_iteration
+                )?,
+            }
         }
-        more(out, a.offers.len(), limit, "offers")?;
+        more(
+            out,
+            a.offers.len(),
+            limit,
+            t("offers", "变体提供"),
+            language,
+        )?;
     }
     Ok(())
 }

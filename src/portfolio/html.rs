@@ -28,14 +28,12 @@
 
 use std::fmt::Write;
 
-use chrono::TimeDelta;
-
 use super::analytics::{
     actions_in_progress, quadrant, stage_durations, stage_flows, stalled, top_deals_with, Amounts,
     YearMonth,
 };
 use super::document::Portfolio;
-use super::report::{account_plans, money, Figures, ReportOptions};
+use super::report::{account_plans, money, movements_since, Figures, ReportOptions};
 use super::svg::{escape, funnel_chart, quadrant_chart, tr, CHART_HEIGHT, CHART_WIDTH};
 use crate::differentiation::Plan;
 
@@ -289,7 +287,7 @@ fn amounts_headers(language: Language, first: &'static str) -> [&'static str; 4]
 fn quadrant_section(page: &Page<'_>) -> Section {
     let (p, language) = (page.portfolio, page.language);
     let as_of = p.as_of();
-    let from = as_of - TimeDelta::days(page.options.movement_days.max(0));
+    let from = movements_since(as_of, page.options.movement_days);
     let q = quadrant(p, from, as_of);
     let mut body = String::from("<div class=\"charts\">");
     let _ = write!(

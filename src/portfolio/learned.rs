@@ -11,7 +11,8 @@
 //! ```
 //! use techsales::portfolio::{learn_from, Portfolio};
 //!
-//! let portfolio = Portfolio::from_json(include_str!("../../examples/data/portfolio.json"))?;
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/portfolio.json");
+//! let portfolio = Portfolio::from_slice(&std::fs::read(path)?)?;
 //! let learned = learn_from(&portfolio);
 //! assert!(learned.closed_with_ratings > 0);
 //! if let Ok(result) = &learned.result {

@@ -55,7 +55,9 @@ pub use lifecycle::{
     amount_changes, bookings, forecast, probability_trend, slipped_deals, win_loss, AmountChange,
     Bookings, CloseDateChange, Forecast, SlippedDeal, WinLoss, WinLossCount,
 };
-pub use report::{account_plans, render as render_report, ReportOptions, Weights};
+pub use report::{
+    account_plans, render as render_report, render_in as render_report_in, ReportOptions, Weights,
+};
 pub use svg::render as render_svg;
 
 /// The JSON Schema (draft 2020-12) of the portfolio document, as CRMs

@@ -26,6 +26,7 @@ use super::analytics::{
 };
 use super::document::Portfolio;
 use super::lifecycle::{amount_changes, probability_trend, AmountChange};
+use super::svg::tr;
 use crate::customer::CustomerType;
 use crate::differentiation::{Plan, PlanInput};
 use crate::key_account::{diagnose, win_probability, ProcessDefinition, Stage};
@@ -169,18 +170,28 @@ fn and_more(
     total: usize,
     shown: usize,
     what: &str,
+    language: Language,
 ) -> std::fmt::Result {
     if total > shown {
-        writeln!(out, "{indent}and {} more {what}", total - shown)?;
+        match language {
+            Language::English => writeln!(out, "{indent}and {} more {what}", total - shown)?,
+            Language::Chinese => writeln!(out, "{indent}另有 {} 项{what}", total - shown)?,
+        }
     }
     Ok(())
 }
 
 /// The report of `portfolio`, in English.
 pub fn render(portfolio: &Portfolio, options: &ReportOptions) -> String {
+    render_in(portfolio, options, Language::English)
+}
+
+/// The report of `portfolio` in `language`: the same sections and figures
+/// in English or Chinese.
+pub fn render_in(portfolio: &Portfolio, options: &ReportOptions, language: Language) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_report(&mut out, portfolio, options);
+    let _ = write_report(&mut out, portfolio, options, language);
     let mut trimmed = String::with_capacity(out.len());
     for line in out.lines() {
         trimmed.push_str(line.trim_end());
@@ -212,7 +223,7 @@ pub(crate) fn money(portfolio: &Portfolio, minor: f64) -> String {
 /// The start of the movement period: `days` before `as_of`, or the
 /// earliest time chrono represents when the period reaches past it (a
 /// period of any length is then "every movement so far").
-fn movements_since(as_of: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+pub(crate) fn movements_since(as_of: DateTime<Utc>, days: i64) -> DateTime<Utc> {
     TimeDelta::try_days(days.max(0))
         .and_then(|period| as_of.checked_sub_signed(period))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
@@ -235,6 +246,7 @@ fn amounts_row(
     portfolio: &Portfolio,
     label: &str,
     amounts: &Amounts,
+    language: Language,
 ) -> std::fmt::Result {
     write!(
         out,
@@ -245,18 +257,46 @@ fn amounts_row(
     )?;
     if amounts.unknown_amount > 0 {
         // Counted above, never summed.
-        write!(out, "  ({} of unknown amount)", amounts.unknown_amount)?;
+        unknown_amount_note(out, amounts.unknown_amount, language)?;
     }
     writeln!(out)
 }
 
-fn amounts_header(out: &mut String, first: &str, currency: &str) -> std::fmt::Result {
+/// `(N of unknown amount)` after a row.
+fn unknown_amount_note(out: &mut String, n: usize, language: Language) -> std::fmt::Result {
+    match language {
+        Language::English => write!(out, "  ({n} of unknown amount)"),
+        Language::Chinese => write!(out, "  （其中 {n} 个金额未知）"),
+    }
+}
+
+fn amounts_header(
+    out: &mut String,
+    first: &str,
+    currency: &str,
+    language: Language,
+) -> std::fmt::Result {
     writeln!(
         out,
         "  {first:<28} {:>6} {:>15} {:>15}",
-        "deals",
-        format!("amount {currency}"),
-        "weighted"
+        tr(language, "deals", "商机数"),
+        match language {
+            Language::English => format!("amount {currency}"),
+            Language::Chinese => format!("金额 {currency}"),
+        },
+        tr(language, "weighted", "加权金额")
+    )
+}
+
+/// A section heading: a blank line, then `== ` and the title.
+fn heading(out: &mut String, language: Language, en: &str, zh: &str) -> std::fmt::Result {
+    writeln!(
+        out,
+        "\n== {}",
+        match language {
+            Language::English => en,
+            Language::Chinese => zh,
+        }
     )
 }
 
@@ -264,7 +304,9 @@ fn write_report(
     out: &mut String,
     portfolio: &Portfolio,
     options: &ReportOptions,
+    language: Language,
 ) -> std::fmt::Result {
+    let t = |en: &'static str, zh: &'static str| tr(language, en, zh);
     let as_of = portfolio.as_of();
     let currency = portfolio.currency();
     let figures = Figures::of(portfolio, options.weights);
@@ -272,16 +314,29 @@ fn write_report(
     let definition = figures.definition(portfolio);
     let closed_count: usize = pipe.closed.iter().map(|(_, a)| a.count).sum();
 
-    writeln!(out, "PORTFOLIO REPORT: {}", portfolio.name())?;
-    writeln!(
-        out,
-        "as of {}; amounts in {currency}; {} accounts, {} opportunities ({} open, {} closed)",
-        day(as_of),
+    let (accounts, deals, open) = (
         portfolio.accounts().len(),
         portfolio.opportunities().len(),
         pipe.total.count,
-        closed_count
-    )?;
+    );
+    match language {
+        Language::English => {
+            writeln!(out, "PORTFOLIO REPORT: {}", portfolio.name())?;
+            writeln!(
+                out,
+                "as of {}; amounts in {currency}; {accounts} accounts, {deals} opportunities ({open} open, {closed_count} closed)",
+                day(as_of)
+            )?;
+        }
+        Language::Chinese => {
+            writeln!(out, "客户组合报告：{}", portfolio.name())?;
+            writeln!(
+                out,
+                "截至 {}；金额单位 {currency}；{accounts} 个客户，{deals} 个商机（{open} 个进行中，{closed_count} 个已结束）",
+                day(as_of)
+            )?;
+        }
+    }
 
     // The quadrant.
     let from = movements_since(as_of, options.movement_days);
@@ -292,23 +347,27 @@ fn write_report(
             .find(|(ty, _)| *ty == t)
             .map_or(0, |(_, n)| *n)
     };
-    writeln!(
+    heading(
         out,
-        "\n== Customer quadrant (supplier assistance x customer loyalty)"
+        language,
+        "Customer quadrant (supplier assistance x customer loyalty)",
+        "客户四象限（供应商协助 x 客户忠诚）",
     )?;
     writeln!(
         out,
         "  {:<18} {:<34} {:<34}",
-        "", "low loyalty", "high loyalty"
+        "",
+        t("low loyalty", "忠诚度低"),
+        t("high loyalty", "忠诚度高")
     )?;
     for (label, low, high) in [
         (
-            "high assistance",
+            t("high assistance", "协助度高"),
             CustomerType::Opportunity,
             CustomerType::Strategic,
         ),
         (
-            "low assistance",
+            t("low assistance", "协助度低"),
             CustomerType::MarketTaker,
             CustomerType::Loyal,
         ),
@@ -316,25 +375,30 @@ fn write_report(
         writeln!(
             out,
             "  {label:<18} {:<29}{:>5} {:<29}{:>5}",
-            low.label_en(),
+            low.label(language),
             count(low),
-            high.label_en(),
+            high.label(language),
             count(high)
         )?;
     }
     writeln!(
         out,
-        "  movements {} .. {}: {}",
+        "  {} {} .. {}: {}",
+        t("movements", "类型变化"),
         day(from),
         day(as_of),
-        if q.movements.is_empty() { "none" } else { "" }
+        if q.movements.is_empty() {
+            t("none", "无")
+        } else {
+            ""
+        }
     )?;
     for m in &q.movements {
         writeln!(
             out,
             "    {:<28} -> {:<28} {:>3}",
-            m.from.label_en(),
-            m.to.label_en(),
+            m.from.label(language),
+            m.to.label(language),
             m.count
         )?;
     }
@@ -342,44 +406,59 @@ fn write_report(
         .net
         .iter()
         .filter(|(_, n)| *n != 0)
-        .map(|(t, n)| format!("{} {n:+}", t.label_en()))
+        .map(|(ty, n)| format!("{} {n:+}", ty.label(language)))
         .collect();
     if !net.is_empty() {
-        writeln!(out, "  net change: {}", net.join(", "))?;
+        writeln!(out, "  {}: {}", t("net change", "净变化"), net.join(", "))?;
     }
     let actions = actions_in_progress(portfolio);
-    writeln!(
-        out,
-        "  differentiation actions in progress: {} on {} accounts",
-        actions.total, actions.accounts
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "  differentiation actions in progress: {} on {} accounts",
+            actions.total, actions.accounts
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "  进行中的差异化行动：{} 项，涉及 {} 个客户",
+            actions.total, actions.accounts
+        )?,
+    }
     for (action, n) in &actions.by_action {
-        writeln!(out, "    {:<52} {n:>3}", action.label_en())?;
+        writeln!(out, "    {:<52} {n:>3}", action.label(language))?;
     }
 
     // The pipeline.
-    writeln!(out, "\n== Pipeline by stage (open deals)")?;
-    writeln!(
+    heading(
         out,
-        "  {}",
-        figures.weights_note(portfolio, Language::English)
+        language,
+        "Pipeline by stage (open deals)",
+        "按阶段的销售管道（进行中的商机）",
     )?;
+    writeln!(out, "  {}", figures.weights_note(portfolio, language))?;
     writeln!(
         out,
         "  {:<28} {:>6} {:>15} {:>17} {:>17}",
-        "stage",
-        "deals",
-        format!("amount {currency}"),
-        "weighted current",
-        "weighted calibr."
+        t("stage", "阶段"),
+        t("deals", "商机数"),
+        match language {
+            Language::English => format!("amount {currency}"),
+            Language::Chinese => format!("金额 {currency}"),
+        },
+        t("weighted current", "加权（现行）"),
+        t("weighted calibr.", "加权（校准）")
     )?;
     let both = figures
         .current
         .by_stage
         .iter()
         .zip(figures.calibrated.by_stage.iter())
-        .map(|((stage, now), (_, fitted))| (stage.label_en(), now, fitted))
-        .chain([("total", &figures.current.total, &figures.calibrated.total)]);
+        .map(|((stage, now), (_, fitted))| (stage.label(language), now, fitted))
+        .chain([(
+            t("total", "合计"),
+            &figures.current.total,
+            &figures.calibrated.total,
+        )]);
     for (label, now, fitted) in both {
         write!(
             out,
@@ -391,43 +470,66 @@ fn write_report(
         )?;
         if now.unknown_amount > 0 {
             // Counted above, never summed.
-            write!(out, "  ({} of unknown amount)", now.unknown_amount)?;
+            unknown_amount_note(out, now.unknown_amount, language)?;
         }
         writeln!(out)?;
     }
     let chosen = match options.weights {
-        Weights::Current => "current",
-        Weights::Calibrated => "calibrated",
+        Weights::Current => t("current", "现行"),
+        Weights::Calibrated => t("calibrated", "校准"),
     };
-    writeln!(
-        out,
-        "  the sections below are weighted with the {chosen} probabilities"
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "  the sections below are weighted with the {chosen} probabilities"
+        )?,
+        Language::Chinese => writeln!(out, "  以下各节按{chosen}概率加权")?,
+    }
 
-    writeln!(out, "\n== Pipeline by grade")?;
+    heading(out, language, "Pipeline by grade", "按等级的销售管道")?;
     if definition.grade_factors.is_none() {
         writeln!(
             out,
-            "  no grade factors in the definition: a deal's grade does not change its win probability"
+            "  {}",
+            t(
+                "no grade factors in the definition: a deal's grade does not change its win probability",
+                "定义中没有等级系数：商机的等级不影响其赢单概率"
+            )
         )?;
     }
-    amounts_header(out, "grade", currency)?;
+    amounts_header(out, t("grade", "等级"), currency, language)?;
     for (grade, amounts) in &pipe.by_grade {
-        let label = grade.map_or("not graded", |g| g.label_en());
-        amounts_row(out, portfolio, label, amounts)?;
+        let label = grade.map_or(t("not graded", "未分级"), |g| g.label(language));
+        amounts_row(out, portfolio, label, amounts, language)?;
     }
 
-    writeln!(out, "\n== Pipeline by customer type")?;
-    amounts_header(out, "customer type", currency)?;
+    heading(
+        out,
+        language,
+        "Pipeline by customer type",
+        "按客户类型的销售管道",
+    )?;
+    amounts_header(out, t("customer type", "客户类型"), currency, language)?;
     for (ty, amounts) in &pipe.by_customer_type {
-        amounts_row(out, portfolio, ty.label_en(), amounts)?;
+        amounts_row(out, portfolio, ty.label(language), amounts, language)?;
     }
     if pipe.no_account.count > 0 {
-        amounts_row(out, portfolio, "no account", &pipe.no_account)?;
+        amounts_row(
+            out,
+            portfolio,
+            t("no account", "无客户"),
+            &pipe.no_account,
+            language,
+        )?;
     }
 
-    writeln!(out, "\n== Forecast by expected close month (* overdue)")?;
-    amounts_header(out, "month", currency)?;
+    heading(
+        out,
+        language,
+        "Forecast by expected close month (* overdue)",
+        "按预计成交月份的预测（* 已逾期）",
+    )?;
+    amounts_header(out, t("month", "月份"), currency, language)?;
     let this_month = YearMonth::of(as_of.date_naive());
     for (month, amounts) in &pipe.by_close_month {
         let label = if *month < this_month {
@@ -435,68 +537,98 @@ fn write_report(
         } else {
             month.to_string()
         };
-        amounts_row(out, portfolio, &label, amounts)?;
+        amounts_row(out, portfolio, &label, amounts, language)?;
     }
     if pipe.no_close_date.count > 0 {
         let unknown = &pipe.no_close_date;
-        write!(
-            out,
-            "  not in the forecast: {} open deals with no expected close date, {} {currency} ({} weighted)",
+        let (n, amount, weighted) = (
             unknown.count,
             money(portfolio, unknown.amount_minor as f64),
-            money(portfolio, unknown.weighted_minor)
-        )?;
-        if unknown.unknown_amount > 0 {
-            write!(
+            money(portfolio, unknown.weighted_minor),
+        );
+        match language {
+            Language::English => write!(
                 out,
-                ", {} of them of unknown amount",
-                unknown.unknown_amount
-            )?;
+                "  not in the forecast: {n} open deals with no expected close date, {amount} {currency} ({weighted} weighted)"
+            )?,
+            Language::Chinese => write!(
+                out,
+                "  未计入预测：{n} 个进行中的商机没有预计成交日期，{amount} {currency}（加权 {weighted}）"
+            )?,
+        }
+        if unknown.unknown_amount > 0 {
+            match language {
+                Language::English => write!(
+                    out,
+                    ", {} of them of unknown amount",
+                    unknown.unknown_amount
+                )?,
+                Language::Chinese => write!(out, "，其中 {} 个金额未知", unknown.unknown_amount)?,
+            }
         }
         writeln!(out)?;
     }
 
-    writeln!(out, "\n== Closed deals")?;
-    amounts_header(out, "outcome", currency)?;
+    heading(out, language, "Closed deals", "已结束商机")?;
+    amounts_header(out, t("outcome", "结果"), currency, language)?;
     for (outcome, amounts) in &pipe.closed {
-        amounts_row(out, portfolio, outcome.label_en(), amounts)?;
+        amounts_row(out, portfolio, outcome.label(language), amounts, language)?;
     }
-    amounts_row(out, portfolio, "In nurture (not closed)", &pipe.nurture)?;
-    write_lifecycle(out, portfolio, currency, options.list_limit)?;
+    amounts_row(
+        out,
+        portfolio,
+        t("In nurture (not closed)", "培育中（未结束）"),
+        &pipe.nurture,
+        language,
+    )?;
+    write_lifecycle(out, portfolio, currency, options.list_limit, language)?;
 
     // Flow and time.
     let flows = stage_flows(portfolio);
     let durations = stage_durations(portfolio);
-    writeln!(out, "\n== Conversion and time in stage (from the journals)")?;
-    writeln!(
+    heading(
         out,
-        "  conversion = (advanced + won) / deals decided here (advanced, won, lost or withdrawn; open ones wait);\n  days to leave = mean days the deals that left the stage spent in it;"
+        language,
+        "Conversion and time in stage (from the journals)",
+        "阶段转化与停留时间（来自日志）",
     )?;
     writeln!(
         out,
-        "  days so far = mean days the open deals in it have spent there until the as-of date"
+        "  {}",
+        t(
+            "conversion = (advanced + won) / deals decided here (advanced, won, lost or withdrawn; open ones wait);\n  days to leave = mean days the deals that left the stage spent in it;",
+            "转化率 =（推进数 + 赢单数）/ 在此有结果的商机数（推进、赢单、丢单或退出；进行中的不计）；\n  离开用时 = 已离开该阶段的商机在其中的平均天数；"
+        )
+    )?;
+    writeln!(
+        out,
+        "  {}",
+        t(
+            "days so far = mean days the open deals in it have spent there until the as-of date",
+            "已用天数 = 仍在该阶段的商机截至报告日期的平均天数"
+        )
     )?;
     writeln!(
         out,
         "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
-        "stage",
-        "entered",
-        "advanced",
-        "forced",
-        "won",
-        "lost",
-        "withdrawn",
-        "open",
-        "conversion",
-        "days to leave",
-        "days so far"
+        t("stage", "阶段"),
+        t("entered", "进入"),
+        t("advanced", "推进"),
+        t("forced", "强行"),
+        t("won", "赢单"),
+        t("lost", "丢单"),
+        t("withdrawn", "退出"),
+        t("open", "进行中"),
+        t("conversion", "转化率"),
+        t("days to leave", "离开用时"),
+        t("days so far", "已用天数")
     )?;
     for (stage, flow) in flows.iter() {
         let d = durations.get(stage);
         writeln!(
             out,
             "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
-            stage.label_en(),
+            stage.label(language),
             flow.entered,
             flow.advanced,
             flow.forced,
@@ -515,49 +647,76 @@ fn write_report(
         .filter(|r| r.timeline_unknown)
         .count();
     if undated > 0 {
-        writeln!(
-            out,
-            "  time in stage and stalled deals leave out {undated} deals whose CRM gave no opening or stage date"
-        )?;
+        match language {
+            Language::English => writeln!(
+                out,
+                "  time in stage and stalled deals leave out {undated} deals whose CRM gave no opening or stage date"
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  停留时间与停滞商机未计入 {undated} 个 CRM 未给出创建或阶段日期的商机"
+            )?,
+        }
     }
 
     // Stalled deals.
     let stalled = stalled(portfolio);
-    writeln!(
-        out,
-        "\n== Stalled deals: {} open deals with no event for longer than their stage allows",
-        stalled.len()
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Stalled deals: {} open deals with no event for longer than their stage allows",
+            stalled.len()
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 停滞商机：{} 个进行中的商机超过其阶段允许的时间没有任何事件",
+            stalled.len()
+        )?,
+    }
     for deal in stalled.iter().take(options.list_limit) {
         let Some(record) = portfolio.opportunities().get(deal.index) else {
             continue;
         };
-        writeln!(
-            out,
-            "  {:<10} {:<10} {:<22} last event {}  silent {:>4} days (limit {})",
-            deal.id,
+        let (id, account, stage) = (
+            &deal.id,
             record.account_id().unwrap_or("-"),
-            deal.stage.label_en(),
-            day(deal.last_event_at),
-            deal.days_silent,
-            deal.limit_days
-        )?;
+            deal.stage.label(language),
+        );
+        let (last, silent, limit) = (day(deal.last_event_at), deal.days_silent, deal.limit_days);
+        match language {
+            Language::English => writeln!(
+                out,
+                "  {id:<10} {account:<10} {stage:<22} last event {last}  silent {silent:>4} days (limit {limit})"
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  {id:<10} {account:<10} {stage:<22} 最后事件 {last}  沉默 {silent:>4} 天（上限 {limit}）"
+            )?,
+        }
     }
     and_more(
         out,
         "  ",
         stalled.len(),
         options.list_limit,
-        "stalled deals",
+        t("stalled deals", "停滞商机"),
+        language,
     )?;
 
     // Top deals.
     let top = top_deals_with(portfolio, definition, options.top_deals);
-    writeln!(
-        out,
-        "\n== Top {} open deals by weighted amount ({chosen} probabilities): diagnosis and next actions",
-        top.len()
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Top {} open deals by weighted amount ({chosen} probabilities): diagnosis and next actions",
+            top.len()
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 按加权金额（{chosen}概率）排名前 {} 的进行中商机：诊断与下一步行动",
+            top.len()
+        )?,
+    }
     let index = portfolio.account_index();
     for (rank, &i) in top.iter().enumerate() {
         let Some(record) = portfolio.opportunities().get(i) else {
@@ -572,50 +731,74 @@ fn write_report(
                     .map_or(id, |a| a.customer.name());
                 format!("{name} ({id})")
             }
-            None => "no account".to_owned(),
+            None => t("no account", "无客户").to_owned(),
         };
         let amount = record.amount_minor.map_or_else(
-            || "amount unknown".to_owned(),
+            || t("amount unknown", "金额未知").to_owned(),
             |a| format!("{} {currency}", money(portfolio, a as f64)),
         );
         let close = record
             .expected_close
-            .map_or_else(|| "unknown".to_owned(), |d| d.to_string());
+            .map_or_else(|| t("unknown", "未知").to_owned(), |d| d.to_string());
         let win = win_probability(state, definition);
-        writeln!(
-            out,
-            "{}. {} \"{}\" for {account}, {amount}, closes {close}",
-            rank + 1,
-            record.id,
-            record.name,
-        )?;
-        writeln!(
-            out,
-            "   stage {}, grade {}; {}",
-            state.stage().label_en(),
-            state.grade().map_or("none", |g| g.label_en()),
-            win.explain(Language::English).replace('\n', "\n   ")
-        )?;
+        let (rank, id, name) = (rank + 1, &record.id, &record.name);
+        match language {
+            Language::English => writeln!(
+                out,
+                "{rank}. {id} \"{name}\" for {account}, {amount}, closes {close}"
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "{rank}. {id}“{name}”，客户 {account}，{amount}，预计成交 {close}"
+            )?,
+        }
+        let (stage, grade, explained) = (
+            state.stage().label(language),
+            state.grade().map_or(t("none", "无"), |g| g.label(language)),
+            win.explain(language).replace('\n', "\n   "),
+        );
+        match language {
+            Language::English => writeln!(out, "   stage {stage}, grade {grade}; {explained}")?,
+            Language::Chinese => writeln!(out, "   阶段：{stage}，等级：{grade}；{explained}")?,
+        }
         if let Some(p) = record.crm_probability {
-            writeln!(out, "   the CRM's own probability: {}", percent(p))?;
+            writeln!(
+                out,
+                "   {}: {}",
+                t("the CRM's own probability", "CRM 自身的概率"),
+                percent(p)
+            )?;
         }
         if state.grade().is_some() && definition.grade_factors.is_none() {
             writeln!(
                 out,
-                "   (no grade factor applied: the definition sets none)"
+                "   {}",
+                t(
+                    "(no grade factor applied: the definition sets none)",
+                    "（未应用等级系数：定义中没有设置）"
+                )
             )?;
         }
         let diagnosis = diagnose(state, definition);
-        writeln!(out, "   diagnosis: {}", diagnosis.verdict.label_en())?;
+        writeln!(
+            out,
+            "   {}: {}",
+            t("diagnosis", "诊断"),
+            diagnosis.verdict.label(language)
+        )?;
         if !diagnosis.reported_by_crm.is_empty() {
             let nodes: Vec<&str> = diagnosis
                 .reported_by_crm
                 .iter()
-                .map(|n| n.label_en())
+                .map(|n| n.label(language))
                 .collect();
             writeln!(
                 out,
-                "   stage taken from the CRM: these nodes are not verified: {}",
+                "   {}: {}",
+                t(
+                    "stage taken from the CRM: these nodes are not verified",
+                    "阶段取自 CRM，以下节点未经核实"
+                ),
                 nodes.join(", ")
             )?;
         }
@@ -623,43 +806,70 @@ fn write_report(
             let missing: Vec<&str> = diagnosis
                 .missing_to_advance
                 .iter()
-                .map(|n| n.label_en())
+                .map(|n| n.label(language))
                 .collect();
-            writeln!(out, "   to move on: {}", missing.join(", "))?;
+            writeln!(
+                out,
+                "   {}: {}",
+                t("to move on", "推进所需"),
+                missing.join(", ")
+            )?;
         }
         // The grade's policy comes before any next action.
         if let Some(policy) = &diagnosis.policy {
-            writeln!(out, "   policy: {}", policy.describe(Language::English))?;
+            writeln!(
+                out,
+                "   {}: {}",
+                t("policy", "等级策略"),
+                policy.describe(language)
+            )?;
         }
         for action in diagnosis.next_actions.iter().take(options.next_actions) {
             writeln!(
                 out,
-                "   next: {} ({})",
-                action.item.label_en(),
-                action.stage.label_en()
+                "   {}: {} ({})",
+                t("next", "下一步"),
+                action.item.label(language),
+                action.stage.label(language)
             )?;
         }
     }
 
-    write_probability_trend(out, portfolio, &top)?;
+    write_probability_trend(out, portfolio, &top, language)?;
 
     // Calibration.
     let calibration = &figures.calibration;
-    writeln!(
-        out,
-        "\n== Calibration from {} closed deals ({} won; {} withdrawn left out; prior weight {} deals)",
-        calibration.closed, calibration.won, calibration.withdrawn_excluded, calibration.prior_strength
-    )?;
+    let (closed, won, left_out, prior) = (
+        calibration.closed,
+        calibration.won,
+        calibration.withdrawn_excluded,
+        calibration.prior_strength,
+    );
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Calibration from {closed} closed deals ({won} won; {left_out} withdrawn left out; prior weight {prior} deals)"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 基于 {closed} 个已结束商机的校准（{won} 个赢单；{left_out} 个退出未计入；先验权重 {prior} 个商机）"
+        )?,
+    }
     writeln!(
         out,
         "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
-        "stage", "reached", "won", "observed", "current", "fitted"
+        t("stage", "阶段"),
+        t("reached", "到达"),
+        t("won", "赢单"),
+        t("observed", "观察值"),
+        t("current", "现行值"),
+        t("fitted", "拟合值")
     )?;
     for s in &calibration.stages {
         writeln!(
             out,
             "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
-            s.stage.label_en(),
+            s.stage.label(language),
             s.reached,
             s.won,
             s.observed.map_or_else(|| "-".to_owned(), percent),
@@ -669,23 +879,36 @@ fn write_report(
     }
     writeln!(
         out,
-        "  observed = won / reached; current = the definition's stage base; fitted = the two blended, never falling from stage to stage"
+        "  {}",
+        t(
+            "observed = won / reached; current = the definition's stage base; fitted = the two blended, never falling from stage to stage",
+            "观察值 = 赢单数 / 到达数；现行值 = 定义中的阶段基础概率；拟合值 = 两者的加权结合，逐阶段不下降"
+        )
     )?;
     if !calibration.grades.is_empty() {
         writeln!(
             out,
-            "  win factor = a grade's smoothed win rate / the overall win rate (above 1: it wins more often than average; a grade with no closed deal keeps its current factor); calibrated weights apply it"
+            "  {}",
+            t(
+                "win factor = a grade's smoothed win rate / the overall win rate (above 1: it wins more often than average; a grade with no closed deal keeps its current factor); calibrated weights apply it",
+                "赢单系数 = 该等级的平滑赢单率 / 总体赢单率（大于 1：赢单多于平均；没有已结束商机的等级保留现行系数）；校准权重应用此系数"
+            )
         )?;
         writeln!(
             out,
             "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10}",
-            "grade", "closed", "won", "observed", "smoothed", "win factor"
+            t("grade", "等级"),
+            t("closed", "已结束"),
+            t("won", "赢单"),
+            t("observed", "观察值"),
+            t("smoothed", "平滑值"),
+            t("win factor", "赢单系数")
         )?;
         for g in &calibration.grades {
             writeln!(
                 out,
                 "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
-                g.grade.label_en(),
+                g.grade.label(language),
                 g.closed,
                 g.won,
                 g.observed.map_or_else(|| "-".to_owned(), percent),
@@ -694,8 +917,8 @@ fn write_report(
             )?;
         }
         let buckets = [
-            ("evaluation failed", &calibration.failed),
-            ("not graded", &calibration.ungraded),
+            (t("evaluation failed", "评估未通过"), &calibration.failed),
+            (t("not graded", "未分级"), &calibration.ungraded),
         ];
         for (name, bucket) in buckets {
             if let Some(b) = bucket {
@@ -716,11 +939,18 @@ fn write_report(
     super::learned::write_text(out, &super::learned::learn_from(portfolio))?;
 
     // Plans, summarised by customer type.
-    writeln!(
-        out,
-        "\n== Differentiation plans by customer type (first {} actions; every account's full plan is in the HTML report)",
-        options.plan_actions
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Differentiation plans by customer type (first {} actions; every account's full plan is in the HTML report)",
+            options.plan_actions
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 按客户类型的差异化计划（前 {} 项行动；各客户的完整计划见 HTML 报告）",
+            options.plan_actions
+        )?,
+    }
     let plans = account_plans(portfolio);
     for ty in CustomerType::ALL {
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
@@ -728,7 +958,7 @@ fn write_report(
             if account.customer.customer_type() != *ty {
                 continue;
             }
-            let summary = plan_summary(plan, options.plan_actions);
+            let summary = plan_summary(plan, options.plan_actions, language);
             match groups.iter_mut().find(|(s, _)| *s == summary) {
                 Some((_, members)) => members.push(i),
                 None => groups.push((summary, vec![i])),
@@ -746,12 +976,17 @@ fn write_report(
             .max_by(|(i, a), (j, b)| a.1.len().cmp(&b.1.len()).then(j.cmp(i)))
             .map_or(0, |(i, _)| i);
         let (usual_plan, usual_members) = &groups[usual];
-        writeln!(out, "{}: {total} accounts", ty.label_en())?;
-        writeln!(
-            out,
-            "   usual plan ({} accounts): {usual_plan}",
-            usual_members.len()
-        )?;
+        let usual_count = usual_members.len();
+        match language {
+            Language::English => {
+                writeln!(out, "{}: {total} accounts", ty.label_en())?;
+                writeln!(out, "   usual plan ({usual_count} accounts): {usual_plan}")?;
+            }
+            Language::Chinese => {
+                writeln!(out, "{}：{total} 个客户", ty.label_zh())?;
+                writeln!(out, "   常见计划（{usual_count} 个客户）：{usual_plan}")?;
+            }
+        }
         // The other plans, each with the accounts that share it.
         let mut others: Vec<&(String, Vec<usize>)> = groups
             .iter()
@@ -767,16 +1002,37 @@ fn write_report(
                 .filter_map(|&i| portfolio.accounts().get(i))
                 .map(|a| a.customer.id())
                 .collect();
-            let more = if members.len() > ids.len() {
-                format!(" and {} more", members.len() - ids.len())
-            } else {
-                String::new()
-            };
-            writeln!(out, "   other plan for {}{more}: {plan}", ids.join(", "))?;
+            let rest = members.len() - ids.len();
+            let ids = ids.join(", ");
+            match language {
+                Language::English => {
+                    let more = if rest > 0 {
+                        format!(" and {rest} more")
+                    } else {
+                        String::new()
+                    };
+                    writeln!(out, "   other plan for {ids}{more}: {plan}")?;
+                }
+                Language::Chinese => {
+                    let more = if rest > 0 {
+                        format!(" 等另 {rest} 个")
+                    } else {
+                        String::new()
+                    };
+                    writeln!(out, "   {ids}{more}的其他计划：{plan}")?;
+                }
+            }
         }
-        and_more(out, "   ", others.len(), options.list_limit, "other plans")?;
+        and_more(
+            out,
+            "   ",
+            others.len(),
+            options.list_limit,
+            t("other plans", "其他计划"),
+            language,
+        )?;
     }
-    super::cycles::write_section(out, portfolio, options.list_limit)
+    super::cycles::write_section(out, portfolio, options.list_limit, language)
 }
 
 /// The recommended differentiation plan of every account, in account
@@ -799,12 +1055,17 @@ pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
         .collect()
 }
 
-/// A plan in one line, its first `actions` recommendations in English.
-pub(crate) fn plan_summary(plan: &Plan, actions: usize) -> String {
+/// A plan in one line, its first `actions` recommendations in `language`.
+pub(crate) fn plan_summary(plan: &Plan, actions: usize, language: Language) -> String {
+    let t = |en: &'static str, zh: &'static str| tr(language, en, zh);
     match plan {
         Plan::Invest {
             recommendations, ..
-        } if recommendations.is_empty() => "every recommended action is already in progress".into(),
+        } if recommendations.is_empty() => t(
+            "every recommended action is already in progress",
+            "所有推荐行动均已在进行中",
+        )
+        .into(),
         Plan::Invest {
             recommendations, ..
         } => {
@@ -812,11 +1073,14 @@ pub(crate) fn plan_summary(plan: &Plan, actions: usize) -> String {
                 .iter()
                 .take(actions)
                 .map(|r| {
+                    let axis = match language {
+                        Language::English => r.axis.key(),
+                        Language::Chinese => r.axis.label_zh(),
+                    };
                     format!(
-                        "{} (+{:.0} {})",
-                        r.action.label_en(),
-                        r.expected_effect,
-                        r.axis.key()
+                        "{} (+{:.0} {axis})",
+                        r.action.label(language),
+                        r.expected_effect
                     )
                 })
                 .collect();
@@ -826,18 +1090,21 @@ pub(crate) fn plan_summary(plan: &Plan, actions: usize) -> String {
             let reasons: Vec<&str> = assessment
                 .wait_reasons
                 .iter()
-                .map(|w| w.label_en())
+                .map(|w| w.label(language))
                 .collect();
-            format!(
-                "not worth investing now: {} of {} readiness criteria met{}",
-                assessment.met.len(),
-                assessment.met.len() + assessment.missing.len(),
-                if reasons.is_empty() {
-                    String::new()
-                } else {
-                    format!("; waits: {}", reasons.join(", "))
+            let met = assessment.met.len();
+            let of = met + assessment.missing.len();
+            let waits = if reasons.is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", t("; waits: ", "；等待原因："), reasons.join(", "))
+            };
+            match language {
+                Language::English => {
+                    format!("not worth investing now: {met} of {of} readiness criteria met{waits}")
                 }
-            )
+                Language::Chinese => format!("暂不值得投入：满足 {met}/{of} 项准备条件{waits}"),
+            }
         }
     }
 }
@@ -856,22 +1123,30 @@ fn write_lifecycle(
     portfolio: &Portfolio,
     currency: &str,
     list_limit: usize,
+    language: Language,
 ) -> std::fmt::Result {
     use super::lifecycle::{bookings, forecast, slipped_deals, win_loss};
     use crate::key_account::ForecastCategory;
+    let t = |en: &'static str, zh: &'static str| tr(language, en, zh);
 
     let figures = forecast(portfolio);
-    writeln!(
-        out,
-        "\n== Forecast by category (open deals by expected close month, booked deals by booking month; amounts in {currency})"
-    )?;
-    amounts_header(out, "category", currency)?;
-    for (category, amounts) in &figures.by_category {
-        amounts_row(out, portfolio, category.label_en(), amounts)?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Forecast by category (open deals by expected close month, booked deals by booking month; amounts in {currency})"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 按预测类别的预测（进行中的商机按预计成交月份，已签约商机按签约月份；金额单位 {currency}）"
+        )?,
     }
-    let mut header = format!("  {:<10}", "month");
+    amounts_header(out, t("category", "预测类别"), currency, language)?;
+    for (category, amounts) in &figures.by_category {
+        amounts_row(out, portfolio, category.label(language), amounts, language)?;
+    }
+    let mut header = format!("  {:<10}", t("month", "月份"));
     for category in ForecastCategory::ALL {
-        header.push_str(&format!(" {:>14}", category.label_en()));
+        header.push_str(&format!(" {:>14}", category.label(language)));
     }
     writeln!(out, "{header}")?;
     for (month, row) in &figures.by_month {
@@ -886,83 +1161,110 @@ fn write_lifecycle(
     }
 
     let booked = bookings(portfolio);
-    writeln!(
-        out,
-        "\n== Bookings and delivery ({} booked deals, {} {currency}; win rate {} of ended deals)",
+    let (count, amount) = (
         booked.booked.count,
         money(portfolio, booked.booked.amount_minor as f64),
-        booked
-            .win_rate
-            .map_or("unknown".to_owned(), |r| format!("{:.0}%", r * 100.0))
-    )?;
-    amounts_header(out, "delivery", currency)?;
+    );
+    let rate = booked
+        .win_rate
+        .map_or(t("unknown", "未知").to_owned(), percent);
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Bookings and delivery ({count} booked deals, {amount} {currency}; win rate {rate} of ended deals)"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 签约与交付（已签约 {count} 个商机，{amount} {currency}；已结束商机的赢单率 {rate}）"
+        )?,
+    }
+    amounts_header(out, t("delivery", "交付状态"), currency, language)?;
     for (status, amounts) in &booked.delivery {
-        amounts_row(out, portfolio, status.label_en(), amounts)?;
+        amounts_row(out, portfolio, status.label(language), amounts, language)?;
     }
     for (month, amounts) in &booked.by_month {
-        writeln!(
-            out,
-            "  booked in {month}: {} deals, {} {currency}",
-            amounts.count,
-            money(portfolio, amounts.amount_minor as f64)
-        )?;
+        let (n, amount) = (amounts.count, money(portfolio, amounts.amount_minor as f64));
+        match language {
+            Language::English => {
+                writeln!(out, "  booked in {month}: {n} deals, {amount} {currency}")?
+            }
+            Language::Chinese => writeln!(out, "  {month} 签约：{n} 个商机，{amount} {currency}")?,
+        }
     }
 
     let analysis = win_loss(portfolio);
-    writeln!(
+    heading(
         out,
-        "\n== Win/loss by reason (lost, withdrawn, delivery cancelled)"
+        language,
+        "Win/loss by reason (lost, withdrawn, delivery cancelled)",
+        "按原因的赢单与丢单（丢单、退出、交付取消）",
     )?;
     let reasons = &portfolio.definitions().process.reasons;
     writeln!(
         out,
         "  {:<40} {:>5} {:>9} {:>9}",
-        "reason", "lost", "withdrawn", "cancelled"
+        t("reason", "原因"),
+        t("lost", "丢单"),
+        t("withdrawn", "退出"),
+        t("cancelled", "交付取消")
     )?;
     for (key, lost, withdrawn, cancelled) in &analysis.by_reason {
-        let label = reasons.get(key).map_or(key.as_str(), |r| r.en.as_str());
+        let label = reasons.get(key).map_or(key.as_str(), |r| match language {
+            Language::English => r.en.as_str(),
+            Language::Chinese => r.zh.as_str(),
+        });
         writeln!(out, "  {label:<40} {lost:>5} {withdrawn:>9} {cancelled:>9}")?;
     }
-    writeln!(
+    heading(
         out,
-        "\n== Win/loss by stage where the deal ended (won = booked, lost, withdrawn)"
+        language,
+        "Win/loss by stage where the deal ended (won = booked, lost, withdrawn)",
+        "按商机结束时所处阶段的赢单与丢单（赢单 = 已签约、丢单、退出）",
     )?;
     let win_loss_header = |out: &mut String, first: &str| {
         writeln!(
             out,
             "  {first:<28} {:>5} {:>5} {:>9}",
-            "won", "lost", "withdrawn"
+            t("won", "赢单"),
+            t("lost", "丢单"),
+            t("withdrawn", "退出")
         )
     };
-    win_loss_header(out, "stage")?;
+    win_loss_header(out, t("stage", "阶段"))?;
     for (stage, count) in analysis.by_stage.iter() {
         writeln!(
             out,
             "  {:<28} {:>5} {:>5} {:>9}",
-            stage.label_en(),
+            stage.label(language),
             count.won,
             count.lost,
             count.withdrawn
         )?;
     }
-    writeln!(
+    heading(
         out,
-        "\n== Win/loss by customer type and by grade (won, lost, withdrawn)"
+        language,
+        "Win/loss by customer type and by grade (won, lost, withdrawn)",
+        "按客户类型与等级的赢单与丢单（赢单、丢单、退出）",
     )?;
-    win_loss_header(out, "customer type")?;
+    win_loss_header(out, t("customer type", "客户类型"))?;
     for (kind, count) in &analysis.by_customer_type {
         writeln!(
             out,
             "  {:<28} {:>5} {:>5} {:>9}",
-            kind.label_en(),
+            kind.label(language),
             count.won,
             count.lost,
             count.withdrawn
         )?;
     }
-    win_loss_header(out, "grade")?;
+    win_loss_header(out, t("grade", "等级"))?;
     for (grade, count) in &analysis.by_grade {
-        let label = grade.map_or("ungraded".to_owned(), |g| format!("grade {}", g.label_en()));
+        let label = match (grade, language) {
+            (Some(g), Language::English) => format!("grade {}", g.label_en()),
+            (Some(g), Language::Chinese) => g.label_zh().to_owned(),
+            (None, _) => t("ungraded", "未分级").to_owned(),
+        };
         writeln!(
             out,
             "  {label:<28} {:>5} {:>5} {:>9}",
@@ -972,28 +1274,47 @@ fn write_lifecycle(
 
     let slipped = slipped_deals(portfolio);
     let slips: usize = slipped.iter().map(|d| d.slips).sum();
-    writeln!(
-        out,
-        "\n== Slipped deals: {} deals moved their close date {} times later",
-        slipped.len(),
-        slips
-    )?;
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Slipped deals: {} deals moved their close date {slips} times later",
+            slipped.len()
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 延期商机：{} 个商机共 {slips} 次把预计成交日期推后",
+            slipped.len()
+        )?,
+    }
     for deal in slipped.iter().take(list_limit) {
         let (first, last) = match (deal.changes.first(), deal.changes.last()) {
-            (Some(f), Some(l)) => (f.from.map_or("unknown".to_owned(), |d| d.to_string()), l.to),
+            (Some(f), Some(l)) => (
+                f.from
+                    .map_or(t("unknown", "未知").to_owned(), |d| d.to_string()),
+                l.to,
+            ),
             _ => continue,
         };
-        writeln!(
-            out,
-            "  {:<10} {} -> {} ({} changes, {:+} days)",
-            deal.id,
-            first,
-            last,
-            deal.changes.len(),
-            deal.total_days
-        )?;
+        let (id, changes, days) = (&deal.id, deal.changes.len(), deal.total_days);
+        match language {
+            Language::English => writeln!(
+                out,
+                "  {id:<10} {first} -> {last} ({changes} changes, {days:+} days)"
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  {id:<10} {first} -> {last}（调整 {changes} 次，{days:+} 天）"
+            )?,
+        }
     }
-    and_more(out, "  ", slipped.len(), list_limit, "slipped deals")?;
+    and_more(
+        out,
+        "  ",
+        slipped.len(),
+        list_limit,
+        t("slipped deals", "延期商机"),
+        language,
+    )?;
 
     let changes = amount_changes(
         portfolio,
@@ -1001,16 +1322,24 @@ fn write_lifecycle(
         portfolio.as_of(),
     );
     let summary = AmountChangeSummary::of(&changes);
-    writeln!(
-        out,
-        "\n== Amount changes in the last 365 days: {} changes ({} up, {} down, {} from unknown), net {}{} {currency}",
+    let (n, up, down, unknown) = (
         changes.len(),
         summary.up,
         summary.down,
         summary.from_unknown,
-        if summary.net < 0 { "-" } else { "+" },
-        money(portfolio, summary.net.unsigned_abs() as f64)
-    )?;
+    );
+    let sign = if summary.net < 0 { "-" } else { "+" };
+    let net = money(portfolio, summary.net.unsigned_abs() as f64);
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Amount changes in the last 365 days: {n} changes ({up} up, {down} down, {unknown} from unknown), net {sign}{net} {currency}"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 近 365 天的金额调整：{n} 次（调高 {up} 次，调低 {down} 次，由未知变为已知 {unknown} 次），净变化 {sign}{net} {currency}"
+        )?,
+    }
     Ok(())
 }
 
@@ -1078,21 +1407,22 @@ fn write_probability_trend(
     out: &mut String,
     portfolio: &Portfolio,
     top: &[usize],
+    language: Language,
 ) -> std::fmt::Result {
-    writeln!(
+    heading(
         out,
-        "\n== Probability trend of the top deals (win probability after each event, replayed under the current definition; shown where it changed)"
+        language,
+        "Probability trend of the top deals (win probability after each event, replayed under the current definition; shown where it changed)",
+        "重点商机的赢单概率走势（每个事件之后的赢单概率，按现行定义重放；仅列出发生变化之处）",
     )?;
     let definition = &portfolio.definitions().process;
     for record in top.iter().filter_map(|&i| portfolio.opportunities().get(i)) {
         let trend = probability_trend(record, definition);
-        writeln!(
-            out,
-            "  {:<10} {:>3} events: {}",
-            record.id,
-            trend.len(),
-            trend_steps(&trend).join(" -> ")
-        )?;
+        let (id, n, steps) = (&record.id, trend.len(), trend_steps(&trend).join(" -> "));
+        match language {
+            Language::English => writeln!(out, "  {id:<10} {n:>3} events: {steps}")?,
+            Language::Chinese => writeln!(out, "  {id:<10} {n:>3} 个事件：{steps}")?,
+        }
     }
     Ok(())
 }

@@ -186,8 +186,7 @@ class Portfolio(Handle):
         return json.loads(text)
 
     def report(self, language: Any = None) -> str:
-        """The text report with the default options (English only: Chinese raises
-        `InvalidArgumentError`; the HTML report has both)."""
+        """The text report with the default options, in English (the default) or Chinese."""
         return N.text_out(N.lib.techsales_portfolio_report, self._live, _language(language))
 
     def html(self, language: Any = None) -> str:
