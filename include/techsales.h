@@ -289,6 +289,8 @@ enum {
   TECHSALES_CYCLE_EVENT_KIND_CRITICAL_SITUATION_NOTED = 18, /**< Critical situation noted / 已记录潜在关键情况 */
   TECHSALES_CYCLE_EVENT_KIND_CYCLE_ENDED = 19, /**< Cycle ended before the decision / 决策前结束循环 */
   TECHSALES_CYCLE_EVENT_KIND_RELATIONSHIP_CLOSED = 20, /**< Relationship's cycle closed / 合作循环已结束 */
+  TECHSALES_CYCLE_EVENT_KIND_VARIANT_ADOPTED = 21, /**< Variant adopted for the new iteration / 新一轮采用新的循环变体 */
+  TECHSALES_CYCLE_EVENT_KIND_VARIANT_DECLINED = 22, /**< Offered variant declined / 已拒绝提供的循环变体 */
 };
 
 /** Guidance action (指导行动). (`techsales_guidance_action` codes) */
@@ -428,6 +430,7 @@ enum {
   TECHSALES_PROBABILITY_FACTOR_MET_AFTER_FORCING = 6, /**< Key node met after forcing / 强行推进后才达成的关键节点 */
   TECHSALES_PROBABILITY_FACTOR_INFLUENCE_AGAINST = 7, /**< Buying influence with power against us or not met / 有决定权的采购影响者反对或未接触 */
   TECHSALES_PROBABILITY_FACTOR_AGAINST_POLICY = 8, /**< Against the grade's policy / 违背等级资源策略 */
+  TECHSALES_PROBABILITY_FACTOR_ENTRY_STEP = 9, /**< Procurement step when we entered / 我方介入时客户所处采购步骤 */
 };
 
 /** Evaluation factor (评估因素). (`techsales_grading_factor` codes) */

@@ -8,6 +8,12 @@
 //! An opportunity customer lacks loyalty, a loyal customer lacks assistance,
 //! a market-taker lacks both and may not be worth the investment, and a
 //! strategic customer needs actions that keep it where it is.
+//!
+//! The planner's vocabulary also holds the five reasons source 000 gives
+//! for a client staying with a supplier ([`RetentionReason`]: trust in the
+//! service, feeling well cared for, fair value, expectations exceeded, the
+//! quality of the whole experience); every recommendation names the one
+//! its action serves most, so a sustaining plan says what keeps the client.
 
 use std::collections::BTreeMap;
 
@@ -79,22 +85,63 @@ impl Action {
             .filter(move |a| a.axis() == axis)
     }
 
-    /// What the action consists of, in both languages.
+    /// What the action consists of, in both languages (source 000, in our
+    /// words).
     pub fn description(self) -> Text {
         match self {
-            Action::ProductInnovation => Text { en: "Develop new products around the customer's own problems, so that switching supplier means losing them.", zh: "围绕客户自身的问题开发新产品，使更换供应商意味着失去这些产品。" },
-            Action::CustomerInformationIntegration => Text { en: "Connect our information services to the customer's systems so orders, stock and status flow without effort.", zh: "将我们的信息服务接入客户系统，使订单、库存和状态信息顺畅流转。" },
-            Action::CustomerPossibilitiesPortal => Text { en: "Give the customer one place to see its options and alternatives for each need.", zh: "为客户提供一个查看每项需求的选项和替代方案的入口。" },
-            Action::ManagedPromotionsAndAgreements => Text { en: "Design promotions and framework agreements together with the customer instead of imposing them.", zh: "与客户共同设计促销和框架协议，而不是单方面强加。" },
-            Action::JointPlanningAndForecasting => Text { en: "Plan and forecast demand jointly with the customer's own planners.", zh: "与客户的计划人员共同制定计划和需求预测。" },
-            Action::MarketSegmentation => Text { en: "Cut offers for each market segment; there is no universal product.", zh: "针对每个细分市场定制方案；不存在通用产品。" },
-            Action::SupplyChainCollaboration => Text { en: "Share supply-chain planning, forecasts and corrections with the customer.", zh: "与客户共享供应链计划、预测和纠偏。" },
-            Action::ProductServiceInformation => Text { en: "Keep complete, current product and service information available to the customer.", zh: "向客户提供完整、最新的产品与服务信息。" },
-            Action::ProviderPossibilitiesPortal => Text { en: "Show the customer everything we can do for it, in one place.", zh: "在一个入口向客户展示我们能为其提供的全部能力。" },
-            Action::SalesForceIngenuity => Text { en: "Train the sales and assistance force to solve the customer's problems inventively.", zh: "培训销售与协助团队，以创造性方式解决客户问题。" },
-            Action::StrategicInformationSources => Text { en: "Build strategic sources of information on the customer's market and competitors.", zh: "建立关于客户市场和竞争对手的战略信息来源。" },
-            Action::SellerSegmentation => Text { en: "Assign specialist assistants matched to each kind of customer.", zh: "为每类客户配备匹配的专业助理。" },
+            Action::ProductInnovation => Text { en: "New products, or improvements to existing ones, that benefit the client, made as tangible to the client as possible.", zh: "开发有益于客户的新产品或改进现有产品，并尽可能让客户切实感受到。" },
+            Action::CustomerInformationIntegration => Text { en: "An information system through which we anticipate the client's basic needs (products, prices, quantities, dates) and the client always knows what is happening and has what it needs to decide.", zh: "建立信息系统，预判客户的基本需求（产品、价格、数量、日期），让客户随时了解进展并掌握决策所需的信息。" },
+            Action::CustomerPossibilitiesPortal => Text { en: "Go through with the client the options it has in the market, ours and the competition's alternatives; the openness builds its trust in us.", zh: "与客户一起分析其在市场上的选择：我方的产品与服务以及竞争对手的替代方案；这种坦诚会增进客户对我们的信任。" },
+            Action::ManagedPromotionsAndAgreements => Text { en: "Plan, prepare and manage promotions and agreements together with the client, with the initiative coming from us where possible.", zh: "与客户共同策划、制定和管理促销与协议，尽可能由我方发起。" },
+            Action::JointPlanningAndForecasting => Text { en: "Help the client build realistic plans and strategies that lead it to its own objectives.", zh: "帮助客户制定切实可行的计划和策略，以实现其自身目标。" },
+            Action::MarketSegmentation => Text { en: "Sell each client the products and services specific to it, down to the individual client: there are no universal products or services.", zh: "细分到单个客户，为每个客户提供针对其需求的产品与服务：不存在通用的产品与服务。" },
+            Action::SupplyChainCollaboration => Text { en: "Involve the whole supply chain in collaborating on, planning, forecasting and correcting real plans and strategies that let us meet our objectives.", zh: "让整个供应链参与协作、计划、预测和纠偏，形成切实的计划与策略，以实现我方目标。" },
+            Action::ProductServiceInformation => Text { en: "Know the specifications and use of our products and services as fully as possible and pass that knowledge on in the right way, never sharing a client's confidential information.", zh: "尽可能全面掌握产品与服务的规格和使用知识，并以恰当方式提供给客户，绝不泄露客户的保密信息。" },
+            Action::ProviderPossibilitiesPortal => Text { en: "Our own analysis, as supplier, of the products and services, markets and clients where we have interest and real possibilities, knowing and analysing as much as we can about the competition.", zh: "我方作为供应商，对有兴趣且有实际机会的产品与服务、市场和客户进行自身分析，并尽可能了解和分析竞争对手。" },
+            Action::SalesForceIngenuity => Text { en: "Train the sales and assistance force as far as possible, so that it identifies needs better and gives the collaboration the client asks for.", zh: "尽可能培训销售与协助团队，提升其识别需求的能力，并提供客户所需的协作。" },
+            Action::StrategicInformationSources => Text { en: "Find the people, actions, situations and events through which strategic information on products and services, the environment, our company, the competition and the clients is collected.", zh: "寻找能够收集产品与服务、环境、本公司、竞争对手和客户等战略信息的人员、活动、情境与事件。" },
+            Action::SellerSegmentation => Text { en: "Specialise the sales and assistance force by application sector: specialist assistants instead of all-round ones.", zh: "按应用领域实现销售与协助团队的专业化：以专业助理取代多面手助理。" },
         }
+    }
+
+    /// The reasons a client stays (source 000) this action serves, the
+    /// main one first. The pairing is our reading of the action
+    /// descriptions: the source lists the reasons but does not pair them.
+    pub fn serves(self) -> &'static [RetentionReason] {
+        use RetentionReason::{
+            ExceededExpectations, ExperienceQuality, FairValue, Trust, WellCaredFor,
+        };
+        match self {
+            Action::ProductInnovation => &[ExceededExpectations, ExperienceQuality],
+            Action::CustomerInformationIntegration => &[Trust, WellCaredFor],
+            Action::CustomerPossibilitiesPortal => &[Trust],
+            Action::ManagedPromotionsAndAgreements => &[FairValue, WellCaredFor],
+            Action::JointPlanningAndForecasting => &[WellCaredFor, ExceededExpectations],
+            Action::MarketSegmentation => &[WellCaredFor, FairValue],
+            Action::SupplyChainCollaboration => &[ExperienceQuality, Trust],
+            Action::ProductServiceInformation => &[Trust, ExperienceQuality],
+            Action::ProviderPossibilitiesPortal => &[FairValue, ExperienceQuality],
+            Action::SalesForceIngenuity => &[WellCaredFor, ExceededExpectations],
+            Action::StrategicInformationSources => &[ExceededExpectations],
+            Action::SellerSegmentation => &[ExperienceQuality, WellCaredFor],
+        }
+    }
+}
+
+labelled_enum! {
+    /// Why a client stays with a supplier: the five reasons source 000 ends
+    /// with. A sustaining plan names the one each action serves.
+    pub enum RetentionReason {
+        /// The client trusts the service we give.
+        Trust = 0, "trust" => ("Trusts our service", "信任我们的服务"),
+        /// The client feels well cared for.
+        WellCaredFor = 1, "well_cared_for" => ("Feels well cared for", "感到被悉心照顾"),
+        /// What the client gets for what it pays seems fair.
+        FairValue = 2, "fair_value" => ("Gets fair value for what it pays", "付出与所得公平"),
+        /// We give more than the client expects.
+        ExceededExpectations = 3, "exceeded_expectations" => ("Expectations exceeded", "超出期望"),
+        /// The whole experience with us is of outstanding quality.
+        ExperienceQuality = 4, "experience_quality" => ("Outstanding quality of the whole experience", "整体体验质量卓越"),
     }
 }
 
@@ -112,6 +159,71 @@ labelled_enum! {
     }
 }
 
+/// Readiness rules per product, market and region. Source 000: the
+/// loyalty network is built "very carefully and selectively, since not all
+/// products, customers, markets, geographic regions and others have the
+/// capacity to have and sustain continuous differentiation"; source 002:
+/// target specific accounts. A plan made for a product, market or region
+/// (see [`Scope`]) checks readiness under the strictest of the customer
+/// rule and the rules set for its product, market and region: the most
+/// criteria asked for and the fewest wait-and-see reasons allowed. Names
+/// are the CRM's own, compared exactly. Empty by default: the customer rule
+/// alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Selectivity {
+    /// The readiness rule of each product.
+    pub products: BTreeMap<String, ReadinessRule>,
+    /// The readiness rule of each market.
+    pub markets: BTreeMap<String, ReadinessRule>,
+    /// The readiness rule of each region.
+    pub regions: BTreeMap<String, ReadinessRule>,
+}
+
+impl Validate for Selectivity {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (field, rules) in [
+            ("products", &self.products),
+            ("markets", &self.markets),
+            ("regions", &self.regions),
+        ] {
+            for (name, rule) in rules {
+                rule.validate().map_err(|e| e.nested(name).nested(field))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The product, market and region a plan is made for (each unknown when
+/// `None`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scope<'a> {
+    /// The product.
+    pub product: Option<&'a str>,
+    /// The market.
+    pub market: Option<&'a str>,
+    /// The region.
+    pub region: Option<&'a str>,
+}
+
+impl Selectivity {
+    /// The strictest of `base` and the rules set for `scope`.
+    pub fn rule_for(&self, base: ReadinessRule, scope: Scope<'_>) -> ReadinessRule {
+        [
+            scope.product.and_then(|p| self.products.get(p)),
+            scope.market.and_then(|m| self.markets.get(m)),
+            scope.region.and_then(|r| self.regions.get(r)),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(base, |rule, other| ReadinessRule {
+            min_criteria: rule.min_criteria.max(other.min_criteria),
+            max_wait_reasons: rule.max_wait_reasons.min(other.max_wait_reasons),
+        })
+    }
+}
+
 /// Tunable inputs of the planner (choice: every action adds 10 points to
 /// its axis; readiness as in [`ReadinessRule`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -126,6 +238,8 @@ pub struct PlannerConfig {
     pub effects: BTreeMap<Action, f64>,
     /// Expected points for actions not listed in `effects`.
     pub default_effect: f64,
+    /// Readiness rules per product, market and region.
+    pub selectivity: Selectivity,
 }
 
 impl Default for PlannerConfig {
@@ -135,6 +249,7 @@ impl Default for PlannerConfig {
             readiness: ReadinessRule::default(),
             effects: BTreeMap::new(),
             default_effect: 10.0,
+            selectivity: Selectivity::default(),
         }
     }
 }
@@ -147,6 +262,9 @@ impl Validate for PlannerConfig {
         self.readiness
             .validate()
             .map_err(|e| e.nested("readiness"))?;
+        self.selectivity
+            .validate()
+            .map_err(|e| e.nested("selectivity"))?;
         check_range("default_effect", self.default_effect, 0.0, SCORE_MAX)?;
         for (action, effect) in &self.effects {
             check_range(
@@ -186,6 +304,9 @@ pub struct Recommendation {
     pub expected_effect: f64,
     /// Why it is recommended.
     pub reason: RecommendationReason,
+    /// The reason a client stays that the action serves most
+    /// ([`Action::serves`]).
+    pub serves: RetentionReason,
 }
 
 /// What the planner says for one customer.
@@ -238,8 +359,16 @@ impl PlannerConfig {
     /// gap to its threshold first, and within an axis the larger expected
     /// effect first.
     pub fn plan(&self, input: PlanInput<'_>) -> Plan {
+        self.plan_in(input, Scope::default())
+    }
+
+    /// Recommends actions like [`plan`](Self::plan), for a customer's
+    /// product, market or region: readiness is checked under the
+    /// [`Selectivity`] rule for `scope`.
+    pub fn plan_in(&self, input: PlanInput<'_>, scope: Scope<'_>) -> Plan {
         let ty = input.customer_type;
-        let readiness = self.readiness.assess(input.readiness);
+        let rule = self.selectivity.rule_for(self.readiness, scope);
+        let readiness = rule.assess(input.readiness);
         if ty == CustomerType::MarketTaker && !readiness.candidate {
             return Plan::NotWorthInvestingNow {
                 assessment: readiness,
@@ -276,6 +405,7 @@ impl PlannerConfig {
                 axis,
                 expected_effect: self.effect(action),
                 reason,
+                serves: action.serves()[0],
             })
             .collect();
         recommendations.sort_by(|a, b| {

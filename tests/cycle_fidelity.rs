@@ -56,7 +56,7 @@ proptest! {
             h = finish_stage(&mut sale, h);
         }
         let ending = if lost { CycleEnding::Lost } else { CycleEnding::Abandoned };
-        let event = CycleEvent::CycleEnded { ending, reason: "budget frozen".into() };
+        let event = CycleEvent::CycleEnded { ending, reason: "budget frozen".into(), listed: None };
         prop_assert!(sale.apply(entry(h, event)).is_ok());
         prop_assert_eq!(sale.outcome(), ending.outcome());
         prop_assert!(sale.is_closed());

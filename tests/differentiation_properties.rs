@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use techsales::customer::{Axis, CustomerType, Readiness, ReadinessCriterion, Scores, WaitReason};
 use techsales::differentiation::{
     Action, ActionLog, ActionStatus, Plan, PlanInput, PlannerConfig, RecommendationReason,
+    RetentionReason,
 };
 use techsales::labels::Labelled;
 
@@ -226,4 +227,117 @@ fn action_log_records_dated_actions_and_refuses_bad_updates() {
     assert_eq!(log.records()[1].status, ActionStatus::Completed);
     let back: ActionLog = serde_json::from_str(&serde_json::to_string(&log).unwrap()).unwrap();
     assert_eq!(back, log);
+}
+
+proptest! {
+    /// Source 000's closing: a client stays because it trusts the service,
+    /// feels well cared for, finds the value fair, has its expectations
+    /// exceeded and finds the whole experience outstanding. Every
+    /// recommendation of a sustaining plan (a strategic customer) names the
+    /// reason its action serves, one of the action's own, and the five
+    /// reasons are all served by some action.
+    #[test]
+    fn a_sustaining_plan_names_the_reason_each_action_serves(
+        config in config(),
+        scores in scores_of(CustomerType::Strategic),
+        readiness in readiness(),
+    ) {
+        let plan = plan_for(&config, CustomerType::Strategic, scores, &readiness);
+        prop_assert!(!plan.recommendations().is_empty());
+        for r in plan.recommendations() {
+            prop_assert_eq!(r.reason, RecommendationReason::SustainNetwork);
+            prop_assert_eq!(Some(&r.serves), r.action.serves().first());
+        }
+        for reason in RetentionReason::ALL {
+            prop_assert!(Action::ALL.iter().any(|a| a.serves().contains(reason)));
+        }
+    }
+}
+
+/// Source 000 describes each of the twelve actions; the descriptions keep
+/// what it says: the provider possibilities portal is our own analysis of
+/// products, markets, clients and competition, product innovation includes
+/// improvements, product-service information keeps clients' information
+/// confidential, and market segmentation goes down to the individual
+/// client. Every action and reason has both languages.
+#[test]
+fn the_twelve_actions_are_described_as_the_source_gives_them() {
+    let en = |a: Action| a.description().en;
+    let provider = en(Action::ProviderPossibilitiesPortal);
+    for word in ["analysis", "markets", "clients", "competition"] {
+        assert!(provider.contains(word), "{provider}");
+    }
+    assert!(en(Action::ProductInnovation).contains("improvements"));
+    assert!(en(Action::ProductServiceInformation).contains("confidential"));
+    assert!(en(Action::MarketSegmentation).contains("individual client"));
+    assert!(en(Action::CustomerPossibilitiesPortal).contains("trust"));
+    for action in Action::ALL {
+        assert!(!action.description().en.is_empty() && !action.description().zh.is_empty());
+        assert!(!action.serves().is_empty());
+    }
+    let labels: Vec<&str> = RetentionReason::ALL.iter().map(|r| r.label_zh()).collect();
+    assert_eq!(labels.len(), 5);
+    assert!(labels.iter().all(|l| !l.is_empty()));
+}
+
+proptest! {
+    /// Sources 000 and 002 (selectivity): not every product, market or
+    /// region can sustain continuous differentiation. A readiness rule set
+    /// for a product, market or region makes the check for a plan there at
+    /// least as strict as the customer rule: a market-taker planned there
+    /// is never a candidate when it would not be under the customer rule,
+    /// and is one exactly when it passes the strictest rule that applies.
+    #[test]
+    fn readiness_can_be_set_per_product_market_and_region(
+        readiness in readiness(),
+        scores in scores_of(CustomerType::MarketTaker),
+        min_criteria in 0u8..=4,
+        max_wait_reasons in 0u8..=3,
+        which in 0usize..3,
+    ) {
+        use techsales::customer::ReadinessRule;
+        use techsales::differentiation::Scope;
+        let strict = ReadinessRule { min_criteria, max_wait_reasons };
+        let mut config = PlannerConfig::default();
+        match which {
+            0 => config.selectivity.products.insert("valves".into(), strict),
+            1 => config.selectivity.markets.insert("mining".into(), strict),
+            _ => config.selectivity.regions.insert("north".into(), strict),
+        };
+        let scope = Scope { product: Some("valves"), market: Some("mining"), region: Some("north") };
+        let input = PlanInput {
+            customer_type: CustomerType::MarketTaker,
+            scores: Some(scores),
+            readiness: &readiness,
+            in_progress: &[],
+        };
+        let invests = |plan: &Plan| matches!(plan, Plan::Invest { .. });
+        let plain = invests(&config.plan(input));
+        let scoped = invests(&config.plan_in(input, scope));
+        prop_assert!(!scoped || plain);
+        let rule = config.selectivity.rule_for(config.readiness, scope);
+        prop_assert_eq!(scoped, rule.assess(&readiness).candidate);
+        // Elsewhere the customer rule alone applies.
+        let elsewhere = Scope { product: Some("pumps"), ..Scope::default() };
+        prop_assert_eq!(invests(&config.plan_in(input, elsewhere)), plain);
+    }
+}
+
+/// Selectivity loads from JSON, and a bad rule is refused with its field.
+#[test]
+fn selectivity_loads_from_json_with_the_bad_field_named() {
+    let config = PlannerConfig::from_json(
+        r#"{"selectivity": {"regions": {"north": {"min_criteria": 4, "max_wait_reasons": 0}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(config.selectivity.regions["north"].min_criteria, 4);
+    let e = PlannerConfig::from_json(
+        r#"{"selectivity": {"markets": {"mining": {"min_criteria": 9, "max_wait_reasons": 0}}}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("selectivity.markets.mining.min_criteria"),
+        "{e}"
+    );
 }

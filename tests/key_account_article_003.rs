@@ -6,9 +6,9 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use techsales::journal::Entry;
 use techsales::key_account::{
-    Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountError, KeyAccountEvent,
-    KeyAccountProcess, KeyNode, KeyNodeSet, ProcessDefinition, ProcurementStep, Stage, Verdict,
-    WorkItem,
+    Attitude, BuyingInfluence, BuyingRole, Factor, InfluenceDegree, KeyAccountError,
+    KeyAccountEvent, KeyAccountProcess, KeyNode, KeyNodeSet, ProcessDefinition, ProcurementStep,
+    Stage, Verdict, WorkItem,
 };
 
 fn day(month: u32, d: u32) -> DateTime<Utc> {
@@ -164,9 +164,21 @@ fn article_003_case_after_forcing_into_sales_entry() {
     let next: Vec<WorkItem> = diagnosis.next_items().collect();
     assert_development_first_then_insiders(&next);
 
+    // We entered while the customer was already screening suppliers: the
+    // late entry costs its factor on top of the forcing.
     let probability = deal.win_probability(&definition);
-    assert!((probability.value - 0.10).abs() < 1e-12);
-    assert_eq!(probability.factors.len(), 2);
+    assert!(
+        (probability.value - 0.10 * 0.9).abs() < 1e-12,
+        "{probability}"
+    );
+    assert_eq!(probability.factors.len(), 3);
+    assert_eq!(
+        probability.factors[2],
+        Factor::EntryStep {
+            step: ProcurementStep::SupplierScreening,
+            value: 0.9
+        }
+    );
 }
 
 /// Once the evaluation and grading are done, the deal moves to sales entry

@@ -97,6 +97,7 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                     min_coaches,
                     key_roles,
                     require_met,
+                    full_coaches: 3,
                 },
                 grade_factors: grades.map(|g| GradeFactors {
                     a: g[0],

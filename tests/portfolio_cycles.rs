@@ -1,12 +1,22 @@
 //! Technical-sale cycles inside the portfolio document: documents from
 //! before cycles load, references are checked, a change of customer type
-//! offers the new variant to the next iteration only, and the analytics
-//! count every cycle once.
+//! offers the new variant to the next iteration only (adopted when that
+//! iteration starts, unless declined), a cycle's listed ending reason is
+//! checked against the reason list, and the analytics count every cycle
+//! once.
+
+#[path = "support/cycle_fixtures.rs"]
+mod fixtures;
 
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use techsales::customer::{Customer, CustomerType, RelationshipLevel};
-use techsales::cycle::{CycleVariants, TechnicalSale};
+use techsales::cycle::{
+    CycleEnding, CycleError, CycleEvent, CycleVariants, Decision, EventKind, Stage, Step,
+    TechnicalSale,
+};
+use techsales::journal::Entry;
+use techsales::key_account::Reason;
 use techsales::portfolio::{
     cycle_analytics, Account, CycleRecord, Definitions, Portfolio, PortfolioError,
 };
@@ -125,4 +135,195 @@ fn a_change_of_customer_type_offers_the_new_variant_to_the_next_iteration_only()
     assert!(p.cycle("TS-1").unwrap().offered_variant.is_none());
     // The document, offer included, loads back the same.
     assert_eq!(Portfolio::from_json(&p.to_json()).unwrap(), p);
+}
+
+/// Does every required step of the cycle's stage through the portfolio, then
+/// ends the stage; returns the next free hour.
+fn finish_stage_in(p: &mut Portfolio, id: &str, mut hours: i64) -> i64 {
+    let sale = |p: &Portfolio| p.cycle(id).unwrap().sale.clone();
+    let stage = sale(p).stage();
+    let required: Vec<Step> = sale(p).variant().required_steps(stage).collect();
+    for step in required {
+        while !p.cycle(id).unwrap().sale.is_done(step) {
+            let event = fixtures::step_event(&sale(p), step);
+            p.apply_cycle(id, fixtures::entry(hours, event)).unwrap();
+            hours += 1;
+        }
+    }
+    let end = if stage == Stage::ResolvingConcerns {
+        CycleEvent::ClientDecided {
+            decision: Decision::Agreement,
+        }
+    } else {
+        CycleEvent::Advance { to: stage.next() }
+    };
+    p.apply_cycle(id, fixtures::entry(hours, end)).unwrap();
+    hours + 1
+}
+
+/// Runs the cycle's iteration through evolution into the next one.
+fn complete_iteration(p: &mut Portfolio, id: &str, mut hours: i64) -> i64 {
+    let iteration = p.cycle(id).unwrap().sale.iteration();
+    while p.cycle(id).unwrap().sale.iteration() == iteration {
+        hours = finish_stage_in(p, id, hours);
+    }
+    hours
+}
+
+fn opportunity_account_with_a_cycle() -> Portfolio {
+    let mut p = Portfolio::new("p", fixtures::t0(), "EUR", Definitions::default()).unwrap();
+    let acme =
+        Customer::from_type("C-1", "Acme", CustomerType::Opportunity, fixtures::t0()).unwrap();
+    p.add_account(Account::new(acme)).unwrap();
+    p.start_cycle("TS-1", "C-1", None).unwrap();
+    p
+}
+
+/// Issue rule (the cycle's variants, source 000): a change of customer type
+/// offers the new type's variant for the next iteration; the running
+/// iteration keeps its variant, and when the next iteration starts it runs
+/// under the offered one, the adoption recorded in the journal. The
+/// document reloads to the same cycle.
+#[test]
+fn the_offered_variant_is_adopted_when_the_next_iteration_starts() {
+    let mut p = opportunity_account_with_a_cycle();
+    let mut hours = finish_stage_in(&mut p, "TS-1", 1);
+    p.set_account_type(
+        "C-1",
+        CustomerType::Loyal,
+        fixtures::at(hours),
+        "repeat orders",
+    )
+    .unwrap();
+    hours += 1;
+    while p.cycle("TS-1").unwrap().sale.stage() != Stage::Evolution {
+        hours = finish_stage_in(&mut p, "TS-1", hours);
+        // The running iteration keeps its variant.
+        assert_eq!(
+            p.cycle("TS-1").unwrap().sale.customer_type(),
+            CustomerType::Opportunity
+        );
+    }
+    complete_iteration(&mut p, "TS-1", hours);
+    let cycle = p.cycle("TS-1").unwrap();
+    assert_eq!(cycle.sale.iteration(), 2);
+    assert_eq!(cycle.sale.customer_type(), CustomerType::Loyal);
+    assert_eq!(
+        cycle.sale.variant(),
+        p.definitions().cycles.get(CustomerType::Loyal)
+    );
+    assert_eq!(
+        cycle.sale.initial_variant().customer_type,
+        CustomerType::Opportunity
+    );
+    assert!(cycle.offered_variant.is_none());
+    let last = cycle.sale.journal().entries().last().unwrap();
+    assert_eq!(last.event.kind(), EventKind::VariantAdopted);
+    let reloaded = Portfolio::from_json(&p.to_json()).unwrap();
+    assert_eq!(reloaded, p);
+    assert_eq!(
+        reloaded.cycle("TS-1").unwrap().sale.customer_type(),
+        CustomerType::Loyal
+    );
+}
+
+/// Issue rule (the cycle's variants): an offered variant may be declined
+/// instead; the decline is recorded and the next iteration keeps the
+/// cycle's variant. Declining with no offer is refused, changing nothing.
+#[test]
+fn a_declined_variant_offer_is_recorded_and_the_variant_kept() {
+    let mut p = opportunity_account_with_a_cycle();
+    assert!(matches!(
+        p.decline_variant_offer("TS-1", fixtures::at(1), "li", "keep the trial"),
+        Err(PortfolioError::NoVariantOffer { .. })
+    ));
+    p.set_account_type("C-1", CustomerType::Loyal, fixtures::at(1), "repeat orders")
+        .unwrap();
+    p.decline_variant_offer("TS-1", fixtures::at(2), "li", "the pilot runs as planned")
+        .unwrap();
+    let cycle = p.cycle("TS-1").unwrap();
+    assert!(cycle.offered_variant.is_none());
+    let last = cycle.sale.journal().entries().last().unwrap();
+    assert_eq!(
+        last.event,
+        CycleEvent::VariantDeclined {
+            offered: CustomerType::Loyal,
+            reason: "the pilot runs as planned".into()
+        }
+    );
+    complete_iteration(&mut p, "TS-1", 3);
+    let cycle = p.cycle("TS-1").unwrap();
+    assert_eq!(cycle.sale.iteration(), 2);
+    assert_eq!(cycle.sale.customer_type(), CustomerType::Opportunity);
+    assert_eq!(Portfolio::from_json(&p.to_json()).unwrap(), p);
+}
+
+/// Issue rule (source 000, a cycle may end before the decision): a cycle in
+/// the portfolio ends with a reason from the process definition's reason
+/// list, for its ending (abandoned: a withdrawal reason; lost: a loss
+/// reason); an unknown key, a key for another ending or a missing
+/// competitor is refused and nothing changes.
+#[test]
+fn a_cycle_ends_with_a_reason_from_the_list() {
+    let mut p = opportunity_account_with_a_cycle();
+    let ended = |ending, listed: Reason| CycleEvent::CycleEnded {
+        ending,
+        reason: String::new(),
+        listed: Some(Box::new(listed)),
+    };
+    let before = p.clone();
+    for (ending, reason) in [
+        (CycleEnding::Lost, Reason::new("weather")),
+        // A failed evaluation is a reason to withdraw, not to lose.
+        (CycleEnding::Lost, Reason::new("evaluation_failed")),
+        (CycleEnding::Lost, Reason::new("competitor")),
+    ] {
+        let e = p
+            .apply_cycle("TS-1", fixtures::entry(1, ended(ending, reason)))
+            .unwrap_err();
+        assert!(matches!(e, PortfolioError::CycleReason { .. }), "{e}");
+        assert_eq!(p, before);
+    }
+    p.apply_cycle(
+        "TS-1",
+        fixtures::entry(
+            1,
+            ended(
+                CycleEnding::Abandoned,
+                Reason::new("evaluation_failed").with_note("too small for a trial"),
+            ),
+        ),
+    )
+    .unwrap();
+    let sale = &p.cycle("TS-1").unwrap().sale;
+    assert!(sale.is_closed());
+    assert_eq!(Portfolio::from_json(&p.to_json()).unwrap(), p);
+}
+
+/// Source 000 (ending early): alone, without a list, a cycle ends with a
+/// listed reason's key or a reason in words; with neither it is refused.
+#[test]
+fn a_cycle_ending_needs_a_listed_reason_or_words() {
+    let mut sale = TechnicalSale::for_customer_type(CustomerType::Opportunity);
+    let ended = |reason: &str, listed: Option<Reason>| {
+        Entry::new(
+            fixtures::at(1),
+            "li",
+            CycleEvent::CycleEnded {
+                ending: CycleEnding::Lost,
+                reason: reason.into(),
+                listed: listed.map(Box::new),
+            },
+        )
+    };
+    assert_eq!(
+        sale.apply(ended(" ", None)),
+        Err(CycleError::EndingWithoutReason)
+    );
+    assert!(matches!(
+        sale.apply(ended("", Some(Reason::new("Not A Key")))),
+        Err(CycleError::BadReasonKey { .. })
+    ));
+    sale.apply(ended("", Some(Reason::new("price")))).unwrap();
+    assert!(sale.is_closed());
 }

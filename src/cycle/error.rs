@@ -160,6 +160,25 @@ pub enum CycleError {
         /// Where the iteration stands.
         outcome: Outcome,
     },
+    /// The variant can change only at the start of a later iteration,
+    /// before any of its steps: the running iteration keeps its own.
+    #[error("the variant can change only when a new iteration starts, before any of its steps (iteration {iteration} is under way)")]
+    VariantChangeMidIteration {
+        /// The current iteration, from 1.
+        iteration: u32,
+    },
+    /// An adopted variant is invalid.
+    #[error("the adopted variant is invalid: {0}")]
+    InvalidVariant(ConfigError),
+    /// A cycle ending gave neither a listed reason nor text.
+    #[error("a cycle ending needs a reason from the list or a reason in words")]
+    EndingWithoutReason,
+    /// A listed reason's key is not a snake_case key.
+    #[error("`{key}` is not a reason key (snake_case)")]
+    BadReasonKey {
+        /// The key given.
+        key: String,
+    },
     /// The client cannot decide while objections are open.
     #[error("the client cannot decide while objections are open: {}", list(open))]
     ObjectionsOpen {

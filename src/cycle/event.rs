@@ -3,9 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CycleEnding, Decision, EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck,
-    JointTeam, Knowledge, PhaseRun, Responsibilities, Stage, Step, VisitPlan,
+    CycleEnding, CycleVariant, Decision, EconomicEvaluation, EvaluationFramework, Interview,
+    InvestmentCheck, JointTeam, Knowledge, PhaseRun, Responsibilities, Stage, Step, VisitPlan,
 };
+use crate::customer::CustomerType;
+use crate::key_account::Reason;
 use crate::labelled_enum;
 
 /// Something that happened in a deal. Events are applied with
@@ -102,12 +104,34 @@ pub enum CycleEvent {
     CycleEnded {
         /// Abandoned or lost.
         ending: CycleEnding,
-        /// Why.
+        /// Why, in the user's words (may be empty when a listed reason is
+        /// given).
         reason: String,
+        /// The reason from the reason list (an abandoned cycle takes the
+        /// list's withdrawal reasons, a lost one its loss reasons), when the
+        /// cycle belongs to a portfolio that has the list; a portfolio
+        /// checks the key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listed: Option<Box<Reason>>,
     },
     /// Evolution is done and the relationship's cycle closes instead of
     /// starting again.
     RelationshipClosed {
+        /// Why.
+        reason: String,
+    },
+    /// A new iteration, before any of its steps, runs under another
+    /// variant: the one offered after the account changed type. The
+    /// iterations before keep theirs.
+    VariantAdopted {
+        /// The variant from now on.
+        variant: Box<CycleVariant>,
+    },
+    /// A variant offered for a later iteration was declined: the cycle
+    /// keeps the variant it has.
+    VariantDeclined {
+        /// The type whose variant was offered.
+        offered: CustomerType,
         /// Why.
         reason: String,
     },
@@ -158,6 +182,10 @@ labelled_enum! {
         CycleEnded = 19, "cycle_ended" => ("Cycle ended before the decision", "决策前结束循环"),
         /// [`CycleEvent::RelationshipClosed`].
         RelationshipClosed = 20, "relationship_closed" => ("Relationship's cycle closed", "合作循环已结束"),
+        /// [`CycleEvent::VariantAdopted`].
+        VariantAdopted = 21, "variant_adopted" => ("Variant adopted for the new iteration", "新一轮采用新的循环变体"),
+        /// [`CycleEvent::VariantDeclined`].
+        VariantDeclined = 22, "variant_declined" => ("Offered variant declined", "已拒绝提供的循环变体"),
     }
 }
 
@@ -186,6 +214,8 @@ impl CycleEvent {
             CycleEvent::CriticalSituationNoted { .. } => EventKind::CriticalSituationNoted,
             CycleEvent::CycleEnded { .. } => EventKind::CycleEnded,
             CycleEvent::RelationshipClosed { .. } => EventKind::RelationshipClosed,
+            CycleEvent::VariantAdopted { .. } => EventKind::VariantAdopted,
+            CycleEvent::VariantDeclined { .. } => EventKind::VariantDeclined,
         }
     }
 }

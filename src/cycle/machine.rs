@@ -39,6 +39,10 @@ pub struct TechnicalSale {
     #[serde(flatten)]
     progress: Progress,
     journal: Journal<CycleEvent>,
+    /// The variant adopted by a later iteration, rebuilt from the journal
+    /// (`variant` stays the one the cycle started under).
+    #[serde(skip)]
+    adopted: Option<Box<CycleVariant>>,
 }
 
 /// Where a deal stands, rebuilt from its journal.
@@ -96,6 +100,7 @@ impl TechnicalSale {
             relationship: None,
             progress: Progress::new(),
             journal: Journal::new(),
+            adopted: None,
         }
     }
 
@@ -116,29 +121,40 @@ impl TechnicalSale {
         variant.validate()?;
         let mut progress = Progress::new();
         let entries = journal.entries();
+        let mut current = &variant;
         for (index, entry) in entries.iter().enumerate() {
             let earlier = &entries[..index];
             check_entry(&progress, earlier, entry)
-                .and_then(|()| progress.accept(&variant, earlier, &entry.event))
+                .and_then(|()| progress.accept(current, earlier, &entry.event))
                 .map_err(|error| ReplayError::Refused { index, error })?;
+            if let CycleEvent::VariantAdopted { variant } = &entry.event {
+                current = variant;
+            }
         }
+        let adopted = (!std::ptr::eq(current, &variant)).then(|| Box::new(current.clone()));
         Ok(TechnicalSale {
             format_version: FormatVersion::CURRENT,
             variant,
             relationship: None,
             progress,
             journal,
+            adopted,
         })
     }
 
     /// The variant the deal runs under.
     pub fn variant(&self) -> &CycleVariant {
+        self.adopted.as_deref().unwrap_or(&self.variant)
+    }
+
+    /// The variant the deal started under (its first iteration's).
+    pub fn initial_variant(&self) -> &CycleVariant {
         &self.variant
     }
 
     /// The customer type of the deal.
     pub fn customer_type(&self) -> CustomerType {
-        self.variant.customer_type
+        self.variant().customer_type
     }
 
     /// The relationship level the deal started from, when known.
@@ -362,12 +378,12 @@ impl TechnicalSale {
 
     /// The required steps of the current stage that are not done yet.
     pub fn missing_steps(&self) -> Vec<Step> {
-        self.progress.missing_steps(&self.variant)
+        self.progress.missing_steps(self.variant())
     }
 
     /// The required steps that must come before `step` and are not done.
     pub fn missing_prerequisites(&self, step: Step) -> Vec<Step> {
-        self.progress.missing_prerequisites(&self.variant, step)
+        self.progress.missing_prerequisites(self.variant(), step)
     }
 
     /// The technical phases whose order allows a run now: at first any phase
@@ -386,9 +402,27 @@ impl TechnicalSale {
     pub fn apply(&mut self, entry: Entry<CycleEvent>) -> Result<(), CycleError> {
         let earlier = self.journal.entries();
         check_entry(&self.progress, earlier, &entry)?;
-        self.progress.accept(&self.variant, earlier, &entry.event)?;
+        let variant = self.adopted.as_deref().unwrap_or(&self.variant);
+        self.progress.accept(variant, earlier, &entry.event)?;
+        if let CycleEvent::VariantAdopted { variant } = &entry.event {
+            self.adopted = Some(variant.clone());
+        }
         self.journal.push(entry);
         Ok(())
+    }
+}
+
+/// A listed reason's key is checked against the list by the portfolio;
+/// alone, a cycle checks only that it is a key.
+fn check_reason_key(key: &str) -> Result<(), CycleError> {
+    let ok = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(CycleError::BadReasonKey { key: key.into() })
     }
 }
 
@@ -675,14 +709,33 @@ impl Progress {
                 }
                 self.records.investment_override = Some(here);
             }
-            CycleEvent::CycleEnded { ending, reason } => {
+            CycleEvent::CycleEnded {
+                ending,
+                reason,
+                listed,
+            } => {
                 if self.outcome != Outcome::Pending {
                     return Err(CycleError::AlreadyDecided {
                         outcome: self.outcome,
                     });
                 }
-                super::steps::filled("reason", reason)?;
+                match listed {
+                    Some(listed) => check_reason_key(&listed.key)?,
+                    None if reason.trim().is_empty() => {
+                        return Err(CycleError::EndingWithoutReason)
+                    }
+                    None => {}
+                }
                 self.outcome = ending.outcome();
+            }
+            CycleEvent::VariantAdopted { variant } => {
+                self.expect_new_iteration()?;
+                variant.validate().map_err(CycleError::InvalidVariant)?;
+            }
+            CycleEvent::VariantDeclined { reason, .. } => {
+                // Declining changes nothing in the iteration: it may be
+                // recorded at any time.
+                super::steps::filled("reason", reason)?;
             }
             CycleEvent::RelationshipClosed { reason } => {
                 self.expect_stage(Stage::Evolution)?;
@@ -728,6 +781,20 @@ impl Progress {
         }
         self.stage = to;
         Ok(())
+    }
+
+    /// A later iteration that has not recorded any step yet.
+    fn expect_new_iteration(&self) -> Result<(), CycleError> {
+        let fresh = self.completed_iterations > 0
+            && self.stage == Stage::RecognitionOfNeeds
+            && self.records.latest.iter().all(Option::is_none);
+        if fresh {
+            Ok(())
+        } else {
+            Err(CycleError::VariantChangeMidIteration {
+                iteration: self.completed_iterations.saturating_add(1),
+            })
+        }
     }
 
     fn expect_stage(&self, expected: Stage) -> Result<(), CycleError> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::forecast::ForecastRules;
 use super::influence::CoverageRule;
 use super::reason::ReasonList;
-use super::stage::{KeyNode, KeyNodeSet, PerStage, Stage};
+use super::stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};
 use crate::config::{check_range, ConfigError, Validate};
 use crate::grading::{Grade, PolicyTable};
 use crate::labels::Labelled;
@@ -131,6 +131,82 @@ impl Validate for InfluencePower {
     }
 }
 
+/// How early we entered weighs on the win probability: a factor for the
+/// customer's procurement step when we first engaged (the first step
+/// observed). Source 003: the earlier the salesperson enters the project,
+/// the greater the chance of success, especially when the customer needs a
+/// personalised solution or a non-standard product. The source gives no
+/// figures: the defaults are choices, to tune (each 0-1, none higher than
+/// the step's before; all 1 turns the rule off). Entering at the internal
+/// demand is best; entering while the customer is already bidding (or
+/// later) is worst.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct EarlyEntry {
+    /// Entered at the internal demand and project approval (choice: 1).
+    pub internal_demand: f64,
+    /// Entered while the customer screens suppliers (choice: 0.9).
+    pub supplier_screening: f64,
+    /// Entered while the procurement index is written (choice: 0.75).
+    pub procurement_index: f64,
+    /// Entered while the customer is bidding and evaluating (choice: 0.5).
+    pub bidding_and_evaluation: f64,
+    /// Entered at the purchase commitment (choice: 0.5).
+    pub purchase_commitment: f64,
+    /// Entered at the installation (choice: 0.5).
+    pub installation: f64,
+}
+
+impl Default for EarlyEntry {
+    fn default() -> Self {
+        EarlyEntry {
+            internal_demand: 1.0,
+            supplier_screening: 0.9,
+            procurement_index: 0.75,
+            bidding_and_evaluation: 0.5,
+            purchase_commitment: 0.5,
+            installation: 0.5,
+        }
+    }
+}
+
+impl EarlyEntry {
+    /// The factor for entering at `step`.
+    pub fn get(&self, step: ProcurementStep) -> f64 {
+        match step {
+            ProcurementStep::InternalDemand => self.internal_demand,
+            ProcurementStep::SupplierScreening => self.supplier_screening,
+            ProcurementStep::ProcurementIndex => self.procurement_index,
+            ProcurementStep::BiddingAndEvaluation => self.bidding_and_evaluation,
+            ProcurementStep::PurchaseCommitment => self.purchase_commitment,
+            ProcurementStep::Installation => self.installation,
+        }
+    }
+}
+
+impl Validate for EarlyEntry {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let mut previous: Option<(ProcurementStep, f64)> = None;
+        for &step in ProcurementStep::ALL {
+            let value = self.get(step);
+            check_range(step.key(), value, 0.0, 1.0)?;
+            if let Some((before, p)) = previous {
+                if value > p {
+                    return Err(ConfigError::invalid(
+                        step.key(),
+                        format!(
+                            "{value} is higher than {}'s {p}; entering later may not raise the chance",
+                            before.key()
+                        ),
+                    ));
+                }
+            }
+            previous = Some((step, value));
+        }
+        Ok(())
+    }
+}
+
 /// The tunable rules of the six-stage key-account process. Fields left out
 /// of the JSON take their defaults; `stages`, when given, lists all six.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -150,6 +226,9 @@ pub struct ProcessDefinition {
     /// How opposed or unmet buying influences with power cut the win
     /// probability.
     pub influence_power: InfluencePower,
+    /// How the customer's procurement step when we first engaged weighs on
+    /// the win probability.
+    pub early_entry: EarlyEntry,
     /// When contacts count as "insiders found" and "key people identified".
     pub coverage: CoverageRule,
     /// Win-probability factor per grade; none by default.
@@ -175,6 +254,7 @@ impl Default for ProcessDefinition {
             forcing_penalty: 0.5,
             forced_recovery: 0.0,
             influence_power: InfluencePower::default(),
+            early_entry: EarlyEntry::default(),
             coverage: CoverageRule::default(),
             grade_factors: None,
             policies: PolicyTable::default(),
@@ -253,6 +333,9 @@ impl Validate for ProcessDefinition {
         self.influence_power
             .validate()
             .map_err(|e| e.nested("influence_power"))?;
+        self.early_entry
+            .validate()
+            .map_err(|e| e.nested("early_entry"))?;
         self.coverage.validate().map_err(|e| e.nested("coverage"))?;
         if let Some(factors) = &self.grade_factors {
             factors.validate().map_err(|e| e.nested("grade_factors"))?;
@@ -392,6 +475,10 @@ mod tests {
             (
                 r#"{"grade_factors": {"a": 1, "b": 11, "c": 0.4, "d": 0.2}}"#,
                 "grade_factors.b",
+            ),
+            (
+                r#"{"early_entry": {"bidding_and_evaluation": 0.95}}"#,
+                "early_entry.bidding_and_evaluation",
             ),
             (
                 r#"{"grade_factors": {"a": 1, "b": 1, "c": 1, "d": 1, "failed": -0.5}}"#,

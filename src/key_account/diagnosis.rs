@@ -11,12 +11,20 @@
 //! was never done: first collect needs, schedule, budget, competition,
 //! decision-making and priorities, evaluate and grade, and only then work on
 //! insiders and key people.
+//!
+//! Source 002 adds two warnings about buying influences. An economic,
+//! technical or user buyer of high influence who is opposed to us or not
+//! yet met could veto the deal (the technical buyer can give a final no,
+//! the economic buyer the final yes or no): the diagnosis names each one.
+//! While no economic buyer has been met, it gives the source's advice for
+//! meeting one: meet them at their own level, bring a member of our
+//! management, and prepare each meeting as the stepping stone to the next.
 
 use serde::{Deserialize, Serialize};
 
 use super::definition::ProcessDefinition;
 use super::guidance::{work_items, WorkItem};
-use super::influence::Coverage;
+use super::influence::{Attitude, BuyingRole, Coverage, InfluenceDegree};
 use super::process::{DealStatus, DeliveryStatus, KeyAccountProcess, ProcessState};
 use super::stage::{KeyNodeSet, ProcurementStep, Stage};
 use crate::grading::{Effort, Grade};
@@ -111,6 +119,62 @@ impl PolicyNote {
     }
 }
 
+/// A buying influence with power who could veto the deal (source 002): a
+/// high-influence economic, technical or user buyer who is opposed to us
+/// or not yet met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VetoWarning {
+    /// The contact's id.
+    pub id: String,
+    /// The contact's name.
+    pub name: String,
+    /// Their role.
+    pub role: BuyingRole,
+    /// Whether they are opposed (otherwise: not met yet).
+    pub opposed: bool,
+}
+
+impl VetoWarning {
+    /// The warning in one line, in `language`.
+    pub fn describe(&self, language: Language) -> String {
+        let what = match (language, self.role) {
+            (Language::Chinese, BuyingRole::EconomicBuyer) => "可以最终批准，也可以最终否决",
+            (Language::Chinese, _) => "可以最终否决",
+            (Language::English, BuyingRole::EconomicBuyer) => "can give the final yes or no",
+            (Language::English, _) => "can give a final no",
+        };
+        match (language, self.opposed) {
+            (Language::Chinese, true) => format!(
+                "否决风险：高影响力的{}{}反对我们，{what}",
+                self.role.label_zh(),
+                self.name
+            ),
+            (Language::Chinese, false) => format!(
+                "否决风险：高影响力的{}{}尚未接触，{what}",
+                self.role.label_zh(),
+                self.name
+            ),
+            (Language::English, true) => format!(
+                "veto risk: {} ({}, high influence) is opposed to us and {what}",
+                self.name,
+                self.role.label_en().to_lowercase()
+            ),
+            (Language::English, false) => format!(
+                "veto risk: {} ({}, high influence) has not been met and {what}",
+                self.name,
+                self.role.label_en().to_lowercase()
+            ),
+        }
+    }
+}
+
+/// Source 002's advice for meeting the economic buyer, given while none has
+/// been met.
+pub const ECONOMIC_BUYER_GUIDANCE: crate::labels::Text = crate::labels::Text {
+    en: "Meet the economic buyer at their own level, introduced by a coach if you can; bring a member of our management; learn their values and concerns from the coaches first, and prepare each meeting as the stepping stone to the next: the relationship is not built in one meeting.",
+    zh: "在对方的层级上接触经济决策者，尽量由教练引荐；请我方管理层一同出席；先从教练处了解其价值观与关注点，并把每次会面都准备成下一次会面的铺垫：关系不是一次会面就能建立的。",
+};
+
 /// One next action: a work item and the stage it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextAction {
@@ -149,6 +213,11 @@ pub struct Diagnosis {
     /// The grade's policy, when the deal is graded: always to be read
     /// before the next actions.
     pub policy: Option<PolicyNote>,
+    /// Buying influences with power who could veto the deal (open deals).
+    pub veto_warnings: Vec<VetoWarning>,
+    /// Whether no economic buyer has been met yet (open deals): the report
+    /// then gives [`ECONOMIC_BUYER_GUIDANCE`].
+    pub economic_buyer_not_met: bool,
 }
 
 /// Diagnoses `state` under `definition`.
@@ -199,6 +268,8 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
             next_actions: Vec::new(),
             coverage,
             policy,
+            veto_warnings: Vec::new(),
+            economic_buyer_not_met: false,
         };
     }
 
@@ -244,7 +315,27 @@ pub fn diagnose(state: &ProcessState, definition: &ProcessDefinition) -> Diagnos
         next_actions,
         coverage,
         policy,
+        veto_warnings: veto_warnings(state),
+        economic_buyer_not_met: !state
+            .contacts()
+            .iter()
+            .any(|c| c.role == BuyingRole::EconomicBuyer && c.met),
     }
+}
+
+fn veto_warnings(state: &ProcessState) -> Vec<VetoWarning> {
+    state
+        .contacts()
+        .iter()
+        .filter(|c| c.role != BuyingRole::Coach && c.influence == InfluenceDegree::High)
+        .filter(|c| c.attitude == Attitude::Opposed || !c.met)
+        .map(|c| VetoWarning {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            role: c.role,
+            opposed: c.attitude == Attitude::Opposed,
+        })
+        .collect()
 }
 
 impl KeyAccountProcess {
@@ -339,6 +430,21 @@ impl Diagnosis {
                     "the project is completed; booking the signed contract wins the deal".to_owned()
                 }
             });
+        }
+        if open {
+            lines.push(self.coverage.explain(language));
+        }
+        lines.extend(self.veto_warnings.iter().map(|w| w.describe(language)));
+        if self.economic_buyer_not_met {
+            lines.push(format!(
+                "{}{}",
+                if zh {
+                    "经济决策者尚未接触："
+                } else {
+                    "no economic buyer met yet: "
+                },
+                ECONOMIC_BUYER_GUIDANCE.get(language)
+            ));
         }
         if !self.next_actions.is_empty() {
             lines.push(if zh { "下一步：" } else { "next actions:" }.to_owned());

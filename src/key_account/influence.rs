@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::stage::{KeyNode, KeyNodeSet};
 use crate::config::{ConfigError, Validate};
 use crate::labelled_enum;
+use crate::labels::{Labelled, Language};
 
 labelled_enum! {
     /// The part a person plays in the customer's buying decision.
@@ -109,8 +110,14 @@ impl BuyingInfluence {
 }
 
 /// When coverage of the buying influences counts as "insiders found" and
-/// "key people identified" (choice: at least one coach, and the economic
-/// buyer identified; meeting them is not required).
+/// "key people identified". Source 002: every complex sale has an economic,
+/// a technical and a user buyer and a coach, and "the more coaches you have
+/// the better". "Key people identified" needs a contact for each of
+/// `key_roles` (default: the economic buyer alone, as before; the three
+/// buyer roles of source 002 are the stricter setting) and "insiders found"
+/// at least `min_coaches` coaches (meeting them is not required). Coaches
+/// count wherever they are, inside or outside the account; more of them,
+/// up to `full_coaches`, raise the coverage figure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageRule {
@@ -125,6 +132,9 @@ pub struct CoverageRule {
     /// Whether the key-role contacts must have been met in person, not only
     /// identified.
     pub require_met: bool,
+    /// How many coaches make the coaches' share of the coverage figure full
+    /// (1 or more; choice: 3).
+    pub full_coaches: u8,
 }
 
 impl Default for CoverageRule {
@@ -134,6 +144,7 @@ impl Default for CoverageRule {
             min_coaches: 1,
             key_roles: BTreeSet::from([BuyingRole::EconomicBuyer]),
             require_met: false,
+            full_coaches: 3,
         }
     }
 }
@@ -145,6 +156,9 @@ impl Validate for CoverageRule {
                 "min_coaches",
                 "must be at least 1 (0 would find insiders with nobody)",
             ));
+        }
+        if self.full_coaches == 0 {
+            return Err(ConfigError::invalid("full_coaches", "must be at least 1"));
         }
         if self.key_roles.is_empty() {
             return Err(ConfigError::invalid(
@@ -171,6 +185,58 @@ pub struct Coverage {
     pub high_influence_not_met: Vec<String>,
     /// Ids of contacts opposed to us.
     pub opposed: Vec<String>,
+    /// The coverage points: one per key role covered, and one per coach up
+    /// to the rule's `full_coaches`.
+    pub points: u32,
+    /// The points of full coverage: the key roles and `full_coaches`.
+    pub max_points: u32,
+    /// The rule's `full_coaches`.
+    pub full_coaches: u32,
+}
+
+impl Coverage {
+    /// The coverage figure, 0-1: `points` over `max_points`.
+    pub fn figure(&self) -> f64 {
+        if self.max_points == 0 {
+            return 0.0;
+        }
+        f64::from(self.points) / f64::from(self.max_points)
+    }
+
+    /// The figure and what makes it, in one line, in `language`.
+    pub fn explain(&self, language: Language) -> String {
+        let percent = (self.figure() * 100.0).round();
+        let roles = self.max_points - self.full_coaches;
+        let covered = roles - self.missing_roles.len() as u32;
+        let missing = self
+            .missing_roles
+            .iter()
+            .map(|r| r.label(language))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match language {
+            Language::Chinese => {
+                let mut line = format!(
+                    "采购影响者覆盖度 {percent}%：关键角色 {covered}/{roles}，教练 {}（满分需 {} 名，公司内外均可）",
+                    self.coaches, self.full_coaches
+                );
+                if !missing.is_empty() {
+                    line.push_str(&format!("；缺少：{missing}"));
+                }
+                line
+            }
+            Language::English => {
+                let mut line = format!(
+                    "buying-influence coverage {percent}%: key roles {covered}/{roles}, coaches {} (full at {}, inside or outside the account)",
+                    self.coaches, self.full_coaches
+                );
+                if !missing.is_empty() {
+                    line.push_str(&format!("; missing: {missing}"));
+                }
+                line
+            }
+        }
+    }
 }
 
 impl CoverageRule {
@@ -183,7 +249,13 @@ impl CoverageRule {
             .copied()
             .filter(|&role| !self.role_covered(contacts, role))
             .collect();
+        let full = u32::from(self.full_coaches);
+        let roles = self.key_roles.len() as u32;
+        let covered = roles - missing_roles.len() as u32;
         Coverage {
+            points: covered + (coaches.min(full as usize) as u32),
+            max_points: roles + full,
+            full_coaches: full,
             coaches,
             insiders_found: coaches >= usize::from(self.min_coaches),
             key_people_identified: missing_roles.is_empty(),
@@ -283,6 +355,7 @@ mod tests {
     fn require_met_needs_the_key_people_met() {
         let rule = CoverageRule {
             require_met: true,
+            key_roles: BTreeSet::from([BuyingRole::EconomicBuyer]),
             ..CoverageRule::default()
         };
         assert!(!rule

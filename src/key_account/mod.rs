@@ -58,7 +58,10 @@
 //! }))?;
 //! deal.apply(&definition, Entry::new(day(5), "zhang", KeyAccountEvent::Advanced))?;
 //! assert_eq!(deal.state().stage(), Stage::SalesEntry);
-//! assert_eq!(deal.win_probability(&definition).value, 0.2);
+//! // Sales entry's 20%, less for entering while the customer was already
+//! // screening suppliers (x0.9 by default).
+//! let p = deal.win_probability(&definition).value;
+//! assert!((p - 0.2 * 0.9).abs() < 1e-12);
 //! # Ok::<(), techsales::key_account::KeyAccountError>(())
 //! ```
 
@@ -74,8 +77,10 @@ pub mod process;
 pub mod reason;
 pub mod stage;
 
-pub use definition::{GradeFactors, InfluencePower, ProcessDefinition, StageRule};
-pub use diagnosis::{diagnose, Diagnosis, NextAction, PolicyNote, Verdict};
+pub use definition::{EarlyEntry, GradeFactors, InfluencePower, ProcessDefinition, StageRule};
+pub use diagnosis::{
+    diagnose, Diagnosis, NextAction, PolicyNote, Verdict, VetoWarning, ECONOMIC_BUYER_GUIDANCE,
+};
 pub use forecast::{derived_category, forecast_category, ForecastCategory, ForecastRules};
 pub use guidance::{checklist, stage_goal, work_items, ChecklistItem, WorkItem};
 pub use influence::{

@@ -7,6 +7,9 @@
 //! once the stage it gates has begun, the chance it stood for is gone),
 //! times a factor for each opposed or unmet high-influence economic,
 //! technical or user buyer (source 002: they hold a final yes or no),
+//! times the early-entry factor of the customer's procurement step when we
+//! first engaged, when one was observed (source 003: the earlier we enter,
+//! the better the chance; see [`EarlyEntry`](super::EarlyEntry)),
 //! times the grade factor when the definition has grade factors (an
 //! ungraded deal takes the lowest one, so skipping the grading never pays).
 //! A deal past development against its grade's policy takes the forcing
@@ -19,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::definition::ProcessDefinition;
 use super::influence::{Attitude, BuyingInfluence, BuyingRole, InfluenceDegree};
 use super::process::{KeyAccountProcess, Outcome, ProcessState};
-use super::stage::{KeyNode, Stage};
+use super::stage::{KeyNode, ProcurementStep, Stage};
 use crate::grading::Grade;
 use crate::labelled_enum;
 use crate::labels::{Labelled, Language};
@@ -45,6 +48,9 @@ labelled_enum! {
         InfluenceAgainst = 7, "influence_against" => ("Buying influence with power against us or not met", "有决定权的采购影响者反对或未接触"),
         /// The deal went past development against its grade's policy.
         AgainstPolicy = 8, "against_policy" => ("Against the grade's policy", "违背等级资源策略"),
+        /// How early we entered: the customer's procurement step when we
+        /// first engaged.
+        EntryStep = 9, "entry_step" => ("Procurement step when we entered", "我方介入时客户所处采购步骤"),
     }
 }
 
@@ -114,6 +120,14 @@ pub enum Factor {
         /// The factor.
         value: f64,
     },
+    /// The customer's procurement step when we first engaged: the later we
+    /// entered, the lower the chance.
+    EntryStep {
+        /// The step observed first.
+        step: ProcurementStep,
+        /// Its factor.
+        value: f64,
+    },
     /// The deal has ended: 1 when won, 0 otherwise.
     Outcome {
         /// How it ended.
@@ -136,6 +150,7 @@ impl Factor {
             Factor::Outcome { .. } => FactorKind::Outcome,
             Factor::MetAfterForcing { .. } => FactorKind::MetAfterForcing,
             Factor::InfluenceAgainst { .. } => FactorKind::InfluenceAgainst,
+            Factor::EntryStep { .. } => FactorKind::EntryStep,
         }
     }
 
@@ -150,7 +165,8 @@ impl Factor {
             | Factor::AgainstPolicy { value, .. }
             | Factor::Outcome { value, .. }
             | Factor::MetAfterForcing { value, .. }
-            | Factor::InfluenceAgainst { value, .. } => value,
+            | Factor::InfluenceAgainst { value, .. }
+            | Factor::EntryStep { value, .. } => value,
         }
     }
 
@@ -246,6 +262,19 @@ impl Factor {
                     role.label_en().to_lowercase()
                 ),
             },
+            Factor::EntryStep { step, value } => {
+                if zh {
+                    format!(
+                        "我方介入时客户处于「{}」，介入越早胜算越大：×{value:.2}",
+                        step.label_zh()
+                    )
+                } else {
+                    format!(
+                        "we entered while the customer was at \"{}\"; the earlier the entry, the better the chance: x{value:.2}",
+                        step.label_en().to_lowercase()
+                    )
+                }
+            }
             Factor::Outcome { outcome, value } => {
                 if zh {
                     format!("已结束（{}）：{}", outcome.label_zh(), percent(value))
@@ -326,6 +355,9 @@ pub fn win_probability_value(state: &ProcessState, definition: &ProcessDefinitio
             value *= factor;
         }
     }
+    if let Some(step) = state.entry_step() {
+        value *= definition.early_entry.get(step);
+    }
     if let Some(factor) = grade_factor(state, definition) {
         value *= factor.value();
     }
@@ -383,6 +415,10 @@ fn factors(state: &ProcessState, definition: &ProcessDefinition) -> Vec<Factor> 
             opposed,
             value,
         })
+    }));
+    factors.extend(state.entry_step().map(|step| Factor::EntryStep {
+        step,
+        value: definition.early_entry.get(step),
     }));
     factors.extend(grade_factor(state, definition));
     factors

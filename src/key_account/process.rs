@@ -690,6 +690,7 @@ pub struct ProcessState {
     grade_by_hand: bool,
     policy_override: Option<Grade>,
     customer_step: Option<ProcurementStep>,
+    entry_step: Option<ProcurementStep>,
     key_nodes: Vec<NodeMark>,
     forcings: Vec<Forcing>,
     contacts: Vec<BuyingInfluence>,
@@ -716,6 +717,8 @@ struct StateOut<'a> {
     policy_override: Option<Grade>,
     #[serde(skip_serializing_if = "Option::is_none")]
     customer_step: Option<ProcurementStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entry_step: Option<ProcurementStep>,
     key_nodes: RecordsOut<'a>,
     forcings: &'a [Forcing],
     contacts: &'a [BuyingInfluence],
@@ -751,6 +754,7 @@ impl<'a> StateOut<'a> {
             grade_by_hand: state.grade_by_hand,
             policy_override: state.policy_override,
             customer_step: state.customer_step,
+            entry_step: state.entry_step,
             key_nodes: RecordsOut(process),
             forcings: &state.forcings,
             contacts: &state.contacts,
@@ -780,6 +784,8 @@ struct StateIn {
     policy_override: Option<Grade>,
     #[serde(default)]
     customer_step: Option<ProcurementStep>,
+    #[serde(default)]
+    entry_step: Option<ProcurementStep>,
     #[serde(default)]
     key_nodes: Vec<KeyNodeRecord<'static>>,
     #[serde(default, deserialize_with = "without_spare_capacity")]
@@ -815,6 +821,7 @@ impl StateIn {
             grade_by_hand: self.grade_by_hand,
             policy_override: self.policy_override,
             customer_step: self.customer_step,
+            entry_step: self.entry_step,
             key_nodes,
             forcings: self.forcings,
             contacts: self.contacts,
@@ -847,6 +854,7 @@ impl ProcessState {
             grade_by_hand,
             policy_override,
             customer_step,
+            entry_step,
             key_nodes,
             forcings,
             contacts,
@@ -864,6 +872,7 @@ impl ProcessState {
             && *grade_by_hand == other.grade_by_hand
             && *policy_override == other.policy_override
             && *customer_step == other.customer_step
+            && *entry_step == other.entry_step
             && *forcings == other.forcings
             && *contacts == other.contacts
             && *nurture == other.nurture
@@ -899,6 +908,7 @@ impl ProcessState {
             grade_by_hand: false,
             policy_override: None,
             customer_step: None,
+            entry_step: None,
             key_nodes: Vec::new(),
             forcings: Vec::new(),
             contacts: Vec::new(),
@@ -1010,6 +1020,14 @@ impl ProcessState {
     /// The customer's procurement step, as last observed.
     pub fn customer_step(&self) -> Option<ProcurementStep> {
         self.customer_step
+    }
+
+    /// The customer's procurement step when we first engaged: the first
+    /// step observed while the deal was still in development (unknown when
+    /// none was: a step first seen later says where the customer is, not
+    /// where it was when we entered).
+    pub fn entry_step(&self) -> Option<ProcurementStep> {
+        self.entry_step
     }
 
     /// Every forced stage change, oldest first.
@@ -1398,7 +1416,14 @@ impl ProcessState {
                     overrode_policy_of,
                 });
             }
-            KeyAccountEvent::ProcurementStepObserved { step } => self.customer_step = Some(*step),
+            KeyAccountEvent::ProcurementStepObserved { step } => {
+                self.customer_step = Some(*step);
+                // Seen while we are still in our first stage, the
+                // customer's step tells how early we entered.
+                if self.stage == Stage::Development {
+                    self.entry_step.get_or_insert(*step);
+                }
+            }
             KeyAccountEvent::ContactRecorded { contact } => {
                 match self.contacts.iter_mut().find(|c| c.id == contact.id) {
                     Some(known) => known.clone_from(contact),
@@ -1908,9 +1933,11 @@ impl KeyAccountProcess {
             // Records that point into the journal are read with it: the
             // journal is copied for the replay.
             let rebuilt = self.rebuilt(definition).map_err(ReplayMismatch::Refused)?;
-            if rebuilt != self {
+            let mut stored = self;
+            stored.complete_stored_state(&rebuilt);
+            if rebuilt != stored {
                 return Err(ReplayMismatch::State {
-                    stored: self.state.stage,
+                    stored: stored.state.stage,
                     rebuilt: rebuilt.state.stage,
                 });
             }
@@ -1918,10 +1945,16 @@ impl KeyAccountProcess {
             rebuilt.state.shrink();
             return Ok(rebuilt);
         }
-        let KeyAccountProcess { state, journal, .. } = self;
+        let KeyAccountProcess {
+            mut state, journal, ..
+        } = self;
         let mut rebuilt = Self::replay(definition, state.opened_at, journal.into_entries())
             .map_err(ReplayMismatch::Refused)?;
         rebuilt.state.shrink();
+        // A state stored before the entry step was kept lacks it.
+        if state.entry_step.is_none() {
+            state.entry_step = rebuilt.state.entry_step;
+        }
         // The stored records are kept whole, so the journal they came
         // with is no longer needed to read them.
         if !rebuilt
@@ -1939,8 +1972,9 @@ impl KeyAccountProcess {
     /// Checks a deal read from storage: its journal must replay under
     /// `definition` to exactly the stored state, so a tampered or
     /// inconsistent document is refused instead of trusted.
-    pub fn verified(self, definition: &ProcessDefinition) -> Result<Self, LoadError> {
+    pub fn verified(mut self, definition: &ProcessDefinition) -> Result<Self, LoadError> {
         let rebuilt = self.rebuilt(definition).map_err(LoadError::Replay)?;
+        self.complete_stored_state(&rebuilt);
         if rebuilt != self {
             return Err(LoadError::StateDiffers);
         }
@@ -1984,6 +2018,20 @@ impl KeyAccountProcess {
                 let (process, migration) = super::migration::from_v1(value, definition, "deal")?;
                 Ok((process, Some(migration)))
             }
+        }
+    }
+
+    /// Whether the stored state may lack what later versions keep (the
+    /// step when we first engaged): it has observed steps but no entry step.
+    pub(crate) fn may_lack_entry_step(&self) -> bool {
+        self.state.entry_step.is_none() && self.procurement_history().next().is_some()
+    }
+
+    /// Takes from `rebuilt` (this deal's replay) what a state stored before
+    /// it was kept leaves out: the step when we first engaged.
+    pub(crate) fn complete_stored_state(&mut self, rebuilt: &KeyAccountProcess) {
+        if self.state.entry_step.is_none() {
+            self.state.entry_step = rebuilt.state.entry_step;
         }
     }
 

@@ -307,7 +307,10 @@ pub struct CycleRecord {
     /// The sale: the variant in use, state and journal.
     pub sale: TechnicalSale,
     /// The variant offered for the next iteration since the account
-    /// changed type; the running iteration keeps its own.
+    /// changed type; the running iteration keeps its own. The offer is
+    /// adopted when the next iteration starts (recorded in the journal as
+    /// [`CycleEvent::VariantAdopted`]) unless declined first
+    /// ([`Portfolio::decline_variant_offer`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offered_variant: Option<Box<VariantOffer>>,
 }
@@ -527,6 +530,21 @@ pub enum PortfolioError {
         /// The opportunity id it names.
         opportunity: String,
     },
+    /// A cycle ending's listed reason is not in the reason list, or not
+    /// one for that ending.
+    #[error("cycle `{cycle}`: {reason}")]
+    CycleReason {
+        /// The cycle's id.
+        cycle: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A decline was asked for a cycle with no variant offered.
+    #[error("cycle `{cycle}` has no variant offered to decline")]
+    NoVariantOffer {
+        /// The cycle's id.
+        cycle: String,
+    },
     /// A cycle's offered variant is invalid or not of the type it names.
     #[error("cycle `{cycle}`: invalid offered variant: {reason}")]
     CycleOffer {
@@ -680,7 +698,10 @@ impl Portfolio {
     /// (`None` for a current document).
     pub fn load(json: &[u8]) -> Result<(Self, Option<Migration>), PortfolioError> {
         let (portfolio, migration) = match Self::parse_slice(json) {
-            Ok(portfolio) => (portfolio, None),
+            Ok(mut portfolio) => {
+                portfolio.complete_stored_states();
+                (portfolio, None)
+            }
             Err(PortfolioError::UnsupportedVersion { found, .. }) if found == "1" => {
                 let (portfolio, migration) = Self::from_v1(json)?;
                 (portfolio, Some(migration))
@@ -767,6 +788,23 @@ impl Portfolio {
                 },
             }
         })
+    }
+
+    /// Fills in what stored states written before it was kept leave out:
+    /// the step when we first engaged
+    /// ([`crate::key_account::ProcessState::entry_step`]), from each deal's
+    /// replay. Only deals that observed a procurement step and lack it are
+    /// replayed; a journal that does not replay is left for the check to
+    /// refuse.
+    fn complete_stored_states(&mut self) {
+        let definition = &self.definitions.process;
+        for record in &mut self.opportunities {
+            if record.process.may_lack_entry_step() {
+                if let Ok(rebuilt) = record.process.rebuilt(definition) {
+                    record.process.complete_stored_state(&rebuilt);
+                }
+            }
+        }
     }
 
     /// The document as compact JSON.
@@ -1260,7 +1298,11 @@ impl Portfolio {
         Ok(())
     }
 
-    /// Applies one event to the cycle `id`. On refusal nothing changes.
+    /// Applies one event to the cycle `id`. A listed reason of a
+    /// [`CycleEvent::CycleEnded`] must be in the process definition's
+    /// reason list, for that ending. The move that starts the iteration a
+    /// variant was offered for also adopts the offered variant. On refusal
+    /// nothing changes.
     pub fn apply_cycle(
         &mut self,
         id: &str,
@@ -1271,13 +1313,91 @@ impl Portfolio {
             .iter_mut()
             .find(|c| c.id == id)
             .ok_or_else(|| PortfolioError::UnknownCycle { id: id.to_owned() })?;
+        if let CycleEvent::CycleEnded {
+            ending,
+            listed: Some(listed),
+            ..
+        } = &entry.event
+        {
+            check_cycle_reason(&self.definitions.process.reasons, *ending, listed).map_err(
+                |reason| PortfolioError::CycleReason {
+                    cycle: id.to_owned(),
+                    reason,
+                },
+            )?;
+        }
+        let refused = |error| PortfolioError::CycleEventRefused {
+            cycle: id.to_owned(),
+            error,
+        };
+        let starts_iteration = matches!(entry.event, CycleEvent::Advance { .. })
+            && record.sale.stage() == crate::cycle::Stage::Evolution;
+        let Some(offer) = record
+            .offered_variant
+            .as_deref()
+            .filter(|_| starts_iteration)
+        else {
+            return record.sale.apply(entry).map_err(refused);
+        };
+        // The offered variant is adopted when the iteration it is for
+        // starts, in the same step as the move that starts it.
+        let (at, actor) = (entry.at, entry.actor.clone());
+        let adopt = Entry::new(
+            at,
+            actor,
+            CycleEvent::VariantAdopted {
+                variant: Box::new(offer.variant.clone()),
+            },
+        );
+        let mut sale = record.sale.clone();
+        sale.apply(entry).map_err(refused)?;
+        if sale.iteration() >= offer.for_iteration {
+            sale.apply(adopt).map_err(refused)?;
+            record.offered_variant = None;
+        }
+        record.sale = sale;
+        Ok(())
+    }
+
+    /// Declines the variant offered to cycle `id`: the decline is recorded
+    /// in its journal and the cycle keeps its variant. Refused (and nothing
+    /// changes) when the cycle is unknown, has no offer, or is closed.
+    pub fn decline_variant_offer(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        actor: &str,
+        reason: &str,
+    ) -> Result<(), PortfolioError> {
+        let record = self
+            .cycles
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| PortfolioError::UnknownCycle { id: id.to_owned() })?;
+        let offered = record
+            .offered_variant
+            .as_ref()
+            .map(|o| o.to)
+            .ok_or_else(|| PortfolioError::NoVariantOffer {
+                cycle: id.to_owned(),
+            })?;
+        let entry = Entry::new(
+            at,
+            actor,
+            CycleEvent::VariantDeclined {
+                offered,
+                reason: reason.to_owned(),
+            },
+        );
         record
             .sale
             .apply(entry)
             .map_err(|error| PortfolioError::CycleEventRefused {
                 cycle: id.to_owned(),
                 error,
-            })
+            })?;
+        record.offered_variant = None;
+        Ok(())
     }
 
     /// Reclassifies account `id` from new scores under the portfolio's
@@ -1532,6 +1652,47 @@ impl Portfolio {
     pub fn format_amount(&self, amount_minor: u128) -> String {
         format_minor(amount_minor, self.minor_digits)
     }
+}
+
+/// A cycle's listed ending reason must be in the list, for the matching
+/// ending (abandoned: a withdrawal reason; lost: a loss reason), with the
+/// competitor when the reason names one.
+fn check_cycle_reason(
+    list: &crate::key_account::ReasonList,
+    ending: crate::cycle::CycleEnding,
+    reason: &crate::key_account::Reason,
+) -> Result<(), String> {
+    use crate::cycle::CycleEnding;
+    use crate::key_account::Ending;
+    let wanted = match ending {
+        CycleEnding::Abandoned => Ending::Withdrawn,
+        CycleEnding::Lost => Ending::Lost,
+    };
+    let Some(definition) = list.get(&reason.key) else {
+        return Err(format!(
+            "`{}` is not in the reason list (for {}: {})",
+            reason.key,
+            ending.key(),
+            list.keys_for(wanted)
+        ));
+    };
+    if !definition.applies_to.contains(&wanted) {
+        return Err(format!(
+            "`{}` is not a reason for {} (those are: {})",
+            reason.key,
+            ending.key(),
+            list.keys_for(wanted)
+        ));
+    }
+    if definition.names_competitor
+        && reason
+            .competitor
+            .as_deref()
+            .map_or(true, |c| c.trim().is_empty())
+    {
+        return Err(format!("`{}` needs the competitor's name", reason.key));
+    }
+    Ok(())
 }
 
 /// Checks one cycle: id, account, deal of the same account, and offer.
