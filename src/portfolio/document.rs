@@ -132,6 +132,17 @@ pub struct Account {
     /// The differentiation actions applied to the account, oldest first.
     #[serde(default, skip_serializing_if = "no_actions")]
     pub actions: ActionLog,
+    /// The account's industry (its market), in the CRM's words; `None`
+    /// when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// The account's size class (headcount or revenue band), in the CRM's
+    /// words; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The account's region, in the CRM's words; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 fn no_actions(log: &ActionLog) -> bool {
@@ -144,6 +155,9 @@ impl Account {
         Account {
             customer,
             actions: ActionLog::new(),
+            industry: None,
+            size: None,
+            region: None,
         }
     }
 
@@ -195,6 +209,11 @@ pub struct OpportunityRecord {
     /// time-in-stage and stalled-deal figures leave the deal out.
     #[serde(default, skip_serializing_if = "is_false")]
     pub timeline_unknown: bool,
+    /// Whether the CRM closed the deal (lost or withdrawn) without saying
+    /// at which stage: its process ends where it started, which is not the
+    /// stage where it was lost, and win/loss counts it apart.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub closed_stage_unknown: bool,
     /// The CRM's own win probability for this deal (0-1), shown beside ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_probability: Option<f64>,
@@ -244,6 +263,7 @@ impl OpportunityRecord {
             amount_minor: None,
             expected_close: None,
             timeline_unknown: false,
+            closed_stage_unknown: false,
             crm_probability: None,
             product: None,
             grading: None,
@@ -587,6 +607,15 @@ fn default_minor_digits() -> u8 {
     2
 }
 
+/// Whether a check replays the opportunities' journals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// Every journal is replayed and compared with its stored state.
+    Journals,
+    /// The states were built here by applying their events.
+    Skip,
+}
+
 /// Appends `items` to `list`, taking `items`' buffer over when `list` is
 /// empty: a portfolio built in one go then never holds two copies of its
 /// records at once.
@@ -640,6 +669,21 @@ impl Portfolio {
         append(&mut self.accounts, accounts);
         append(&mut self.opportunities, opportunities);
         self.check()?;
+        Ok(self)
+    }
+
+    /// [`with_records`](Self::with_records) for records whose processes
+    /// were built here by applying their events under this portfolio's
+    /// process definition: everything is checked but the replay of each
+    /// journal, which would only rebuild the state applying already built.
+    pub(crate) fn with_built_records(
+        mut self,
+        accounts: Vec<Account>,
+        opportunities: Vec<OpportunityRecord>,
+    ) -> Result<Self, PortfolioError> {
+        append(&mut self.accounts, accounts);
+        append(&mut self.opportunities, opportunities);
+        self.check_with(Replay::Skip)?;
         Ok(self)
     }
 
@@ -766,6 +810,10 @@ impl Portfolio {
     /// accounts, deals and offers (a cycle's journal is replayed when it is
     /// read).
     pub fn check(&self) -> Result<(), PortfolioError> {
+        self.check_with(Replay::Journals)
+    }
+
+    fn check_with(&self, replay: Replay) -> Result<(), PortfolioError> {
         self.check_header()?;
         let mut accounts = HashSet::with_capacity(self.accounts.len());
         for (index, account) in self.accounts.iter().enumerate() {
@@ -779,7 +827,10 @@ impl Portfolio {
         let grader = self.grader()?;
         let mut opportunities = HashSet::with_capacity(self.opportunities.len());
         for (index, record) in self.opportunities.iter().enumerate() {
-            self.check_opportunity(index, record, &grader, |id| accounts.contains(id))?;
+            self.check_record(index, record, &grader, |id| accounts.contains(id))?;
+            if replay == Replay::Journals {
+                self.check_replay(record)?;
+            }
             if !opportunities.insert(record.id.as_str()) {
                 return Err(PortfolioError::DuplicateOpportunity {
                     id: record.id.to_string(),
@@ -911,7 +962,21 @@ impl Portfolio {
         Ok(())
     }
 
+    /// Checks one opportunity, its fields and its journal.
     fn check_opportunity(
+        &self,
+        index: usize,
+        record: &OpportunityRecord,
+        grader: &Grader,
+        known_account: impl Fn(&str) -> bool,
+    ) -> Result<(), PortfolioError> {
+        self.check_record(index, record, grader, known_account)?;
+        self.check_replay(record)
+    }
+
+    /// Checks one opportunity's fields: id, account, probability, grading
+    /// inputs and the values its history recorded.
+    fn check_record(
         &self,
         index: usize,
         record: &OpportunityRecord,
@@ -960,7 +1025,12 @@ impl Portfolio {
                 });
             }
         }
-        self.check_tracked(record)?;
+        self.check_tracked(record)
+    }
+
+    /// Checks that the opportunity's journal replays to its stored state.
+    fn check_replay(&self, record: &OpportunityRecord) -> Result<(), PortfolioError> {
+        let id = || record.id.to_string();
         let rebuilt = record
             .process
             .rebuilt(&self.definitions.process)

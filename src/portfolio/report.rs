@@ -900,6 +900,14 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
             count.withdrawn
         )?;
     }
+    let unknown = &analysis.stage_unknown;
+    if unknown.lost + unknown.withdrawn + unknown.won > 0 {
+        writeln!(
+            out,
+            "  {:<24} {:>5} {:>5} {:>5}  (closed in the CRM without a stage)",
+            "stage unknown", unknown.won, unknown.lost, unknown.withdrawn
+        )?;
+    }
     writeln!(
         out,
         "\n== Win/loss by customer type and by grade (won, lost, withdrawn)"
