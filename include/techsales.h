@@ -1279,6 +1279,47 @@ techsales_result techsales_grader_grade_columns(const struct techsales_grader *g
                                                 struct techsales_batch_summary *out_summary);
 
 /**
+ * Learns a grading configuration from `n` closed deals given as columns,
+ * starting from `grader`'s configuration ("define it, refine it, tune
+ * it"): the nine factor weights, the pass threshold and the score ->
+ * possibility curve, with cross-validated figures for the learned and the
+ * current model.
+ *
+ * - `ratings`: nine column pointers, in `TECHSALES_GRADING_FACTOR_*`
+ *   order, each to `n` doubles (NaN where unknown), as for
+ *   [`techsales_grader_grade_columns`]; a deal with an infinite or
+ *   out-of-range rating is left out and listed in the report;
+ * - `outcome`: `n` doubles, 1 won, 0 lost, 2 withdrawn (anything else,
+ *   NaN included, refuses the call, naming the first such item);
+ * - `options_json`: the learning options as JSON (`folds`, `l2`,
+ *   `min_deals`, `bands`, `withdrawn_as_lost`); NULL for the defaults;
+ * - `language`: `TECHSALES_LANGUAGE_*` of `out_report_text`;
+ * - `out_config_json`: the learned grading configuration, which
+ *   [`techsales_grader_new`] reads;
+ * - `out_report_json`, `out_report_text`: the figures, as JSON and as
+ *   text.
+ *
+ * Too few usable deals, or only one outcome, is refused with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT` and a message saying so. Nothing is
+ * written unless the call succeeds; free each string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `grader` NULL or live; `ratings` NULL or nine readable pointers; every
+ * non-NULL column holds `n` values; `options_json` NULL or
+ * NUL-terminated; out-parameters NULL or writable.
+ */
+techsales_result techsales_grader_learn(const struct techsales_grader *grader,
+                                        const double *const *ratings,
+                                        const double *outcome,
+                                        size_t n,
+                                        const char *options_json,
+                                        uint32_t language,
+                                        char **out_config_json,
+                                        char **out_report_json,
+                                        char **out_report_text);
+
+/**
  * A definition: the built-in defaults when `json` is NULL, otherwise the
  * definition it holds.
  *
@@ -1317,6 +1358,29 @@ void techsales_key_account_free(struct techsales_key_account *deal);
  * Applies any event given as a journal entry in JSON, for example
  * `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"type":"advanced"}}`.
  * A refusal leaves the deal unchanged.
+ *
+ * This is the C ABI's way to every event of the lifecycle that has no
+ * function of its own (the `type`, then its fields):
+ * - `grade_set_by_hand` (`grade`, `reason`): a grade without an
+ *   evaluation, marked as set by hand;
+ * - `regraded` (`grade`, `evidence`): a new evaluation passed, which also
+ *   ends a nurture;
+ * - `nurtured` (`evidence`, `review_on`): the evaluation failed; the deal
+ *   is kept warm at a lower contact level;
+ * - `booked` (`booked_on`, optional `amount_minor`): the contract is
+ *   signed, the deal is won;
+ * - `delivery_cancelled` (`reason`): a booked deal's delivery stops;
+ * - `lost` and `withdrawn` (`reason`): `reason` is
+ *   `{"key":"price","note":"..","competitor":".."}`, its key from the
+ *   definition's list (`competitor` for a reason that names one);
+ * - `amount_changed` (`from_minor`, `to_minor`), `close_date_changed`
+ *   (`from`, `to`), `possibility_changed` (`from`, `to`) and
+ *   `owner_changed` (`owner`): the deal's history;
+ * - `forecast_category_set` (`category` or none, `reason`): the
+ *   salesperson's forecast category;
+ * - `stage_reported` (`stage`, `crm_stage`, optional `probability` and
+ *   `completed`): the stage a CRM reports, its earlier key nodes recorded
+ *   as reported by the CRM.
  *
  * # Safety
  * Handles NULL or live; `entry_json` NULL or NUL-terminated.
@@ -1598,7 +1662,10 @@ techsales_result techsales_portfolio_put_cycle(struct techsales_portfolio *portf
 
 /**
  * Applies a key-account event, given as a journal entry in JSON, to the
- * deal `opportunity_id`, under the portfolio's process definition.
+ * deal `opportunity_id`, under the portfolio's process definition. Every
+ * event of the lifecycle goes this way (see
+ * `techsales_key_account_apply_json` for the list), for example
+ * `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"type":"close_date_changed","from":"2026-06-30","to":"2026-09-30"}}`.
  *
  * # Safety
  * `portfolio` NULL or live; strings NULL or NUL-terminated.
@@ -1636,11 +1703,27 @@ techsales_result techsales_portfolio_set_account_type(struct techsales_portfolio
                                                       bool *out_changed);
 
 /**
- * One analytic of the portfolio as JSON, by name: `pipeline`,
- * `stage_flows`, `stage_durations`, `stalled`, `quadrant` (over the
- * report's window, the 182 days before the as-of date),
- * `actions_in_progress`, `calibration` or `cycles`. Another name gives
- * `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+ * One analytic of the portfolio as JSON, by name:
+ *
+ * - `pipeline`, `stage_flows`, `stage_durations`, `stalled`,
+ *   `actions_in_progress`, `calibration`, `cycles`;
+ * - `quadrant`: over the report's window, the 182 days before the as-of
+ *   date;
+ * - `top_deals`: the ids of the report's top deals by weighted amount
+ *   (five, largest first);
+ * - `forecast`: every open, nurtured or booked deal by forecast category,
+ *   in total and per close month;
+ * - `bookings`: booked deals by booking month and delivery status, and
+ *   the win rate;
+ * - `win_loss`: the ended deals by reason, by the stage they ended in, by
+ *   customer type and by grade;
+ * - `slipped_deals`: every deal whose expected close date moved, with
+ *   each change;
+ * - `amount_changes`: every recorded amount change, oldest first;
+ * - `probability_trend`: for every deal, `{"id":..,"trend":[[time,
+ *   probability],..]}`, its win probability after each journal entry.
+ *
+ * Another name gives `TECHSALES_RESULT_NOT_FOUND`. Free the string with
  * [`techsales_string_free`].
  *
  * # Safety
@@ -1650,6 +1733,21 @@ techsales_result techsales_portfolio_set_account_type(struct techsales_portfolio
 techsales_result techsales_portfolio_analytics_json(const struct techsales_portfolio *portfolio,
                                                     const char *name,
                                                     char **out_json);
+
+/**
+ * The win probability of deal `opportunity_id` after each entry of its
+ * journal, under the portfolio's process definition, as JSON:
+ * `[["2026-03-01T09:00:00Z",0.1],..]`, oldest first. An unknown deal gives
+ * `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+ * [`techsales_string_free`].
+ *
+ * # Safety
+ * `portfolio` NULL or live; `opportunity_id` NULL or NUL-terminated;
+ * `out_json` NULL or writable.
+ */
+techsales_result techsales_portfolio_probability_trend_json(const struct techsales_portfolio *portfolio,
+                                                            const char *opportunity_id,
+                                                            char **out_json);
 
 /**
  * The portfolio's report as text, with the default options, in `language`

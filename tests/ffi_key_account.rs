@@ -537,3 +537,196 @@ fn a_definition_is_shared_by_several_threads() {
     }
     unsafe { techsales_key_account_definition_free(def) };
 }
+
+/// The deal behind a handle, read back through the C ABI's JSON.
+fn state_of(d: &Deal) -> techsales::key_account::KeyAccountProcess {
+    let mut json = ptr::null_mut();
+    ok(unsafe { techsales_key_account_to_json(d.deal, &mut json) });
+    let definition = techsales::key_account::ProcessDefinition::default();
+    techsales::key_account::KeyAccountProcess::from_json(&take(json), &definition).unwrap()
+}
+
+/// Applies `event` (JSON) `day` days after T0 by "li"; the result code.
+fn apply(d: &Deal, day: i64, event: &str) -> techsales_result {
+    let at = chrono::DateTime::from_timestamp(T0 + day * DAY, 0).unwrap();
+    let entry = format!(
+        r#"{{"at":"{}","actor":"li","event":{event}}}"#,
+        at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    let entry = CString::new(entry).unwrap();
+    unsafe { techsales_key_account_apply_json(d.deal, d.def, entry.as_ptr()) }
+}
+
+/// Every event of the lifecycle without a function of its own reaches the
+/// deal as a JSON entry: hand-set grade, nurture and re-evaluation, deal
+/// history, forecast category, CRM-reported stage, booking and delivery
+/// cancellation, and the reasons of a loss and a withdrawal.
+#[test]
+fn every_lifecycle_event_is_applied_through_the_json_entry() {
+    use techsales::grading::Grade;
+    use techsales::key_account::{DeliveryStatus, ForecastCategory, Outcome, Stage};
+
+    let d = Deal::new();
+    ok(apply(
+        &d,
+        1,
+        r#"{"type":"grade_set_by_hand","grade":"b","reason":"manager's call"}"#,
+    ));
+    let p = state_of(&d);
+    assert!(p.state().grade_by_hand());
+    assert_eq!(p.state().grade(), Some(Grade::B));
+
+    ok(apply(
+        &d,
+        2,
+        r#"{"type":"key_node_met","node":"opportunity_graded","evidence":"evaluated","grade":"c"}"#,
+    ));
+    ok(apply(
+        &d,
+        3,
+        r#"{"type":"nurtured","evidence":"no budget this year","review_on":"2026-04-01"}"#,
+    ));
+    let p = state_of(&d);
+    assert_eq!(
+        p.state().nurture().map(|n| n.review_on.to_string()),
+        Some("2026-04-01".to_owned())
+    );
+    assert!(!p.state().is_open());
+    assert_eq!(
+        apply(&d, 4, r#"{"type":"advanced"}"#),
+        techsales_result::RefusedTransition
+    );
+    ok(apply(
+        &d,
+        5,
+        r#"{"type":"regraded","grade":"a","evidence":"budget approved"}"#,
+    ));
+    let p = state_of(&d);
+    assert!(p.state().nurture().is_none() && p.state().is_open());
+    assert_eq!(p.state().grade(), Some(Grade::A));
+    assert!(!p.state().grade_by_hand());
+
+    ok(apply(
+        &d,
+        6,
+        r#"{"type":"amount_changed","to_minor":5000000}"#,
+    ));
+    ok(apply(
+        &d,
+        7,
+        r#"{"type":"amount_changed","from_minor":5000000,"to_minor":6000000}"#,
+    ));
+    // A "from" that is not the recorded value is refused.
+    assert_ne!(
+        apply(
+            &d,
+            8,
+            r#"{"type":"amount_changed","from_minor":1,"to_minor":2}"#
+        ),
+        techsales_result::Ok
+    );
+    ok(apply(
+        &d,
+        8,
+        r#"{"type":"close_date_changed","to":"2026-06-30"}"#,
+    ));
+    ok(apply(
+        &d,
+        9,
+        r#"{"type":"close_date_changed","from":"2026-06-30","to":"2026-09-30"}"#,
+    ));
+    ok(apply(&d, 10, r#"{"type":"possibility_changed","to":0.6}"#));
+    ok(apply(&d, 11, r#"{"type":"owner_changed","owner":"mei"}"#));
+    ok(apply(
+        &d,
+        12,
+        r#"{"type":"forecast_category_set","category":"commit","reason":"budget confirmed"}"#,
+    ));
+    let p = state_of(&d);
+    let tracked = p.state().tracked().unwrap();
+    assert_eq!(tracked.amount_minor, Some(6_000_000));
+    assert_eq!(
+        tracked.expected_close.map(|d| d.to_string()),
+        Some("2026-09-30".to_owned())
+    );
+    assert_eq!(tracked.possibility, Some(0.6));
+    assert_eq!(tracked.owner.as_deref(), Some("mei"));
+    assert_eq!(
+        p.state().forecast_override().map(|f| f.category),
+        Some(ForecastCategory::Commit)
+    );
+
+    ok(apply(
+        &d,
+        13,
+        r#"{"type":"stage_reported","stage":"business_negotiation","crm_stage":"Negotiation","probability":0.8}"#,
+    ));
+    assert_eq!(d.stage(), Stage::BusinessNegotiation.code());
+    assert!(!state_of(&d).state().reported_by_crm().is_empty());
+    ok(apply(
+        &d,
+        14,
+        r#"{"type":"key_node_met","node":"contract_signed","evidence":"signed copy"}"#,
+    ));
+    ok(apply(
+        &d,
+        15,
+        r#"{"type":"booked","booked_on":"2026-01-16","amount_minor":5900000}"#,
+    ));
+    let (mut stage, mut open, mut outcome) = (99, true, 99);
+    ok(unsafe { techsales_key_account_status(d.deal, &mut stage, &mut open, &mut outcome) });
+    assert_eq!((open, outcome), (false, Outcome::Won.code()));
+    assert_eq!(
+        apply(&d, 16, r#"{"type":"lost","reason":{"key":"price"}}"#),
+        techsales_result::RefusedTransition
+    );
+    ok(apply(
+        &d,
+        17,
+        r#"{"type":"delivery_cancelled","reason":{"key":"no_budget","note":"plant closed"}}"#,
+    ));
+    let p = state_of(&d);
+    assert_eq!(p.state().delivery(), Some(DeliveryStatus::Cancelled));
+    assert_eq!(p.state().outcome(), Some(Outcome::Won));
+
+    // Reasons: from the list, with the competitor a reason names.
+    let lost = Deal::new();
+    assert_ne!(
+        apply(
+            &lost,
+            1,
+            r#"{"type":"lost","reason":{"key":"bad_weather"}}"#
+        ),
+        techsales_result::Ok
+    );
+    assert_ne!(
+        apply(&lost, 1, r#"{"type":"lost","reason":{"key":"competitor"}}"#),
+        techsales_result::Ok
+    );
+    ok(apply(
+        &lost,
+        2,
+        r#"{"type":"lost","reason":{"key":"competitor","competitor":"Acme"}}"#,
+    ));
+    let p = state_of(&lost);
+    let reason = p.state().closure().and_then(|c| c.reason.clone()).unwrap();
+    assert_eq!(
+        (reason.key.as_str(), reason.competitor.as_deref()),
+        ("competitor", Some("Acme"))
+    );
+    let withdrawn = Deal::new();
+    ok(apply(
+        &withdrawn,
+        1,
+        r#"{"type":"withdrawn","reason":{"key":"evaluation_failed","note":"give up"}}"#,
+    ));
+    let p = state_of(&withdrawn);
+    assert_eq!(p.state().outcome(), Some(Outcome::Withdrawn));
+    assert_eq!(
+        p.state()
+            .closure()
+            .and_then(|c| c.reason.as_ref())
+            .and_then(|r| r.note.as_deref()),
+        Some("give up")
+    );
+}

@@ -226,6 +226,13 @@ fn the_sample_loads_and_gives_every_analytic_the_report_and_the_svg() {
         "actions_in_progress",
         "calibration",
         "cycles",
+        "top_deals",
+        "forecast",
+        "bookings",
+        "win_loss",
+        "slipped_deals",
+        "amount_changes",
+        "probability_trend",
     ] {
         let mut out = ptr::null_mut();
         ok(unsafe { techsales_portfolio_analytics_json(book.0, c(name).as_ptr(), &mut out) });
@@ -264,6 +271,66 @@ fn the_sample_loads_and_gives_every_analytic_the_report_and_the_svg() {
         .is_array());
     let r = unsafe { techsales_portfolio_action_log_json(book.0, c("C-999").as_ptr(), &mut log) };
     assert_eq!(r, techsales_result::NotFound);
+}
+
+/// An analytic through the C ABI, parsed.
+fn analytic(book: &Book, name: &str) -> Value {
+    let mut out = ptr::null_mut();
+    ok(unsafe { techsales_portfolio_analytics_json(book.0, c(name).as_ptr(), &mut out) });
+    serde_json::from_str(&take(out)).unwrap()
+}
+
+/// The lifecycle analytics through the C ABI are the Rust API's, as JSON.
+#[test]
+fn the_lifecycle_analytics_through_the_c_abi_equal_the_rust_apis() {
+    use techsales::portfolio::{
+        amount_changes, bookings, forecast, probability_trend, slipped_deals, top_deals, win_loss,
+    };
+    let book = Book::load(sample_text());
+    let p = Portfolio::from_json(sample_text()).unwrap();
+    assert_eq!(analytic(&book, "forecast"), json(&forecast(&p)));
+    assert_eq!(analytic(&book, "bookings"), json(&bookings(&p)));
+    assert_eq!(analytic(&book, "win_loss"), json(&win_loss(&p)));
+    assert_eq!(analytic(&book, "slipped_deals"), json(&slipped_deals(&p)));
+    let every = amount_changes(
+        &p,
+        chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        chrono::DateTime::<chrono::Utc>::MAX_UTC,
+    );
+    assert!(!every.is_empty(), "the sample records amount changes");
+    assert_eq!(analytic(&book, "amount_changes"), json(&every));
+    let top: Vec<&str> = top_deals(&p, ReportOptions::default().top_deals)
+        .into_iter()
+        .map(|i| p.opportunities()[i].id.as_str())
+        .collect();
+    assert_eq!(analytic(&book, "top_deals"), json(&top));
+
+    let definition = &p.definitions().process;
+    let trends = analytic(&book, "probability_trend");
+    assert_eq!(trends.as_array().unwrap().len(), p.opportunities().len());
+    for (record, trend) in p.opportunities().iter().zip(trends.as_array().unwrap()) {
+        assert_eq!(trend["id"], record.id.as_str());
+        assert_eq!(trend["trend"], json(&probability_trend(record, definition)));
+    }
+    let record = &p.opportunities()[0];
+    let mut out = ptr::null_mut();
+    ok(unsafe {
+        techsales_portfolio_probability_trend_json(book.0, c(&record.id).as_ptr(), &mut out)
+    });
+    let one: Value = serde_json::from_str(&take(out)).unwrap();
+    assert_eq!(one, json(&probability_trend(record, definition)));
+    let r = unsafe {
+        techsales_portfolio_probability_trend_json(book.0, c("O-none").as_ptr(), &mut out)
+    };
+    assert_eq!(r, techsales_result::NotFound);
+    assert!(last_error().contains("O-none"), "{}", last_error());
+    let r = unsafe { techsales_portfolio_probability_trend_json(book.0, ptr::null(), &mut out) };
+    assert_eq!(r, techsales_result::NullParameter);
+}
+
+/// A value as the JSON the Rust API serialises it to.
+fn json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap()
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use techsales::grading::learn::{learn, ClosedDeal, LearnError, LearnOptions};
 use techsales::grading::{Factor, FactorValues, Grader, GradingConfig, Ratings, FACTOR_COUNT};
+use techsales::key_account::Outcome;
 
 /// Deals drawn from a logistic model with `weights` (on ratings centred at
 /// 5), deterministic for a seed; a share of ratings unknown.
@@ -28,7 +29,7 @@ fn synthetic(n: usize, weights: [f64; FACTOR_COUNT], seed: u64) -> Vec<ClosedDea
             if next() < 0.2 {
                 *ratings.get_mut(Factor::ALL[(next() * 9.0) as usize % 9]) = f64::NAN;
             }
-            ClosedDeal { ratings, won }
+            ClosedDeal::new(ratings, won)
         })
         .collect()
 }
@@ -111,7 +112,7 @@ fn refusals_say_what_is_wrong() {
     ));
     let all_won: Vec<_> = synthetic(100, TRUE_WEIGHTS, 1)
         .into_iter()
-        .map(|d| ClosedDeal { won: true, ..d })
+        .map(|d| ClosedDeal::new(d.ratings, true))
         .collect();
     assert!(matches!(
         learn(&all_won, &GradingConfig::default(), &options),
@@ -134,6 +135,32 @@ fn refusals_say_what_is_wrong() {
     assert_eq!(learned.report.deals, 198);
 }
 
+/// A withdrawn deal is left out by default and counts as lost when the
+/// options say so.
+#[test]
+fn withdrawn_deals_are_left_out_unless_counted_as_lost() {
+    let mut deals = synthetic(300, TRUE_WEIGHTS, 5);
+    for deal in deals.iter_mut().step_by(10) {
+        deal.outcome = Outcome::Withdrawn;
+    }
+    let config = GradingConfig::default();
+    let left_out = learn(&deals, &config, &LearnOptions::default()).unwrap();
+    assert_eq!(
+        (left_out.report.deals, left_out.report.withdrawn_left_out),
+        (270, 30)
+    );
+    let options = LearnOptions {
+        withdrawn_as_lost: true,
+        ..LearnOptions::default()
+    };
+    let as_lost = learn(&deals, &config, &options).unwrap();
+    assert_eq!(
+        (as_lost.report.deals, as_lost.report.withdrawn_left_out),
+        (300, 0)
+    );
+    assert_eq!(as_lost.report.won, left_out.report.won);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
@@ -143,7 +170,7 @@ proptest! {
     fn the_possibility_curve_is_monotone(seed in 0u64..1000, flipped: bool) {
         let mut deals = synthetic(300, TRUE_WEIGHTS, seed);
         if flipped {
-            deals.iter_mut().for_each(|d| d.won = !d.won);
+            deals.iter_mut().for_each(|d| *d = ClosedDeal::new(d.ratings, d.outcome != Outcome::Won));
         }
         let learned = learn(&deals, &GradingConfig::default(), &LearnOptions::default()).unwrap();
         let [a, b] = learned.report.possibility_curve;

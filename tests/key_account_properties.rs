@@ -103,6 +103,8 @@ fn arb_definition() -> impl Strategy<Value = ProcessDefinition> {
                     b: g[1],
                     c: g[2],
                     d: g[3],
+                    failed: None,
+                    ungraded: None,
                 }),
                 ..ProcessDefinition::default()
             }
@@ -185,6 +187,20 @@ fn arb_event() -> impl Strategy<Value = KeyAccountEvent> {
         1 => prop::sample::select(vec!["li", "wang", ""]).prop_map(|owner| KeyAccountEvent::OwnerChanged { owner: owner.into() }),
         1 => (prop::option::of(prop::sample::select(ForecastCategory::ALL.to_vec())), arb_text())
             .prop_map(|(category, reason)| KeyAccountEvent::ForecastCategorySet { category, reason }),
+        // A CRM's stage: mostly named, sometimes with a probability out of
+        // range (refused), sometimes reported done.
+        3 => (
+            arb_stage(),
+            prop_oneof![4 => Just("Negotiation".to_owned()), 1 => Just(String::new())],
+            prop_oneof![2 => Just(None), 3 => arb_unit().prop_map(Some), 1 => Just(Some(1.5))],
+            prop_oneof![4 => Just(false), 1 => Just(true)],
+        )
+            .prop_map(|(stage, crm_stage, probability, completed)| KeyAccountEvent::StageReported {
+                stage,
+                crm_stage,
+                probability,
+                completed,
+            }),
     ]
 }
 
@@ -336,7 +352,9 @@ proptest! {
 
     /// A stage is entered only from the stage before it, and only when every
     /// key node required so far is met, unless the entry is a forcing that
-    /// records who forced it, why, and exactly which nodes were unmet.
+    /// records who forced it, why, and exactly which nodes were unmet, or
+    /// a stage a CRM reported, which records every node required before it
+    /// that was not met as reported by the CRM.
     #[test]
     fn no_stage_is_entered_without_its_predecessors_key_nodes_unless_forced(
         definition in arb_definition(),
@@ -349,9 +367,18 @@ proptest! {
                 continue;
             }
             prop_assert!(*accepted);
-            prop_assert_eq!(from.next(), Some(to));
             let waived = before.state().forcings().iter().fold(KeyNodeSet::EMPTY, |s, f| s.union(f.unmet));
             let required = definition.required_through(from);
+            if let KeyAccountEvent::StageReported { stage, .. } = &entry.event {
+                prop_assert_eq!(to, *stage);
+                prop_assert!(to > from);
+                let newly = definition.required_before(to).difference(before.state().met());
+                prop_assert!(newly.is_subset(after.state().reported_by_crm()));
+                prop_assert!(definition.required_before(to).is_subset(after.state().met()));
+                prop_assert_eq!(after.state().forcings(), before.state().forcings());
+                continue;
+            }
+            prop_assert_eq!(from.next(), Some(to));
             match &entry.event {
                 KeyAccountEvent::Advanced => {
                     prop_assert!(required.is_subset(before.state().met().union(waived)));
@@ -497,7 +524,9 @@ proptest! {
     }
 
     /// No deal leaves development without a passed evaluation (the grading
-    /// node met, the grade not set by hand) or a recorded forcing.
+    /// node met, the grade not set by hand) or a recorded forcing, except
+    /// when a CRM reports a later stage: the grading node is then recorded
+    /// as the CRM's report (not verified), never as our evaluation.
     #[test]
     fn no_deal_leaves_development_without_a_passed_evaluation_or_a_recorded_forcing(
         definition in arb_definition(),
@@ -510,6 +539,19 @@ proptest! {
             }
             let evaluated = before.state().met().contains(KeyNode::OpportunityGraded)
                 && !before.state().grade_by_hand();
+            if matches!(entry.event, KeyAccountEvent::StageReported { .. }) && !evaluated {
+                // Only where the definition requires grading before the
+                // reported stage is the node recorded.
+                if definition.required_before(after.state().stage()).contains(KeyNode::OpportunityGraded) {
+                    prop_assert!(after.state().met().contains(KeyNode::OpportunityGraded));
+                    prop_assert!(
+                        before.state().met().contains(KeyNode::OpportunityGraded)
+                            || after.state().reported_by_crm().contains(KeyNode::OpportunityGraded)
+                    );
+                }
+                prop_assert_eq!(after.state().forcings(), before.state().forcings());
+                continue;
+            }
             let forced = matches!(entry.event, KeyAccountEvent::ForcedAdvance { .. })
                 && after.state().forcings().len() == before.state().forcings().len() + 1;
             prop_assert!(evaluated || forced);
@@ -526,7 +568,8 @@ proptest! {
     /// A grade whose policy forbids entering the sales process never moves
     /// on silently: every move it makes is a recorded forcing naming the
     /// grade, unless an earlier forcing already overrode that grade's policy
-    /// (a booked deal is delivered whatever its grade).
+    /// (a booked deal is delivered whatever its grade), or the stage is one
+    /// a CRM reported, recorded as the CRM's.
     #[test]
     fn a_policy_that_forbids_entry_is_never_bypassed_silently(
         definition in arb_definition(),
@@ -535,6 +578,11 @@ proptest! {
         let (_, steps) = run(&definition, &ops);
         for Step { entry, before, after, .. } in &steps {
             if after.state().stage() == before.state().stage() || before.state().booking().is_some() {
+                continue;
+            }
+            if matches!(entry.event, KeyAccountEvent::StageReported { .. }) {
+                let reported = after.state().crm_stage().map(|c| c.stage);
+                prop_assert_eq!(reported, Some(after.state().stage()));
                 continue;
             }
             let Some(grade) = before.state().grade() else { continue };

@@ -22,6 +22,7 @@ use techsales::config::Validate;
 use techsales::customer::{CustomerType, Scores, Thresholds};
 use techsales::differentiation::Action;
 use techsales::grading::Grade;
+use techsales::key_account::definition::GRADE_FACTOR_MAX;
 use techsales::key_account::{Outcome, Stage};
 use techsales::portfolio::{
     actions_in_progress, calibrate, pipeline, quadrant, stage_durations, stage_flows, stalled,
@@ -367,17 +368,21 @@ fn calibration_without_prior_is_the_observed_win_rate() {
     let fitted: Vec<f64> = c.stages.iter().map(|s| s.fitted).collect();
     assert_eq!(fitted, [0.5, 0.5, 0.5, 0.5, 1.0, 1.0]);
     let factors: Vec<(Grade, f64)> = c.grades.iter().map(|g| (g.grade, g.factor)).collect();
-    // Overall 1 in 2; B won its only deal, C lost its only one, A and D
-    // have none and keep the average.
+    // Overall 1 in 2; B won its only deal (twice the average: factors are
+    // not capped at 1), C lost its only one, A and D have none and keep
+    // their prior (1: the definition sets no factors).
     assert_eq!(
         factors,
         [
             (Grade::A, 1.0),
-            (Grade::B, 1.0),
+            (Grade::B, 2.0),
             (Grade::C, 0.0),
             (Grade::D, 1.0)
         ]
     );
+    // Both closed deals were graded: the other buckets are empty.
+    assert_eq!(c.failed.map(|b| b.closed), Some(0));
+    assert_eq!(c.ungraded.map(|b| b.closed), Some(0));
     let definition = c.definition(&b.definitions().process);
     definition.validate().unwrap();
     assert_eq!(definition.base_probability(Stage::Bidding), 0.5);
@@ -397,6 +402,32 @@ fn calibration_blends_observations_with_the_current_definition() {
     let c_grade = c.grades.iter().find(|g| g.grade == Grade::C).unwrap();
     assert!((c_grade.smoothed - 5.0 / 11.0).abs() < 1e-12);
     assert!((c_grade.factor - 10.0 / 11.0).abs() < 1e-12);
+}
+
+/// A grade with no closed deal keeps the factor the definition gave it,
+/// and one with deals is blended towards that factor, not towards 1.
+#[test]
+fn a_grade_without_closed_deals_keeps_its_prior_factor() {
+    let mut json: serde_json::Value = serde_json::from_str(&book(10.0).to_json()).unwrap();
+    json["definitions"]["process"]["grade_factors"] =
+        serde_json::json!({"a": 1.0, "b": 0.8, "c": 0.5, "d": 0.3, "failed": 0.2});
+    let b = Portfolio::from_json(&json.to_string()).unwrap();
+    let c = calibrate(&b);
+    let grade = |g: Grade| *c.grades.iter().find(|x| x.grade == g).unwrap();
+    assert_eq!((grade(Grade::A).closed, grade(Grade::A).factor), (0, 1.0));
+    assert_eq!((grade(Grade::D).closed, grade(Grade::D).factor), (0, 0.3));
+    assert_eq!(grade(Grade::D).prior, 0.3);
+    // C lost its only deal: (0 + 10 x 0.5 x 0.5) / 11 over 0.5.
+    assert!((grade(Grade::C).factor - 5.0 / 11.0).abs() < 1e-12);
+    let failed = c.failed.unwrap();
+    assert_eq!((failed.closed, failed.prior, failed.factor), (0, 0.2, 0.2));
+    let fitted = c.definition(&b.definitions().process);
+    fitted.validate().unwrap();
+    let factors = fitted.grade_factors.unwrap();
+    assert_eq!(
+        (factors.d, factors.failed, factors.ungraded),
+        (0.3, Some(0.2), None)
+    );
 }
 
 #[test]
@@ -460,8 +491,23 @@ proptest! {
         let fitted: Vec<f64> = c.stages.iter().map(|s| s.fitted).collect();
         prop_assert!(fitted.windows(2).all(|w| w[0] <= w[1]), "{:?}", fitted);
         prop_assert!(fitted.iter().all(|f| (0.0..=1.0).contains(f)));
-        prop_assert!(c.grades.iter().all(|g| (0.0..=1.0).contains(&g.factor)));
+        prop_assert!(c.grades.iter().all(|g| (0.0..=GRADE_FACTOR_MAX).contains(&g.factor)));
         prop_assert!(c.definition(&p.definitions().process).validate().is_ok());
+    }
+
+    /// Calibration puts every won or lost deal in exactly one bucket: its
+    /// grade, failed evaluation, or never graded.
+    #[test]
+    fn every_closed_deal_is_in_one_calibration_bucket(p in fixtures::portfolios()) {
+        let c = calibrate(&p);
+        if let (Some(failed), Some(ungraded)) = (c.failed, c.ungraded) {
+            let graded: usize = c.grades.iter().map(|g| g.closed).sum();
+            prop_assert_eq!(graded + failed.closed + ungraded.closed, c.closed);
+            let won: usize = c.grades.iter().map(|g| g.won).sum();
+            prop_assert_eq!(won + failed.won + ungraded.won, c.won);
+        } else {
+            prop_assert!(c.grades.is_empty());
+        }
     }
 
     /// A deal is reported stalled exactly when it is open and silent for

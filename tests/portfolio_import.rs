@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use techsales::config::ConfigError;
-use techsales::labels::Labelled;
 use techsales::customer::CustomerType;
 use techsales::key_account::{FactorKind, KeyNode, KeyNodeSet, NodeSource, Outcome, Stage};
+use techsales::labels::Labelled;
 use techsales::portfolio::{
     import_csv, import_csv_files, mapping_json_schema_text, pipeline, CsvImport, CsvMapping,
     ImportFile, RowProblem, WarningKind,
@@ -847,4 +847,66 @@ proptest! {
             }
         }
     }
+}
+
+/// A CRM's loss-reason texts reach the listed reasons through the
+/// mapping's `loss_reasons` (ignoring case and surrounding spaces), the
+/// competitor reason with the row's competitor; a text that is not mapped,
+/// or the competitor reason without a competitor, is kept as `other` with
+/// the CRM's own text as note.
+#[test]
+fn crm_loss_reason_texts_map_onto_listed_reasons_and_the_rest_stays_other_with_its_text() {
+    let mapping = CsvMapping::from_json(
+        r#"{
+            "currency": "EUR",
+            "date_format": "%Y-%m-%d",
+            "columns": {"id": "Id", "stage": "Stage", "opened": "Created",
+                        "loss_reason": "Reason", "competitor": "Winner"},
+            "stages": {"Closed Lost": {"outcome": "lost"}},
+            "loss_reasons": {"Lost to competitor": "competitor", "Too expensive": "price"}
+        }"#,
+    )
+    .unwrap();
+    let export = "Id,Stage,Created,Reason,Winner\n\
+        L1,Closed Lost,2026-01-10,Lost to competitor,Rival Ltd\n\
+        L2,Closed Lost,2026-01-11,  too EXPENSIVE ,\n\
+        L3,Closed Lost,2026-01-12,Lost to competitor,\n\
+        L4,Closed Lost,2026-01-13,Budget frozen by HQ,\n\
+        L5,Closed Lost,2026-01-14,timing,\n";
+    let import = import_csv(export.as_bytes(), &mapping).unwrap();
+    assert_eq!(
+        (import.rows, import.imported),
+        (5, 5),
+        "{:?}",
+        import.rejected
+    );
+    let reason = |id: &str| {
+        let state = import.portfolio.opportunity(id).unwrap().process.state();
+        let r = state.closure().unwrap().reason.clone().unwrap();
+        (r.key, r.note, r.competitor)
+    };
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(reason("L1"), ("competitor".into(), None, some("Rival Ltd")));
+    assert_eq!(reason("L2"), ("price".into(), None, None));
+    assert_eq!(
+        reason("L3"),
+        ("other".into(), some("Lost to competitor"), None)
+    );
+    assert_eq!(
+        reason("L4"),
+        ("other".into(), some("Budget frozen by HQ"), None)
+    );
+    assert_eq!(reason("L5"), ("timing".into(), None, None));
+
+    // A mapped text must name a reason of the list.
+    let refused = CsvMapping::from_json(
+        r#"{"currency": "EUR", "columns": {"id": "Id", "stage": "Stage"},
+            "stages": {"Lost": {"outcome": "lost"}},
+            "loss_reasons": {"Bad luck": "luck"}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&refused, ConfigError::Invalid { field, .. } if field == "loss_reasons.Bad luck"),
+        "{refused}"
+    );
 }

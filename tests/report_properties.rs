@@ -8,7 +8,8 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use techsales::labels::Language;
 use techsales::portfolio::{
-    render_html, render_report, render_svg, stalled, Definitions, Portfolio, ReportOptions, Weights,
+    learn_from, render_html, render_report, render_svg, stalled, Definitions, Portfolio,
+    ReportOptions, Weights,
 };
 
 fn sample() -> &'static Portfolio {
@@ -27,6 +28,71 @@ fn section<'a>(report: &'a str, heading: &str) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("no section {heading:?}"))
         .lines()
         .collect()
+}
+
+/// The report sets the model learned from the closed deals' ratings
+/// against the current one on cross-validated figures, in the text and in
+/// the HTML (both languages); with too few closed deals it says that
+/// nothing was learned, and why.
+#[test]
+fn the_report_sets_the_learned_model_against_the_current_one() {
+    let book = sample();
+    let learned = learn_from(book);
+    let result = learned
+        .result
+        .as_ref()
+        .expect("the sample has enough closed deals");
+    let report = render_report(book, &ReportOptions::default());
+    let lines = section(
+        &report,
+        "== Learned evaluation model against the current one",
+    );
+    assert!(lines[0].contains(&format!(
+        "{} closed deals with ratings",
+        result.report.deals
+    )));
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(name))
+            .copied()
+    };
+    let current = row("current").expect("a current row");
+    assert!(
+        current.contains(&format!("{:.3}", result.report.current.auc)),
+        "{current}"
+    );
+    let learned_row = row("learned").expect("a learned row");
+    assert!(
+        learned_row.contains(&format!("{:.3}", result.report.learned.auc)),
+        "{learned_row}"
+    );
+    assert!(row("pass threshold").is_some());
+    let html = render_html(book, &ReportOptions::default(), Language::English);
+    assert!(html.contains(r#"id="learned""#));
+    assert!(html.contains("Learned evaluation model against the current one"));
+    let zh = render_html(book, &ReportOptions::default(), Language::Chinese);
+    assert!(zh.contains("学习所得评估模型与当前模型对比"));
+
+    // Keep only the first ten closed deals with ratings: too few to learn.
+    let mut json: serde_json::Value = serde_json::from_str(&book.to_json()).unwrap();
+    let mut closed = 0;
+    json["opportunities"].as_array_mut().unwrap().retain(|o| {
+        let is_closed = !o["process"]["state"]["closure"].is_null();
+        closed += usize::from(is_closed);
+        !is_closed || closed <= 10
+    });
+    let few = Portfolio::from_json(&json.to_string()).unwrap();
+    assert_eq!(learn_from(&few).closed_with_ratings, 10);
+    let report = render_report(&few, &ReportOptions::default());
+    let lines = section(&report, "== Learned evaluation model: not learned");
+    assert!(
+        lines[0].contains("10 closed deals carry ratings"),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("at least 30 are needed"), "{lines:?}");
+    let html = render_html(&few, &ReportOptions::default(), Language::English);
+    assert!(html.contains("Not learned: 10 closed deals carry ratings"));
 }
 
 proptest! {

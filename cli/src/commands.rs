@@ -10,9 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
-    account_plans, calibrate, import_csv, import_csv_files, pipeline, pipeline_with, render_html,
-    render_report, render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio,
-    ReportOptions, Weights,
+    account_plans, calibrate, import_csv, import_csv_files, learn_from, pipeline, pipeline_with,
+    render_html, render_report, render_svg, stalled, CsvImport, CsvMapping, Definitions, Portfolio,
+    ReportOptions, Weights, LEARNED_CONFIG_FILE,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -36,7 +36,9 @@ pub struct ReportArgs {
     /// Also write the report as one self-contained HTML page with charts.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Also write the quadrant and funnel charts as SVG.
+    /// Also write the quadrant and funnel charts as SVG, and beside them
+    /// (same folder) the grading configuration learned from the closed
+    /// deals' ratings as learned-grading.json, when there are enough.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
     /// Also write the figures as JSON: the pipeline under both weights,
@@ -314,6 +316,30 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     if let Some(path) = &args.svg {
         write_file(path, render_svg(&portfolio).as_bytes())?;
         writeln!(out, "\ncharts written to {}", path.display()).map_err(io)?;
+        // The learned grading configuration goes beside the charts, under
+        // a fixed name, when there was enough history to learn it.
+        let folder = path.parent().unwrap_or(std::path::Path::new(""));
+        let learned_path = folder.join(LEARNED_CONFIG_FILE);
+        match learn_from(&portfolio).result {
+            Ok(learned) => {
+                let mut json = serde_json::to_string_pretty(&learned.config)
+                    .map_err(|e| Failure::Input(format!("cannot write JSON: {e}")))?;
+                json.push('\n');
+                write_file(&learned_path, json.as_bytes())?;
+                writeln!(
+                    out,
+                    "learned grading configuration written to {}",
+                    learned_path.display()
+                )
+                .map_err(io)?;
+            }
+            Err(e) => writeln!(
+                out,
+                "no learned grading configuration written ({}): {e}",
+                learned_path.display()
+            )
+            .map_err(io)?,
+        }
     }
     Ok(())
 }

@@ -148,10 +148,12 @@ fn read_deals(args: &LearnArgs) -> Result<Read, Failure> {
         // quoted newline inside a cell moves it on.
         let line = row.position().map_or(0, |p| p.line());
         let outcome = args.outcome(row.get(outcome_at).unwrap_or("").trim());
-        let won = match outcome {
-            Ok(Outcome::Won) => true,
-            Ok(Outcome::Lost) => false,
-            Ok(Outcome::Withdrawn) if args.withdrawn_as_lost => false,
+        let outcome = match outcome {
+            Ok(Outcome::Won) => techsales::key_account::Outcome::Won,
+            Ok(Outcome::Lost) => techsales::key_account::Outcome::Lost,
+            Ok(Outcome::Withdrawn) if args.withdrawn_as_lost => {
+                techsales::key_account::Outcome::Withdrawn
+            }
             Ok(Outcome::Withdrawn) => {
                 read.withdrawn += 1;
                 continue;
@@ -163,7 +165,7 @@ fn read_deals(args: &LearnArgs) -> Result<Read, Failure> {
         };
         match read_ratings(&row, &ratings_at) {
             Ok(ratings) => {
-                read.deals.push(ClosedDeal { ratings, won });
+                read.deals.push(ClosedDeal { ratings, outcome });
                 read.lines.push(line);
             }
             Err(reason) => read.unreadable.push((line, reason)),
@@ -194,6 +196,7 @@ pub fn run(args: &LearnArgs) -> Result<(), Failure> {
         folds: args.folds,
         l2: args.l2,
         min_deals: args.min_deals,
+        withdrawn_as_lost: args.withdrawn_as_lost,
         ..LearnOptions::default()
     };
     let learned = learn(&read.deals, &current, &options);

@@ -191,6 +191,18 @@ fn the_report_writes_html_and_svg_files_but_never_creates_folders() {
     let chart = std::fs::read_to_string(&svg).unwrap();
     assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
     assert!(chart.contains("Sample book: industrial process equipment as of 2026-06-30"));
+    // The grading configuration learned from the closed deals goes beside
+    // the charts, and loads.
+    let learned = dir.join(techsales::portfolio::LEARNED_CONFIG_FILE);
+    assert!(
+        stdout(&output).contains(&format!(
+            "learned grading configuration written to {}",
+            learned.display()
+        )),
+        "{}",
+        stdout(&output)
+    );
+    techsales::grading::Grader::from_json(&std::fs::read_to_string(&learned).unwrap()).unwrap();
 
     let missing = dir.join("no/such/folder/report.html");
     let output = techsales(&["report", "--html", missing.to_str().unwrap()]);

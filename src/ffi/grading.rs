@@ -567,3 +567,123 @@ pub unsafe extern "C" fn techsales_grader_grade_columns(
         })
     })
 }
+
+/// The nine rating columns of a call, each checked and `n` long.
+///
+/// # Safety
+/// `ratings` NULL or nine readable pointers, each NULL or to `n` doubles
+/// that nothing writes meanwhile.
+unsafe fn rating_columns<'a>(
+    ratings: *const *const f64,
+    n: usize,
+) -> FfiResult<[&'a [f64]; FACTOR_COUNT]> {
+    if ratings.is_null() {
+        return Err(FfiError::null("ratings"));
+    }
+    // SAFETY: non-NULL and nine pointers long per the contract.
+    let pointers = unsafe {
+        ratings
+            .cast::<[*const f64; FACTOR_COUNT]>()
+            .read_unaligned()
+    };
+    let mut columns: [&[f64]; FACTOR_COUNT] = [&[]; FACTOR_COUNT];
+    for (i, (c, p)) in columns.iter_mut().zip(pointers).enumerate() {
+        // SAFETY: forwarded contract.
+        *c = unsafe { column(p, n, &format!("ratings[{i}]"))? };
+    }
+    Ok(columns)
+}
+
+/// Learns a grading configuration from `n` closed deals given as columns,
+/// starting from `grader`'s configuration ("define it, refine it, tune
+/// it"): the nine factor weights, the pass threshold and the score ->
+/// possibility curve, with cross-validated figures for the learned and the
+/// current model.
+///
+/// - `ratings`: nine column pointers, in `TECHSALES_GRADING_FACTOR_*`
+///   order, each to `n` doubles (NaN where unknown), as for
+///   [`techsales_grader_grade_columns`]; a deal with an infinite or
+///   out-of-range rating is left out and listed in the report;
+/// - `outcome`: `n` doubles, 1 won, 0 lost, 2 withdrawn (anything else,
+///   NaN included, refuses the call, naming the first such item);
+/// - `options_json`: the learning options as JSON (`folds`, `l2`,
+///   `min_deals`, `bands`, `withdrawn_as_lost`); NULL for the defaults;
+/// - `language`: `TECHSALES_LANGUAGE_*` of `out_report_text`;
+/// - `out_config_json`: the learned grading configuration, which
+///   [`techsales_grader_new`] reads;
+/// - `out_report_json`, `out_report_text`: the figures, as JSON and as
+///   text.
+///
+/// Too few usable deals, or only one outcome, is refused with
+/// `TECHSALES_RESULT_INVALID_ARGUMENT` and a message saying so. Nothing is
+/// written unless the call succeeds; free each string with
+/// [`techsales_string_free`].
+///
+/// # Safety
+/// `grader` NULL or live; `ratings` NULL or nine readable pointers; every
+/// non-NULL column holds `n` values; `options_json` NULL or
+/// NUL-terminated; out-parameters NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_grader_learn(
+    grader: *const techsales_grader,
+    ratings: *const *const f64,
+    outcome: *const f64,
+    n: usize,
+    options_json: *const c_char,
+    language: u32,
+    out_config_json: *mut *mut c_char,
+    out_report_json: *mut *mut c_char,
+    out_report_text: *mut *mut c_char,
+) -> techsales_result {
+    use crate::grading::learn::{learn, ClosedDeal, LearnOptions};
+    use crate::key_account::Outcome;
+    guard(|| {
+        let config_out = try_out!(out_config_json);
+        let report_out = try_out!(out_report_json);
+        let text_out = try_out!(out_report_text);
+        let grader = try_ref!(grader);
+        let language: Language = enum_arg(language, "language")?;
+        let options: LearnOptions = match try_opt_json!(options_json) {
+            None => LearnOptions::default(),
+            Some(text) => json_in(text, "learning options")?,
+        };
+        if n > crate::limits::MAX_BATCH_ROWS {
+            return Err(FfiError::invalid(crate::limits::LimitError::TooManyRows {
+                rows: n,
+            }));
+        }
+        // SAFETY: each column checked and `n` long per the contract.
+        let (columns, outcome) =
+            unsafe { (rating_columns(ratings, n)?, column(outcome, n, "outcome")?) };
+        let mut deals = Vec::with_capacity(n);
+        for (i, &code) in outcome.iter().enumerate() {
+            let outcome = if code == 1.0 {
+                Outcome::Won
+            } else if code == 0.0 {
+                Outcome::Lost
+            } else if code == 2.0 {
+                Outcome::Withdrawn
+            } else {
+                return Err(FfiError::invalid(format!(
+                    "`outcome[{i}]` = {code} is not 1 (won), 0 (lost) or 2 (withdrawn)"
+                )));
+            };
+            let ratings = Ratings::from_array(std::array::from_fn(|f| columns[f][i]));
+            deals.push(ClosedDeal { ratings, outcome });
+        }
+        let learned = learn(&deals, grader.inner.config(), &options).map_err(FfiError::invalid)?;
+        // Every string is made before any is handed out, so a failure
+        // leaks none.
+        let serialise = |e: serde_json::Error| FfiError::invalid(format!("cannot serialise: {e}"));
+        let config = serde_json::to_string(&learned.config).map_err(serialise)?;
+        let report = serde_json::to_string(&learned.report).map_err(serialise)?;
+        let text = learned.report.render(language);
+        let c = |s: String| {
+            std::ffi::CString::new(s).map_err(|_| FfiError::invalid("text contains a NUL byte"))
+        };
+        let (config, report, text) = (c(config)?, c(report)?, c(text)?);
+        config_out.set(config.into_raw())?;
+        report_out.set(report.into_raw())?;
+        text_out.set(text.into_raw())
+    })
+}

@@ -114,6 +114,29 @@ pub unsafe extern "C" fn techsales_key_account_free(deal: *mut techsales_key_acc
 /// `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"type":"advanced"}}`.
 /// A refusal leaves the deal unchanged.
 ///
+/// This is the C ABI's way to every event of the lifecycle that has no
+/// function of its own (the `type`, then its fields):
+/// - `grade_set_by_hand` (`grade`, `reason`): a grade without an
+///   evaluation, marked as set by hand;
+/// - `regraded` (`grade`, `evidence`): a new evaluation passed, which also
+///   ends a nurture;
+/// - `nurtured` (`evidence`, `review_on`): the evaluation failed; the deal
+///   is kept warm at a lower contact level;
+/// - `booked` (`booked_on`, optional `amount_minor`): the contract is
+///   signed, the deal is won;
+/// - `delivery_cancelled` (`reason`): a booked deal's delivery stops;
+/// - `lost` and `withdrawn` (`reason`): `reason` is
+///   `{"key":"price","note":"..","competitor":".."}`, its key from the
+///   definition's list (`competitor` for a reason that names one);
+/// - `amount_changed` (`from_minor`, `to_minor`), `close_date_changed`
+///   (`from`, `to`), `possibility_changed` (`from`, `to`) and
+///   `owner_changed` (`owner`): the deal's history;
+/// - `forecast_category_set` (`category` or none, `reason`): the
+///   salesperson's forecast category;
+/// - `stage_reported` (`stage`, `crm_stage`, optional `probability` and
+///   `completed`): the stage a CRM reports, its earlier key nodes recorded
+///   as reported by the CRM.
+///
 /// # Safety
 /// Handles NULL or live; `entry_json` NULL or NUL-terminated.
 #[no_mangle]

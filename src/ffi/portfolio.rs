@@ -22,8 +22,9 @@ use crate::cycle::CycleEvent;
 use crate::journal::Entry;
 use crate::key_account::{checklist, KeyAccountEvent, Stage};
 use crate::portfolio::{
-    actions_in_progress, calibrate, cycle_analytics, import_csv, pipeline, quadrant, render_html,
-    render_report, render_svg, stage_durations, stage_flows, stalled, Account, CsvError,
+    actions_in_progress, amount_changes, bookings, calibrate, cycle_analytics, forecast,
+    import_csv, pipeline, probability_trend, quadrant, render_html, render_report, render_svg,
+    slipped_deals, stage_durations, stage_flows, stalled, top_deals, win_loss, Account, CsvError,
     CsvMapping, CycleRecord, OpportunityRecord, Portfolio, PortfolioError, ReportOptions,
 };
 
@@ -208,7 +209,10 @@ pub unsafe extern "C" fn techsales_portfolio_put_cycle(
 }
 
 /// Applies a key-account event, given as a journal entry in JSON, to the
-/// deal `opportunity_id`, under the portfolio's process definition.
+/// deal `opportunity_id`, under the portfolio's process definition. Every
+/// event of the lifecycle goes this way (see
+/// `techsales_key_account_apply_json` for the list), for example
+/// `{"at":"2026-03-01T09:00:00Z","actor":"li","event":{"type":"close_date_changed","from":"2026-06-30","to":"2026-09-30"}}`.
 ///
 /// # Safety
 /// `portfolio` NULL or live; strings NULL or NUL-terminated.
@@ -279,11 +283,27 @@ pub unsafe extern "C" fn techsales_portfolio_set_account_type(
     })
 }
 
-/// One analytic of the portfolio as JSON, by name: `pipeline`,
-/// `stage_flows`, `stage_durations`, `stalled`, `quadrant` (over the
-/// report's window, the 182 days before the as-of date),
-/// `actions_in_progress`, `calibration` or `cycles`. Another name gives
-/// `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+/// One analytic of the portfolio as JSON, by name:
+///
+/// - `pipeline`, `stage_flows`, `stage_durations`, `stalled`,
+///   `actions_in_progress`, `calibration`, `cycles`;
+/// - `quadrant`: over the report's window, the 182 days before the as-of
+///   date;
+/// - `top_deals`: the ids of the report's top deals by weighted amount
+///   (five, largest first);
+/// - `forecast`: every open, nurtured or booked deal by forecast category,
+///   in total and per close month;
+/// - `bookings`: booked deals by booking month and delivery status, and
+///   the win rate;
+/// - `win_loss`: the ended deals by reason, by the stage they ended in, by
+///   customer type and by grade;
+/// - `slipped_deals`: every deal whose expected close date moved, with
+///   each change;
+/// - `amount_changes`: every recorded amount change, oldest first;
+/// - `probability_trend`: for every deal, `{"id":..,"trend":[[time,
+///   probability],..]}`, its win probability after each journal entry.
+///
+/// Another name gives `TECHSALES_RESULT_NOT_FOUND`. Free the string with
 /// [`techsales_string_free`].
 ///
 /// # Safety
@@ -311,12 +331,75 @@ pub unsafe extern "C" fn techsales_portfolio_analytics_json(
             "actions_in_progress" => json_out(&actions_in_progress(p)),
             "calibration" => json_out(&calibrate(p)),
             "cycles" => json_out(&cycle_analytics(p)),
+            "top_deals" => {
+                let ids: Vec<&str> = top_deals(p, ReportOptions::default().top_deals)
+                    .into_iter()
+                    .filter_map(|i| p.opportunities().get(i))
+                    .map(|r| r.id.as_str())
+                    .collect();
+                json_out(&ids)
+            }
+            "forecast" => json_out(&forecast(p)),
+            "bookings" => json_out(&bookings(p)),
+            "win_loss" => json_out(&win_loss(p)),
+            "slipped_deals" => json_out(&slipped_deals(p)),
+            "amount_changes" => json_out(&amount_changes(
+                p,
+                chrono::DateTime::<chrono::Utc>::MIN_UTC,
+                chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            )),
+            "probability_trend" => {
+                let definition = &p.definitions().process;
+                let trends: Vec<serde_json::Value> = p
+                    .opportunities()
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "id": r.id.as_str(),
+                            "trend": probability_trend(r, definition),
+                        })
+                    })
+                    .collect();
+                json_out(&trends)
+            }
             other => Err(FfiError::new(
                 techsales_result::NotFound,
                 format!("no analytic is named `{other}`"),
             )),
         }?;
         out.set(json)
+    })
+}
+
+/// The win probability of deal `opportunity_id` after each entry of its
+/// journal, under the portfolio's process definition, as JSON:
+/// `[["2026-03-01T09:00:00Z",0.1],..]`, oldest first. An unknown deal gives
+/// `TECHSALES_RESULT_NOT_FOUND`. Free the string with
+/// [`techsales_string_free`].
+///
+/// # Safety
+/// `portfolio` NULL or live; `opportunity_id` NULL or NUL-terminated;
+/// `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn techsales_portfolio_probability_trend_json(
+    portfolio: *const techsales_portfolio,
+    opportunity_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> techsales_result {
+    guard(|| {
+        let out = try_out!(out_json);
+        let p = &try_ref!(portfolio).inner;
+        let id = try_str!(opportunity_id);
+        let record = p.opportunity(id).ok_or_else(|| {
+            FfiError::new(
+                techsales_result::NotFound,
+                format!("no opportunity with id `{id}`"),
+            )
+        })?;
+        out.set(json_out(&probability_trend(
+            record,
+            &p.definitions().process,
+        ))?)
     })
 }
 

@@ -24,10 +24,10 @@
 //! let deals: Vec<ClosedDeal> = (0..200)
 //!     .map(|i| {
 //!         let quality = f64::from(i % 10);
-//!         ClosedDeal {
-//!             ratings: Ratings::uniform(5.0).with(techsales::grading::Factor::CapitalStatus, quality),
-//!             won: (i * 7) % 10 < i % 10,
-//!         }
+//!         ClosedDeal::new(
+//!             Ratings::uniform(5.0).with(techsales::grading::Factor::CapitalStatus, quality),
+//!             (i * 7) % 10 < i % 10,
+//!         )
 //!     })
 //!     .collect();
 //! let learned = learn(&deals, Grader::default().config(), &LearnOptions::default())?;
@@ -44,20 +44,29 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::key_account::Outcome;
 use crate::labels::{Labelled, Language};
 
 use super::evaluation::{CompiledModel, Factor, Ratings, Weights, FACTOR_COUNT, RATING_MAX};
 use super::grader::GradingConfig;
 
-/// One closed deal: its ratings and whether it was won.
+/// One closed deal: its ratings and how it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosedDeal {
     /// Its ratings (NaN where unknown).
     pub ratings: Ratings,
-    /// Won (true) or lost (false); a caller decides whether a withdrawn
-    /// deal counts as lost or is left out.
-    pub won: bool,
+    /// Won, lost or withdrawn; whether withdrawn counts as lost or is left
+    /// out is [`LearnOptions::withdrawn_as_lost`].
+    pub outcome: Outcome,
+}
+
+impl ClosedDeal {
+    /// A deal won (`true`) or lost (`false`).
+    pub fn new(ratings: Ratings, won: bool) -> Self {
+        let outcome = if won { Outcome::Won } else { Outcome::Lost };
+        ClosedDeal { ratings, outcome }
+    }
 }
 
 /// How to learn.
@@ -72,6 +81,9 @@ pub struct LearnOptions {
     pub min_deals: usize,
     /// Bands of the reliability table.
     pub bands: usize,
+    /// Whether a withdrawn deal counts as lost (`true`) or is left out
+    /// (`false`, the default: withdrawing is a choice, not a loss).
+    pub withdrawn_as_lost: bool,
 }
 
 impl Default for LearnOptions {
@@ -81,6 +93,7 @@ impl Default for LearnOptions {
             l2: 1.0,
             min_deals: 30,
             bands: 10,
+            withdrawn_as_lost: false,
         }
     }
 }
@@ -185,6 +198,9 @@ pub struct LearnReport {
     pub won: usize,
     /// Deals left out for bad ratings.
     pub refused: Vec<RefusedDeal>,
+    /// Withdrawn deals left out (0 when withdrawn counts as lost).
+    #[serde(default)]
+    pub withdrawn_left_out: usize,
     /// Cross-validation folds.
     pub folds: usize,
     /// The current model, cross-validated.
@@ -251,7 +267,17 @@ pub fn learn(
     }
     let mut rows = Vec::with_capacity(deals.len());
     let mut refused = Vec::new();
+    let mut withdrawn_left_out = 0;
     for (index, deal) in deals.iter().enumerate() {
+        let won = match deal.outcome {
+            Outcome::Won => true,
+            Outcome::Lost => false,
+            Outcome::Withdrawn if options.withdrawn_as_lost => false,
+            Outcome::Withdrawn => {
+                withdrawn_left_out += 1;
+                continue;
+            }
+        };
         let bad = deal
             .ratings
             .iter()
@@ -264,7 +290,7 @@ pub fn learn(
             }),
             None => rows.push(Row {
                 ratings: deal.ratings.to_array(),
-                won: deal.won,
+                won,
             }),
         }
     }
@@ -333,6 +359,7 @@ pub fn learn(
         deals: rows.len(),
         won,
         refused,
+        withdrawn_left_out,
         folds: options.folds,
         current: validate(
             &current_scores,
@@ -689,6 +716,14 @@ impl LearnReport {
                 "  {}: {}",
                 t("Refused for bad ratings", "因评分无效而排除"),
                 self.refused.len()
+            );
+        }
+        if self.withdrawn_left_out > 0 {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                t("Withdrawn, left out", "主动退出，未计入"),
+                self.withdrawn_left_out
             );
         }
         let _ = writeln!(

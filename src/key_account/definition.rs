@@ -27,7 +27,12 @@ pub struct StageRule {
     pub key_nodes: KeyNodeSet,
 }
 
-/// A win-probability factor for each opportunity grade (each 0-1).
+/// The largest grade factor allowed.
+pub const GRADE_FACTOR_MAX: f64 = 10.0;
+
+/// A win-probability factor for each opportunity grade, and for deals that
+/// failed evaluation or were never graded (each 0-10: a factor above 1
+/// raises the probability, which stays at most 1).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradeFactors {
@@ -39,6 +44,13 @@ pub struct GradeFactors {
     pub c: f64,
     /// Factor for grade D.
     pub d: f64,
+    /// Factor for a deal whose latest evaluation failed (parked in
+    /// nurture); `None`: the lowest grade factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<f64>,
+    /// Factor for a deal never graded; `None`: the lowest grade factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ungraded: Option<f64>,
 }
 
 impl GradeFactors {
@@ -52,17 +64,30 @@ impl GradeFactors {
         }
     }
 
-    /// The lowest factor: what an ungraded deal gets, so that skipping the
-    /// grading never pays.
+    /// The lowest grade factor: what an ungraded deal gets when no factor
+    /// of its own is set, so that skipping the grading never pays.
     pub fn lowest(&self) -> f64 {
         self.a.min(self.b).min(self.c).min(self.d)
+    }
+
+    /// The factor of a deal with no grade: `failed` when its latest
+    /// evaluation failed, else `ungraded`, each the lowest grade factor
+    /// when not set.
+    pub fn without_grade(&self, failed: bool) -> f64 {
+        let own = if failed { self.failed } else { self.ungraded };
+        own.unwrap_or_else(|| self.lowest())
     }
 }
 
 impl Validate for GradeFactors {
     fn validate(&self) -> Result<(), ConfigError> {
         for &grade in Grade::ALL {
-            check_range(grade.key(), self.get(grade), 0.0, 1.0)?;
+            check_range(grade.key(), self.get(grade), 0.0, GRADE_FACTOR_MAX)?;
+        }
+        for (field, value) in [("failed", self.failed), ("ungraded", self.ungraded)] {
+            if let Some(value) = value {
+                check_range(field, value, 0.0, GRADE_FACTOR_MAX)?;
+            }
         }
         Ok(())
     }
@@ -337,6 +362,8 @@ mod tests {
             b: 0.8,
             c: 0.5,
             d: 0.25,
+            failed: Some(0.1),
+            ungraded: None,
         });
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(ProcessDefinition::from_json(&json).unwrap(), d);
@@ -363,8 +390,12 @@ mod tests {
                 "coverage.min_coaches",
             ),
             (
-                r#"{"grade_factors": {"a": 1, "b": 2, "c": 0.4, "d": 0.2}}"#,
+                r#"{"grade_factors": {"a": 1, "b": 11, "c": 0.4, "d": 0.2}}"#,
                 "grade_factors.b",
+            ),
+            (
+                r#"{"grade_factors": {"a": 1, "b": 1, "c": 1, "d": 1, "failed": -0.5}}"#,
+                "grade_factors.failed",
             ),
         ];
         for (json, field) in cases {

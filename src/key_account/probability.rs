@@ -81,10 +81,11 @@ pub enum Factor {
         /// Its factor.
         value: f64,
     },
-    /// Grade factors are configured but the deal is not graded: the lowest
-    /// factor applies.
+    /// Grade factors are configured but the deal has no grade: the factor
+    /// for a failed evaluation (a deal in nurture) or for a deal never
+    /// graded, by default the lowest grade factor.
     Ungraded {
-        /// The lowest grade factor.
+        /// The factor applied.
         value: f64,
     },
     /// The deal is past development although its grade's policy does not
@@ -198,9 +199,9 @@ impl Factor {
             }
             Factor::Ungraded { value } => {
                 if zh {
-                    format!("尚未分级，按最低等级系数计：×{value:.2}")
+                    format!("尚无等级（未分级或评估未通过）：×{value:.2}")
                 } else {
-                    format!("not graded yet, lowest grade factor: x{value:.2}")
+                    format!("no grade (not graded, or evaluation failed): x{value:.2}")
                 }
             }
             Factor::AgainstPolicy { grade, value } => {
@@ -449,7 +450,7 @@ fn grade_factor(state: &ProcessState, definition: &ProcessDefinition) -> Option<
             value: table.get(grade),
         },
         None => Factor::Ungraded {
-            value: table.lowest(),
+            value: table.without_grade(state.nurture().is_some()),
         },
     })
 }
@@ -530,6 +531,8 @@ mod tests {
                 b: 0.8,
                 c: 0.5,
                 d: 0.25,
+                failed: None,
+                ungraded: None,
             }),
             ..ProcessDefinition::default()
         };

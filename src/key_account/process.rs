@@ -116,8 +116,8 @@ pub enum KeyAccountEvent {
     /// The CRM reports the deal at `stage`: every key node required before
     /// it (and, when `completed`, those of the stage itself, project
     /// completion included in the last stage) is recorded as reported by the
-    /// CRM, neither verified nor forced. Accepted while the deal is open and
-    /// not past `stage`.
+    /// CRM, neither verified nor forced. Accepted while the deal is open (not
+    /// nurtured) and not past `stage`.
     StageReported {
         /// Our stage the CRM's stage maps onto.
         stage: Stage,
@@ -1044,6 +1044,9 @@ impl ProcessState {
                 ..
             } => {
                 require_text(crm_stage, KeyAccountError::MissingCrmStage)?;
+                // A nurtured deal waits for a new evaluation, whatever the
+                // CRM says of its stage.
+                nurtured()?;
                 if let Some(value) = *probability {
                     if !(0.0..=1.0).contains(&value) {
                         return Err(KeyAccountError::BadProbability { value });

@@ -16,8 +16,20 @@
 //! pass every stage, so these blended rates rise from stage to stage under
 //! any valid definition; should a later stage still come out less likely
 //! than an earlier one, the two are pooled (weighted by their deal counts),
-//! so the fitted table is always valid. A grade's factor is its smoothed
-//! win rate over the overall win rate, capped at 1.
+//! so the fitted table is always valid.
+//!
+//! A grade's factor is its smoothed win rate over the overall win rate: the
+//! grade's win rate blended with its prior (the current factor times the
+//! overall rate, 1 when the definition has no factors) on `prior_strength`
+//! extra deals. It may exceed 1 (a grade that wins more often than the
+//! average deal); a grade with no closed deal keeps its prior. Deals whose
+//! evaluation failed and deals never graded get buckets of their own. What
+//! it can learn: how much more or less often each grade (and each of those
+//! buckets) wins than the average deal. What it cannot: anything about the
+//! ratings behind the grade, or a grade's effect apart from the stage the
+//! deal reached (the factors multiply the stage probabilities, fitted
+//! separately); for the evaluation model, see
+//! [`learn`](crate::grading::learn).
 
 use std::collections::BTreeMap;
 
@@ -29,7 +41,8 @@ use super::document::{OpportunityRecord, Portfolio};
 use crate::config::{check_range, ConfigError, Validate};
 use crate::customer::CustomerType;
 use crate::differentiation::{Action, ActionStatus};
-use crate::grading::Grade;
+use crate::grading::{Grade, Grader, Verdict};
+use crate::key_account::definition::GRADE_FACTOR_MAX;
 use crate::key_account::{
     win_probability_value, GradeFactors, KeyAccountEvent, Outcome, PerStage, ProcessDefinition,
     Stage,
@@ -594,8 +607,28 @@ pub struct GradeCalibration {
     /// Observed blended with the overall rate:
     /// `(won + k x overall) / (closed + k)`.
     pub smoothed: f64,
-    /// `smoothed / overall`, capped at 1: how much less often this grade
-    /// wins than the average deal.
+    /// The factor before: the current definition's (1 when it has none).
+    pub prior: f64,
+    /// `smoothed / overall` (at most 10): how much more or less often this
+    /// grade wins than the average deal; the prior when none closed.
+    pub factor: f64,
+}
+
+/// The calibration of the factor for closed deals with no grade: those
+/// whose evaluation failed, or those never graded.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BucketCalibration {
+    /// Closed deals (won or lost) in the bucket.
+    pub closed: usize,
+    /// Of those, the deals won.
+    pub won: usize,
+    /// The observed win rate, when any deal closed.
+    pub observed: Option<f64>,
+    /// Observed blended with the prior, as for a grade.
+    pub smoothed: f64,
+    /// The factor before (the current definition's).
+    pub prior: f64,
+    /// `smoothed / overall` (at most 10); the prior when none closed.
     pub factor: f64,
 }
 
@@ -614,6 +647,14 @@ pub struct Calibration {
     pub stages: Vec<StageCalibration>,
     /// One entry per grade, A to D (empty when no closed deal was graded).
     pub grades: Vec<GradeCalibration>,
+    /// Closed deals whose evaluation failed (their grading inputs fail
+    /// the portfolio's grading); `None` when no closed deal was graded.
+    #[serde(default)]
+    pub failed: Option<BucketCalibration>,
+    /// Closed deals never graded and not failed; `None` when no closed
+    /// deal was graded.
+    #[serde(default)]
+    pub ungraded: Option<BucketCalibration>,
 }
 
 /// Fits stage probabilities and grade factors from the won and lost deals
@@ -623,9 +664,11 @@ pub fn calibrate(portfolio: &Portfolio) -> Calibration {
     let k = portfolio.definitions().analytics.prior_strength;
     let mut reached = [0usize; 6];
     let mut won_at = [0usize; 6];
-    let mut grade_closed = [0usize; 4];
-    let mut grade_won = [0usize; 4];
+    // Grades A-D, then failed, then never graded.
+    let mut grade_closed = [0usize; 6];
+    let mut grade_won = [0usize; 6];
     let mut any_graded = false;
+    let grader = portfolio.grader().ok();
     let (mut closed, mut won, mut withdrawn) = (0usize, 0usize, 0usize);
     for record in portfolio.opportunities() {
         let state = record.process.state();
@@ -649,13 +692,17 @@ pub fn calibrate(portfolio: &Portfolio) -> Calibration {
                 *w += usize::from(is_won);
             }
         }
-        if let Some(grade) = state.grade() {
-            let i = grade.code() as usize;
-            if let (Some(c), Some(w)) = (grade_closed.get_mut(i), grade_won.get_mut(i)) {
-                *c += 1;
-                *w += usize::from(is_won);
+        let bucket = match state.grade() {
+            Some(grade) => {
                 any_graded = true;
+                grade.code() as usize
             }
+            None if failed_evaluation(record, grader.as_ref()) => FAILED,
+            None => UNGRADED,
+        };
+        if let (Some(c), Some(w)) = (grade_closed.get_mut(bucket), grade_won.get_mut(bucket)) {
+            *c += 1;
+            *w += usize::from(is_won);
         }
     }
 
@@ -690,28 +737,46 @@ pub fn calibrate(portfolio: &Portfolio) -> Calibration {
     } else {
         0.0
     };
-    let grades = if any_graded {
-        Grade::ALL
+    let current = definition.grade_factors.as_ref();
+    let bucket = |i: usize, prior: f64| {
+        let (n, w) = (grade_closed[i], grade_won[i]);
+        let smoothed = smooth(w, n, (overall * prior).min(1.0), k);
+        let factor = if n > 0 && overall > 0.0 {
+            (smoothed / overall).min(GRADE_FACTOR_MAX)
+        } else {
+            prior
+        };
+        BucketCalibration {
+            closed: n,
+            won: w,
+            observed: (n > 0).then(|| w as f64 / n as f64),
+            smoothed,
+            prior,
+            factor,
+        }
+    };
+    let (grades, failed, ungraded) = if any_graded {
+        let grades = Grade::ALL
             .iter()
-            .zip(grade_closed.iter().zip(grade_won))
-            .map(|(&grade, (&n, w))| {
-                let smoothed = smooth(w, n, overall, k);
+            .map(|&grade| {
+                let prior = current.map_or(1.0, |f| f.get(grade));
+                let b = bucket(grade.code() as usize, prior);
                 GradeCalibration {
                     grade,
-                    closed: n,
-                    won: w,
-                    observed: (n > 0).then(|| w as f64 / n as f64),
-                    smoothed,
-                    factor: if overall > 0.0 {
-                        (smoothed / overall).min(1.0)
-                    } else {
-                        1.0
-                    },
+                    closed: b.closed,
+                    won: b.won,
+                    observed: b.observed,
+                    smoothed: b.smoothed,
+                    prior,
+                    factor: b.factor,
                 }
             })
-            .collect()
+            .collect();
+        let failed = bucket(FAILED, current.map_or(1.0, |f| f.without_grade(true)));
+        let ungraded = bucket(UNGRADED, current.map_or(1.0, |f| f.without_grade(false)));
+        (grades, Some(failed), Some(ungraded))
     } else {
-        Vec::new()
+        (Vec::new(), None, None)
     };
 
     Calibration {
@@ -721,6 +786,22 @@ pub fn calibrate(portfolio: &Portfolio) -> Calibration {
         withdrawn_excluded: withdrawn,
         stages,
         grades,
+        failed,
+        ungraded,
+    }
+}
+
+/// Calibration buckets after the grades A-D.
+const FAILED: usize = 4;
+const UNGRADED: usize = 5;
+
+/// Whether a deal with no grade has grading inputs that fail evaluation.
+fn failed_evaluation(record: &OpportunityRecord, grader: Option<&Grader>) -> bool {
+    match (record.grading.as_deref(), grader) {
+        (Some(inputs), Some(grader)) => grader
+            .evaluate(&inputs.ratings)
+            .is_ok_and(|e| matches!(e.verdict, Verdict::LowerContactLevel | Verdict::GiveUp)),
+        _ => false,
     }
 }
 
@@ -772,11 +853,19 @@ impl Calibration {
             fitted.stages.get_mut(stage.stage).base_probability = stage.fitted;
         }
         if let [a, b, c, d] = self.grades.as_slice() {
+            let base = base.grade_factors.as_ref();
+            // A bucket with no closed deal keeps what the base said.
+            let own = |bucket: Option<BucketCalibration>, before: Option<f64>| match bucket {
+                Some(b) if b.closed > 0 => Some(b.factor),
+                _ => before,
+            };
             fitted.grade_factors = Some(GradeFactors {
                 a: a.factor,
                 b: b.factor,
                 c: c.factor,
                 d: d.factor,
+                failed: own(self.failed, base.and_then(|f| f.failed)),
+                ungraded: own(self.ungraded, base.and_then(|f| f.ungraded)),
             });
         }
         fitted

@@ -132,9 +132,15 @@ pub struct ColumnMapping {
     /// [`CsvMapping::probability_scale`]), shown beside ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability: Option<String>,
-    /// Why a lost deal was lost, kept as the closure's reason.
+    /// Why a lost deal was lost, kept as the closure's reason: a key of the
+    /// definitions' reason list, or a text mapped in
+    /// [`CsvMapping::loss_reasons`]; any other text is kept as the note of
+    /// the `other` reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss_reason: Option<String>,
+    /// The competitor that won a lost deal, for a reason that names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competitor: Option<String>,
     /// The amount of a lost deal, when the CRM keeps it apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_amount: Option<String>,
@@ -402,6 +408,11 @@ pub struct CsvMapping {
     /// The export's grade values, when they are not A-D.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub grades: BTreeMap<String, Grade>,
+    /// The export's loss-reason texts (matched ignoring case and
+    /// surrounding spaces) and the key, in the definitions' reason list,
+    /// each stands for: `"Lost to competitor": "competitor"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub loss_reasons: BTreeMap<String, String>,
     /// The type of accounts with neither a type nor scores (when absent
     /// such rows are refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,6 +517,19 @@ impl Validate for CsvMapping {
         unique_keys("stages", &self.stages)?;
         unique_keys("customer_types", &self.customer_types)?;
         unique_keys("grades", &self.grades)?;
+        unique_keys("loss_reasons", &self.loss_reasons)?;
+        let reasons = &self.definitions.process.reasons;
+        for (text, key) in &self.loss_reasons {
+            if reasons.get(key).is_none() {
+                return Err(ConfigError::invalid(
+                    format!("loss_reasons.{text}"),
+                    format!(
+                        "`{key}` is not in the reason list (keys: {})",
+                        reasons.keys_for(Ending::Lost)
+                    ),
+                ));
+            }
+        }
         for (name, target) in &self.stages {
             if target.outcome == Some(Outcome::Won)
                 && target.stage.is_some_and(|s| s != Stage::LAST)
@@ -587,6 +611,7 @@ impl ColumnMapping {
             ("loyalty", &self.loyalty),
             ("probability", &self.probability),
             ("loss_reason", &self.loss_reason),
+            ("competitor", &self.competitor),
             ("lost_amount", &self.lost_amount),
             ("product", &self.product),
         ];
@@ -1250,6 +1275,7 @@ struct Columns {
     loyalty: Option<usize>,
     probability: Option<usize>,
     loss_reason: Option<usize>,
+    competitor: Option<usize>,
     lost_amount: Option<usize>,
     product: Option<usize>,
     won_flag: Option<usize>,
@@ -1265,6 +1291,7 @@ struct Compiled<'a> {
     stages: HashMap<String, (String, StageTarget)>,
     customer_types: HashMap<String, CustomerType>,
     grades: HashMap<String, Grade>,
+    loss_reasons: HashMap<String, String>,
     true_values: Vec<String>,
 }
 
@@ -1664,6 +1691,7 @@ struct Row {
     grade: Option<Grade>,
     crm_probability: Option<f64>,
     loss_reason: Option<String>,
+    competitor: Option<String>,
     product: Option<String>,
     /// The ratings, when the mapping has rating columns (unknown ones NaN).
     ratings: Option<Ratings>,
@@ -1739,6 +1767,11 @@ impl<'a> Compiled<'a> {
                 .iter()
                 .map(|(k, v)| (normalise(k), *v))
                 .collect(),
+            loss_reasons: mapping
+                .loss_reasons
+                .iter()
+                .map(|(k, v)| (normalise(k), v.clone()))
+                .collect(),
             true_values: mapping
                 .outcome
                 .true_values
@@ -1770,6 +1803,7 @@ impl<'a> Compiled<'a> {
             loyalty: table.optional("loyalty", &c.loyalty)?,
             probability: table.optional("probability", &c.probability)?,
             loss_reason: table.optional("loss_reason", &c.loss_reason)?,
+            competitor: table.optional("competitor", &c.competitor)?,
             lost_amount: table.optional("lost_amount", &c.lost_amount)?,
             product: table.optional("product", &c.product)?,
             won_flag: table.optional("outcome.won", &o.won)?,
@@ -1998,6 +2032,7 @@ impl<'a> Compiled<'a> {
             grade,
             crm_probability,
             loss_reason: cell(record, c.loss_reason).map(str::to_owned),
+            competitor: cell(record, c.competitor).map(str::to_owned),
             product: cell(record, c.product).map(str::to_owned),
             ratings: self.ratings(c, record)?,
         })
@@ -2115,18 +2150,32 @@ impl<'a> Compiled<'a> {
         Ok(account)
     }
 
-    /// The reason a lost or withdrawn row gives: the CRM's loss-reason text
-    /// when it names a reason of the list for this ending (and needs no
-    /// competitor), else `other` with the text (or the CRM stage) as note.
+    /// The reason a lost or withdrawn row gives: the reason of the list
+    /// for this ending that the CRM's loss-reason text is mapped to (in
+    /// [`CsvMapping::loss_reasons`]) or names by its key, with the row's
+    /// competitor when the reason names one; else `other` with the text (or
+    /// the CRM stage) as note.
     fn reason(&self, row: &Row, crm_stage: Option<&str>, ending: Ending) -> Reason {
         let reasons = &self.mapping.definitions.process.reasons;
         let text = row.loss_reason.as_deref().map(str::trim);
-        let key = text.map(|t| t.to_lowercase().replace([' ', '-'], "_"));
+        let key = text.map(|t| {
+            self.loss_reasons
+                .get(&normalise(t))
+                .cloned()
+                .unwrap_or_else(|| t.to_lowercase().replace([' ', '-'], "_"))
+        });
+        let competitor = row.competitor.as_deref().map(str::trim);
         let listed = key.as_deref().and_then(|k| reasons.get(k)).filter(|r| {
-            r.applies_to.contains(&ending) && !r.names_competitor && r.key != OTHER_REASON
+            r.applies_to.contains(&ending)
+                && r.key != OTHER_REASON
+                && (!r.names_competitor || competitor.is_some_and(|c| !c.is_empty()))
         });
         if let Some(listed) = listed {
-            return Reason::new(listed.key.clone());
+            let reason = Reason::new(listed.key.clone());
+            return match competitor {
+                Some(name) if listed.names_competitor => reason.with_competitor(name),
+                _ => reason,
+            };
         }
         let note = match (text, crm_stage) {
             (Some(text), _) if !text.is_empty() => text.to_owned(),

@@ -1,8 +1,11 @@
 //! The HTML report of a portfolio: one self-contained page (no script, no
 //! network) with the report's sections as tables and its charts inline as
 //! SVG: the customer quadrant with its movements as arrows, the pipeline
-//! funnel, the forecast by close month, conversion by stage, stalled deals,
-//! the top deals with their diagnosis, the calibration, every account's
+//! funnel, the forecast by month stacked by forecast category, closed and
+//! nurtured deals, bookings and delivery, win/loss by reason, stage,
+//! customer type and grade, slipped deals, amount changes, conversion by
+//! stage, stalled deals, the top deals with their diagnosis, their grade's
+//! policy and their probability trend, the calibration, every account's
 //! full differentiation plan and the technical-sale cycles; in English or
 //! Chinese.
 //!
@@ -35,6 +38,8 @@ use super::document::Portfolio;
 use super::report::{account_plans, money, Figures, ReportOptions};
 use super::svg::{escape, funnel_chart, quadrant_chart, tr, CHART_HEIGHT, CHART_WIDTH};
 use crate::differentiation::Plan;
+
+mod lifecycle;
 use crate::key_account::{diagnose, win_probability};
 use crate::labels::{Labelled, Language};
 
@@ -62,10 +67,16 @@ pub(crate) const SECTIONS: &[SectionFn] = &[
     pipeline_section,
     forecast_section,
     closed_section,
+    lifecycle::bookings_section,
+    lifecycle::win_loss_section,
+    lifecycle::slipped_section,
+    lifecycle::amount_changes_section,
     conversion_section,
     stalled_section,
     top_deals_section,
+    lifecycle::probability_trend_section,
     calibration_section,
+    learned_section,
     plans_section,
     cycles_section,
 ];
@@ -465,21 +476,15 @@ fn forecast_section(page: &Page<'_>) -> Section {
             m.to_string()
         }
     };
-    let bars: Vec<(String, f64, String)> = pipe
-        .by_close_month
-        .iter()
-        .map(|(m, a)| (label(m), a.weighted_minor, money(p, a.weighted_minor)))
-        .collect();
-    let mut body = bar_chart(
-        &match language {
-            Language::English => {
-                format!("Weighted amount by expected close month ({})", p.currency())
-            }
-            Language::Chinese => format!("按预计成交月份的加权金额（{}）", p.currency()),
-        },
-        &bars,
-        "#2f7fc1",
-    );
+    let mut body = lifecycle::forecast_by_category(page);
+    body.push_str(&format!(
+        "<h3>{}</h3>",
+        tr(
+            language,
+            "Open deals by expected close month, weighted",
+            "按预计成交月份的进行中商机（加权）"
+        )
+    ));
     let rows: Vec<Vec<String>> = pipe
         .by_close_month
         .iter()
@@ -510,8 +515,8 @@ fn forecast_section(page: &Page<'_>) -> Section {
         id: "forecast",
         title: tr(
             language,
-            "Forecast by expected close month",
-            "按预计成交月份的预测",
+            "Forecast by month and forecast category",
+            "按月份与预测类别的预测",
         )
         .into(),
         body,
@@ -532,6 +537,11 @@ fn closed_section(page: &Page<'_>) -> Section {
                 money(p, a.amount_minor as f64),
             ]
         })
+        .chain([vec![
+            tr(language, "in nurture (not closed)", "培育中（未结束）").to_owned(),
+            page.figures.current.nurture.count.to_string(),
+            money(p, page.figures.current.nurture.amount_minor as f64),
+        ]])
         .collect();
     Section {
         id: "closed",
@@ -716,6 +726,14 @@ fn top_deals_section(page: &Page<'_>) -> Section {
             tr(language, "grade", "等级"),
             escape(state.grade().map_or("-", |g| g.label(language)))
         );
+        if let Some(crm) = record.crm_probability {
+            let _ = write!(
+                body,
+                "<p>{}: {}</p>",
+                tr(language, "The CRM's own probability", "CRM 自身的概率"),
+                percent(crm)
+            );
+        }
         let explanation = win_probability(state, definition).explain(language);
         body.push_str("<ul>");
         for line in explanation.lines() {
@@ -755,6 +773,32 @@ fn top_deals_section(page: &Page<'_>) -> Section {
                 "<p>{}: {}</p>",
                 tr(language, "To move on", "推进所需"),
                 escape(&missing.join(", "))
+            );
+        }
+        if !diagnosis.reported_by_crm.is_empty() {
+            let nodes: Vec<&str> = diagnosis
+                .reported_by_crm
+                .iter()
+                .map(|n| n.label(language))
+                .collect();
+            let _ = write!(
+                body,
+                "<p>{}: {}</p>",
+                tr(
+                    language,
+                    "Stage taken from the CRM; these nodes are not verified",
+                    "阶段取自 CRM，以下节点未经核实"
+                ),
+                escape(&nodes.join(", "))
+            );
+        }
+        // The grade's policy comes before any next action.
+        if let Some(policy) = &diagnosis.policy {
+            let _ = write!(
+                body,
+                "<p>{}: {}</p>",
+                tr(language, "Policy", "等级策略"),
+                escape(&policy.describe(language))
             );
         }
         body.push_str("<ul>");
@@ -830,10 +874,20 @@ fn calibration_section(page: &Page<'_>) -> Section {
     if !c.grades.is_empty() {
         body.push_str(&note(tr(
             language,
-            "Win factor: a grade's smoothed win rate over the overall win rate, at most 1; calibrated weights multiply the win probability by it.",
-            "赢单系数：该等级的平滑赢单率除以总体赢单率，最大为 1；校准权重以它乘以赢单概率。",
+            "Win factor: a grade's smoothed win rate over the overall win rate (above 1: it wins more often than the average deal); a grade with no closed deal keeps its current factor. Calibrated weights multiply the win probability by it.",
+            "赢单系数：该等级的平滑赢单率除以总体赢单率（大于 1 表示赢单多于平均）；没有已结束商机的等级保留现行系数。校准权重以它乘以赢单概率。",
         )));
-        let rows: Vec<Vec<String>> = c
+        let bucket_row = |name: String, b: &crate::portfolio::BucketCalibration| {
+            vec![
+                name,
+                b.closed.to_string(),
+                b.won.to_string(),
+                b.observed.map_or_else(|| "-".to_owned(), percent),
+                percent(b.smoothed),
+                format!("{:.2}", b.factor),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = c
             .grades
             .iter()
             .map(|g| {
@@ -847,6 +901,18 @@ fn calibration_section(page: &Page<'_>) -> Section {
                 ]
             })
             .collect();
+        if let Some(failed) = &c.failed {
+            rows.push(bucket_row(
+                tr(language, "evaluation failed", "评估未通过").to_owned(),
+                failed,
+            ));
+        }
+        if let Some(ungraded) = &c.ungraded {
+            rows.push(bucket_row(
+                tr(language, "not graded", "未分级").to_owned(),
+                ungraded,
+            ));
+        }
         body.push_str(&table(
             &[
                 tr(language, "grade", "等级"),
@@ -867,6 +933,16 @@ fn calibration_section(page: &Page<'_>) -> Section {
             "基于已结束商机的校准",
         )
         .into(),
+        body,
+    }
+}
+
+fn learned_section(page: &Page<'_>) -> Section {
+    let model = super::learned::learn_from(page.portfolio);
+    let (title, body) = super::learned::html_parts(&model, page.language, note, table);
+    Section {
+        id: "learned",
+        title,
         body,
     }
 }

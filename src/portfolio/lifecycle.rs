@@ -76,7 +76,8 @@ pub fn forecast(portfolio: &Portfolio) -> Forecast {
 /// Bookings and their delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bookings {
-    /// Every booked deal, with its booked amount.
+    /// Every booked deal, with its booked amount (those of unknown amount
+    /// counted, not summed).
     pub booked: Amounts,
     /// Booked amounts per booking month, earliest first.
     pub by_month: Vec<(YearMonth, Amounts)>,
@@ -97,19 +98,21 @@ pub fn bookings(portfolio: &Portfolio) -> Bookings {
         if state.outcome().is_some() {
             ended += 1;
         }
-        let (Some(booking), Some(amount)) = (state.booking(), record.booked_amount_minor()) else {
+        let Some(booking) = state.booking() else {
             continue;
         };
-        booked.add(amount, 1.0);
+        // A booking of unknown amount is counted, never summed.
+        let amount = record.booked_amount_minor();
+        booked.add_deal(amount, 1.0);
         months
             .entry(YearMonth::of(booking.booked_on))
             .or_default()
-            .add(amount, 1.0);
+            .add_deal(amount, 1.0);
         if let Some(slot) = state
             .delivery()
             .and_then(|d| delivery.get_mut(d.code() as usize))
         {
-            slot.add(amount, 1.0);
+            slot.add_deal(amount, 1.0);
         }
     }
     Bookings {

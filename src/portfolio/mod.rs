@@ -14,6 +14,8 @@
 //!   through a column mapping, with every refused row reported;
 //! - [`cycles`]: the technical-sale cycles by stage and variant, their
 //!   objections, trials, implementations, follow-ups and lessons;
+//! - [`learned`]: the evaluation model learned from the closed deals,
+//!   against the current one;
 //! - [`report`], [`html`] and [`svg`]: the text report, the HTML report
 //!   with its charts, and the charts alone.
 //!
@@ -25,6 +27,7 @@ pub mod csv_import;
 pub mod cycles;
 pub mod document;
 pub mod html;
+pub mod learned;
 pub mod lifecycle;
 pub mod report;
 pub mod svg;
@@ -32,8 +35,8 @@ pub mod svg;
 pub use analytics::{
     actions_in_progress, calibrate, pipeline, pipeline_with, quadrant, stage_durations,
     stage_flows, stalled, top_deals, top_deals_with, ActionsInProgress, Amounts, AnalyticsConfig,
-    Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant, StageCalibration,
-    StageDurations, StageFlow, StalledDeal, YearMonth,
+    BucketCalibration, Calibration, GradeCalibration, MovementCount, Pipeline, Quadrant,
+    StageCalibration, StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
     import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
@@ -47,6 +50,7 @@ pub use document::{
     PortfolioError, VariantOffer, FORMAT_VERSION,
 };
 pub use html::render as render_html;
+pub use learned::{closed_deals, learn_from, LearnedModel, LEARNED_CONFIG_FILE};
 pub use lifecycle::{
     amount_changes, bookings, forecast, probability_trend, slipped_deals, win_loss, AmountChange,
     Bookings, CloseDateChange, Forecast, SlippedDeal, WinLoss, WinLossCount,

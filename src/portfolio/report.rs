@@ -1,7 +1,11 @@
 //! The text report of a portfolio: the customer quadrant, the pipeline by
-//! stage, grade and customer type, the forecast by close month,
-//! conversion and time in stage, stalled deals, the diagnosis and next
-//! actions of the top deals, the calibration from closed deals, the
+//! stage, grade and customer type, the forecast by close month, closed and
+//! nurtured deals, the lifecycle (see [`lifecycle`](super::lifecycle): the
+//! forecast by month per forecast category, bookings and delivery,
+//! win/loss by reason, stage, customer type and grade, slipped deals and
+//! amount changes), conversion and time in stage, stalled deals, the
+//! diagnosis and next actions of the top deals with their grade's policy
+//! and their probability trend, the calibration from closed deals, the
 //! recommended differentiation plan of each account, and the technical-sale
 //! cycles (see [`cycles`](super::cycles)).
 //!
@@ -21,6 +25,7 @@ use super::analytics::{
     stage_flows, stalled, top_deals_with, Amounts, Calibration, Pipeline, YearMonth,
 };
 use super::document::Portfolio;
+use super::lifecycle::{amount_changes, probability_trend, AmountChange};
 use crate::customer::CustomerType;
 use crate::differentiation::{Plan, PlanInput};
 use crate::key_account::{diagnose, win_probability, ProcessDefinition, Stage};
@@ -457,7 +462,7 @@ fn write_report(
         amounts_row(out, portfolio, outcome.label_en(), amounts)?;
     }
     amounts_row(out, portfolio, "In nurture (not closed)", &pipe.nurture)?;
-    write_lifecycle(out, portfolio, currency)?;
+    write_lifecycle(out, portfolio, currency, options.list_limit)?;
 
     // Flow and time.
     let flows = stage_flows(portfolio);
@@ -636,6 +641,8 @@ fn write_report(
         }
     }
 
+    write_probability_trend(out, portfolio, &top)?;
+
     // Calibration.
     let calibration = &figures.calibration;
     writeln!(
@@ -667,7 +674,7 @@ fn write_report(
     if !calibration.grades.is_empty() {
         writeln!(
             out,
-            "  win factor = a grade's smoothed win rate / the overall win rate (at most 1); calibrated weights apply it"
+            "  win factor = a grade's smoothed win rate / the overall win rate (above 1: it wins more often than average; a grade with no closed deal keeps its current factor); calibrated weights apply it"
         )?;
         writeln!(
             out,
@@ -686,7 +693,27 @@ fn write_report(
                 g.factor
             )?;
         }
+        let buckets = [
+            ("evaluation failed", &calibration.failed),
+            ("not graded", &calibration.ungraded),
+        ];
+        for (name, bucket) in buckets {
+            if let Some(b) = bucket {
+                writeln!(
+                    out,
+                    "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
+                    name,
+                    b.closed,
+                    b.won,
+                    b.observed.map_or_else(|| "-".to_owned(), percent),
+                    percent(b.smoothed),
+                    b.factor
+                )?;
+            }
+        }
     }
+
+    super::learned::write_text(out, &super::learned::learn_from(portfolio))?;
 
     // Plans, summarised by customer type.
     writeln!(
@@ -824,8 +851,13 @@ pub(crate) fn funnel(portfolio: &Portfolio) -> Vec<(Stage, Amounts)> {
 
 /// The lifecycle sections: forecast by month per category, bookings and
 /// delivery, win/loss, slipped deals and amount changes.
-fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> std::fmt::Result {
-    use super::lifecycle::{amount_changes, bookings, forecast, slipped_deals, win_loss};
+fn write_lifecycle(
+    out: &mut String,
+    portfolio: &Portfolio,
+    currency: &str,
+    list_limit: usize,
+) -> std::fmt::Result {
+    use super::lifecycle::{bookings, forecast, slipped_deals, win_loss};
     use crate::key_account::ForecastCategory;
 
     let figures = forecast(portfolio);
@@ -882,18 +914,31 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
         "\n== Win/loss by reason (lost, withdrawn, delivery cancelled)"
     )?;
     let reasons = &portfolio.definitions().process.reasons;
+    writeln!(
+        out,
+        "  {:<40} {:>5} {:>9} {:>9}",
+        "reason", "lost", "withdrawn", "cancelled"
+    )?;
     for (key, lost, withdrawn, cancelled) in &analysis.by_reason {
         let label = reasons.get(key).map_or(key.as_str(), |r| r.en.as_str());
-        writeln!(out, "  {label:<40} {lost:>5} {withdrawn:>5} {cancelled:>5}")?;
+        writeln!(out, "  {label:<40} {lost:>5} {withdrawn:>9} {cancelled:>9}")?;
     }
     writeln!(
         out,
         "\n== Win/loss by stage where the deal ended (won = booked, lost, withdrawn)"
     )?;
+    let win_loss_header = |out: &mut String, first: &str| {
+        writeln!(
+            out,
+            "  {first:<28} {:>5} {:>5} {:>9}",
+            "won", "lost", "withdrawn"
+        )
+    };
+    win_loss_header(out, "stage")?;
     for (stage, count) in analysis.by_stage.iter() {
         writeln!(
             out,
-            "  {:<24} {:>5} {:>5} {:>5}",
+            "  {:<28} {:>5} {:>5} {:>9}",
             stage.label_en(),
             count.won,
             count.lost,
@@ -912,21 +957,23 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
         out,
         "\n== Win/loss by customer type and by grade (won, lost, withdrawn)"
     )?;
+    win_loss_header(out, "customer type")?;
     for (kind, count) in &analysis.by_customer_type {
         writeln!(
             out,
-            "  {:<24} {:>5} {:>5} {:>5}",
+            "  {:<28} {:>5} {:>5} {:>9}",
             kind.label_en(),
             count.won,
             count.lost,
             count.withdrawn
         )?;
     }
+    win_loss_header(out, "grade")?;
     for (grade, count) in &analysis.by_grade {
         let label = grade.map_or("ungraded".to_owned(), |g| format!("grade {}", g.label_en()));
         writeln!(
             out,
-            "  {label:<24} {:>5} {:>5} {:>5}",
+            "  {label:<28} {:>5} {:>5} {:>9}",
             count.won, count.lost, count.withdrawn
         )?;
     }
@@ -939,7 +986,7 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
         slipped.len(),
         slips
     )?;
-    for deal in slipped.iter().take(10) {
+    for deal in slipped.iter().take(list_limit) {
         let (first, last) = match (deal.changes.first(), deal.changes.last()) {
             (Some(f), Some(l)) => (f.from.map_or("unknown".to_owned(), |d| d.to_string()), l.to),
             _ => continue,
@@ -954,32 +1001,107 @@ fn write_lifecycle(out: &mut String, portfolio: &Portfolio, currency: &str) -> s
             deal.total_days
         )?;
     }
+    and_more(out, "  ", slipped.len(), list_limit, "slipped deals")?;
 
-    let year_ago = portfolio
-        .as_of()
-        .checked_sub_signed(TimeDelta::days(365))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let changes = amount_changes(portfolio, year_ago, portfolio.as_of());
-    // An amount that became known is a change, but neither up nor down.
-    let known: Vec<(u64, u64)> = changes
-        .iter()
-        .filter_map(|c| c.from_minor.map(|from| (from, c.to_minor)))
-        .collect();
-    let up = known.iter().filter(|(from, to)| to > from).count();
-    let net: i128 = known
-        .iter()
-        .map(|&(from, to)| i128::from(to) - i128::from(from))
-        .sum();
+    let changes = amount_changes(
+        portfolio,
+        amount_changes_since(portfolio),
+        portfolio.as_of(),
+    );
+    let summary = AmountChangeSummary::of(&changes);
     writeln!(
         out,
         "\n== Amount changes in the last 365 days: {} changes ({} up, {} down, {} from unknown), net {}{} {currency}",
         changes.len(),
-        up,
-        known.len() - up,
-        changes.len() - known.len(),
-        if net < 0 { "-" } else { "+" },
-        money(portfolio, net.unsigned_abs() as f64)
+        summary.up,
+        summary.down,
+        summary.from_unknown,
+        if summary.net < 0 { "-" } else { "+" },
+        money(portfolio, summary.net.unsigned_abs() as f64)
     )?;
+    Ok(())
+}
+
+/// The start of the amount-change window both reports show: 365 days
+/// before the as-of date.
+pub(crate) fn amount_changes_since(portfolio: &Portfolio) -> DateTime<Utc> {
+    portfolio
+        .as_of()
+        .checked_sub_signed(TimeDelta::days(365))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Amount changes counted by direction, with their net sum.
+pub(crate) struct AmountChangeSummary {
+    /// Changes to a larger known amount.
+    pub up: usize,
+    /// Changes to a smaller (or equal) known amount.
+    pub down: usize,
+    /// Amounts that became known: a change, but neither up nor down.
+    pub from_unknown: usize,
+    /// The sum of the known changes, in minor units.
+    pub net: i128,
+}
+
+impl AmountChangeSummary {
+    pub(crate) fn of(changes: &[AmountChange]) -> Self {
+        let mut summary = AmountChangeSummary {
+            up: 0,
+            down: 0,
+            from_unknown: 0,
+            net: 0,
+        };
+        for change in changes {
+            match change.from_minor {
+                Some(from) if change.to_minor > from => summary.up += 1,
+                Some(_) => summary.down += 1,
+                None => summary.from_unknown += 1,
+            }
+            if let Some(from) = change.from_minor {
+                summary.net += i128::from(change.to_minor) - i128::from(from);
+            }
+        }
+        summary
+    }
+}
+
+/// A probability trend as the steps where it changed (the first always):
+/// `2026-01-05 10%`.
+pub(crate) fn trend_steps(trend: &[(DateTime<Utc>, f64)]) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut last: Option<String> = None;
+    for (at, p) in trend {
+        let shown = percent(*p);
+        if last.as_deref() != Some(shown.as_str()) {
+            steps.push(format!("{} {shown}", day(*at)));
+            last = Some(shown);
+        }
+    }
+    steps
+}
+
+/// The probability trend of the top deals: each deal's win probability
+/// after each event of its journal, where it changed.
+fn write_probability_trend(
+    out: &mut String,
+    portfolio: &Portfolio,
+    top: &[usize],
+) -> std::fmt::Result {
+    writeln!(
+        out,
+        "\n== Probability trend of the top deals (win probability after each event, replayed under the current definition; shown where it changed)"
+    )?;
+    let definition = &portfolio.definitions().process;
+    for record in top.iter().filter_map(|&i| portfolio.opportunities().get(i)) {
+        let trend = probability_trend(record, definition);
+        writeln!(
+            out,
+            "  {:<10} {:>3} events: {}",
+            record.id,
+            trend.len(),
+            trend_steps(&trend).join(" -> ")
+        )?;
+    }
     Ok(())
 }
 

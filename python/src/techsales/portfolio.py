@@ -27,6 +27,13 @@ ANALYTICS = (
     "actions_in_progress",
     "calibration",
     "cycles",
+    "top_deals",
+    "forecast",
+    "bookings",
+    "win_loss",
+    "slipped_deals",
+    "amount_changes",
+    "probability_trend",
 )
 
 
