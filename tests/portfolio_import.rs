@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use techsales::config::ConfigError;
 use techsales::customer::CustomerType;
 use techsales::key_account::{FactorKind, KeyNode, KeyNodeSet, NodeSource, Outcome, Stage};
+use techsales::labels::Labelled;
 use techsales::portfolio::{
     import_csv, import_csv_files, mapping_json_schema_text, pipeline, CsvImport, CsvMapping,
     ImportFile, RowProblem, WarningKind,
@@ -241,6 +242,23 @@ fn later_stages_are_reported_by_the_crm_not_forced() {
                     text.contains("stage taken from the CRM: these nodes are not verified"),
                     "{text}"
                 );
+                // The win probability's explanation names the same nodes,
+                // in English, in Chinese and in its JSON.
+                let why = record.process.win_probability(definition);
+                assert_eq!(why.reported_by_crm, reported.iter().collect::<Vec<_>>());
+                let en = why.explain(techsales::labels::Language::English);
+                let zh = why.explain(techsales::labels::Language::Chinese);
+                for node in reported.iter() {
+                    assert!(en.contains(node.label_en()), "{en}");
+                    assert!(zh.contains(node.label_zh()), "{zh}");
+                }
+                assert!(en.contains("stage taken from the CRM, these key nodes are not verified"));
+                assert!(zh.contains("阶段取自CRM"), "{zh}");
+                let json = serde_json::to_value(&why).unwrap();
+                assert_eq!(
+                    json["reported_by_crm"].as_array().map(Vec::len),
+                    Some(reported.len())
+                );
             }
         }
         let summary = import.summary();
@@ -283,6 +301,29 @@ fn an_open_pipeline_without_dates_or_amounts_is_in_the_pipeline_not_the_forecast
             (ImportFile::Accounts, WarningKind::AccountWithoutDeals),
         ]
     );
+    // The accounts file gives each account its industry, size and region,
+    // as the CRM writes them; an account the file does not have has none.
+    let account = |id: &str| import.portfolio.account(id).unwrap();
+    let isdom = account("Isdom");
+    assert_eq!(
+        (
+            isdom.industry.as_deref(),
+            isdom.size.as_deref(),
+            isdom.region.as_deref()
+        ),
+        (Some("medical"), Some("4540"), Some("United States"))
+    );
+    let not_in_file = import
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::AccountNotInAccountsFile)
+        .map(|w| w.message.split('`').nth(1).unwrap().to_owned())
+        .unwrap();
+    let missing = account(&not_in_file);
+    assert_eq!(
+        (&missing.industry, &missing.size, &missing.region),
+        (&None, &None, &None)
+    );
     // No opening date: time in stage leaves every deal out.
     assert!(import
         .portfolio
@@ -295,6 +336,21 @@ fn an_open_pipeline_without_dates_or_amounts_is_in_the_pipeline_not_the_forecast
         "{report}"
     );
     assert!(report.contains("no account"), "{report}");
+    // The HTML report says it too: how many deals, and that their amount
+    // is unknown rather than zero.
+    let html = techsales::portfolio::render_html(
+        &import.portfolio,
+        &Default::default(),
+        techsales::labels::Language::English,
+    );
+    assert!(
+        html.contains("6 open deals of unknown amount: counted in the deals, not in the amounts."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Not in the forecast: 6 open deals with no expected close date"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -606,6 +662,191 @@ fn a_won_crm_row_is_booked_on_its_close_date_with_its_amount() {
     assert!(state.met().contains(KeyNode::ContractSigned));
     assert!(!state.met().contains(KeyNode::ProjectCompleted));
     assert!(state.forcings().is_empty());
+}
+
+/// A mapping of the nine rating columns beside an id, a stage and a close
+/// date, in a two-stage CRM.
+fn ratings_mapping() -> CsvMapping {
+    CsvMapping::from_json(
+        r#"{
+            "currency": "EUR",
+            "as_of": "2026-03-01T00:00:00Z",
+            "default_customer_type": "loyal",
+            "columns": {
+                "id": "Id", "stage": "Stage", "expected_close": "Close", "probability": "Prob",
+                "ratings": {
+                    "project_level": "R1", "capital_status": "R2",
+                    "technical_requirements": "R3", "customer_relationship": "R4",
+                    "customer_reputation": "R5", "competition_products": "R6",
+                    "competition_prices": "R7", "competition_technical_solutions": "R8",
+                    "competition_after_sales": "R9"
+                }
+            },
+            "stages": {
+                "Open": { "stage": "development", "probability": 10 },
+                "Lost": { "outcome": "lost" }
+            }
+        }"#,
+    )
+    .unwrap()
+}
+
+const RATINGS_HEADER: &str = "Id,Stage,Close,Prob,R1,R2,R3,R4,R5,R6,R7,R8,R9\n";
+
+/// The nine rating columns reach grading: each deal is evaluated on the
+/// ratings its row gives, an empty cell being an unknown rating, and graded
+/// with the CRM's probability as its transaction possibility.
+#[test]
+fn rating_columns_reach_the_evaluation_and_the_grade() {
+    let text = format!(
+        "{RATINGS_HEADER}O-1,Open,2026-04-15,80,8,9,8,7,7,6,6,7,8\nO-2,Open,2026-04-15,80,8,,8,7,,6,6,7,8\nO-3,Open,2026-04-15,80,,,,,,,,,\n"
+    );
+    let import = import_csv(text.as_bytes(), &ratings_mapping()).unwrap();
+    assert_eq!(import.imported, 3, "{:?}", import.rejected);
+    let portfolio = &import.portfolio;
+    let grader = portfolio.grader().unwrap();
+    let full = portfolio.opportunity("O-1").unwrap();
+    let inputs = full.grading.as_deref().unwrap();
+    assert_eq!(
+        inputs.ratings.to_array(),
+        [8.0, 9.0, 8.0, 7.0, 7.0, 6.0, 6.0, 7.0, 8.0]
+    );
+    assert_eq!(inputs.possibility, 0.8);
+    let assessed = portfolio.assess(&grader, full).unwrap().unwrap();
+    assert_eq!(
+        assessed.evaluation,
+        grader.evaluate(&inputs.ratings).unwrap()
+    );
+    assert!(assessed.grade.is_some(), "{assessed:?}");
+    // Empty cells are unknown ratings, never 0.
+    let partial = portfolio.opportunity("O-2").unwrap();
+    let ratings = partial.grading.as_deref().unwrap().ratings;
+    assert!(ratings.capital_status.is_nan() && ratings.customer_reputation.is_nan());
+    assert_eq!(ratings.project_level, 8.0);
+    let none = portfolio.opportunity("O-3").unwrap();
+    assert!(none
+        .grading
+        .as_deref()
+        .unwrap()
+        .ratings
+        .to_array()
+        .iter()
+        .all(|r| r.is_nan()));
+    // The document with its ratings survives a save and a load.
+    let reloaded = techsales::portfolio::Portfolio::from_json(&portfolio.to_json()).unwrap();
+    assert_eq!(reloaded.opportunities().len(), 3);
+}
+
+/// A rating that is not a number in 0-10 refuses its row, with its line,
+/// column and reason; the other rows are imported.
+#[test]
+fn an_unreadable_rating_refuses_the_row_with_its_line_and_column() {
+    let text = format!(
+        "{RATINGS_HEADER}O-1,Open,2026-04-15,80,8,9,8,7,7,6,6,7,8\nO-2,Open,2026-04-15,80,8,9,high,7,7,6,6,7,8\nO-3,Open,2026-04-15,80,8,9,8,7,7,6,6,7,11\n"
+    );
+    let import = import_csv(text.as_bytes(), &ratings_mapping()).unwrap();
+    assert_eq!(import.imported, 1);
+    let refused: Vec<(u64, Option<&str>, &str)> = import
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.column.as_deref(), r.problem.reason()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (3, Some("R3"), "unreadable rating"),
+            (4, Some("R9"), "unreadable rating")
+        ]
+    );
+    assert!(matches!(
+        &import.rejected[0].problem,
+        RowProblem::BadRating { factor: "technical_requirements", value, .. } if value == "high"
+    ));
+    assert!(import
+        .summary()
+        .contains("unreadable rating: 2 (first at line 3)"));
+}
+
+/// A lost deal whose row names no stage of ours is imported with the stage
+/// where it was lost left unknown, and win/loss counts it apart from the
+/// stages.
+#[test]
+fn a_lost_deal_without_a_stage_is_counted_apart_in_win_loss() {
+    let text = format!(
+        "{RATINGS_HEADER}O-1,Lost,2026-02-15,0,,,,,,,,,\nO-2,Open,2026-04-15,80,,,,,,,,,\n"
+    );
+    let import = import_csv(text.as_bytes(), &ratings_mapping()).unwrap();
+    assert_eq!(import.imported, 2);
+    let lost = import.portfolio.opportunity("O-1").unwrap();
+    assert_eq!(lost.process.state().outcome(), Some(Outcome::Lost));
+    assert!(lost.closed_stage_unknown);
+    assert!(
+        !import
+            .portfolio
+            .opportunity("O-2")
+            .unwrap()
+            .closed_stage_unknown
+    );
+    let analysis = techsales::portfolio::win_loss(&import.portfolio);
+    assert_eq!(analysis.stage_unknown.lost, 1);
+    assert_eq!(
+        analysis.by_stage.iter().map(|(_, c)| c.lost).sum::<usize>(),
+        0
+    );
+    assert!(import
+        .summary()
+        .contains("(1 of the lost or withdrawn at an unknown stage)"));
+    let report = techsales::portfolio::render_report(&import.portfolio, &Default::default());
+    assert!(
+        report.contains("closed in the CRM without a stage"),
+        "{report}"
+    );
+}
+
+fn rating_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        (0u32..=100).prop_map(|tenths| format!("{}.{}", tenths / 10, tenths % 10)),
+        Just("n/a".to_owned()),
+        (11u32..100).prop_map(|v| v.to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Item 5's rule for ratings: a row whose rating cells are empty or
+    /// numbers in 0-10 is imported with exactly those ratings (empty ones
+    /// unknown), and a row with any other rating is refused for it.
+    #[test]
+    fn imported_ratings_are_the_rows_ratings_and_empty_cells_are_unknown(
+        cells in prop::collection::vec(rating_cell(), 9)
+    ) {
+        let text = format!("{RATINGS_HEADER}O-1,Open,2026-04-15,50,{}\n", cells.join(","));
+        let import = import_csv(text.as_bytes(), &ratings_mapping()).unwrap();
+        let expected: Option<Vec<f64>> = cells
+            .iter()
+            .map(|c| match c.parse::<f64>() {
+                _ if c.is_empty() => Some(f64::NAN),
+                Ok(v) if (0.0..=10.0).contains(&v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        match expected {
+            Some(expected) => {
+                prop_assert_eq!(import.imported, 1);
+                let record = import.portfolio.opportunity("O-1").unwrap();
+                let got = record.grading.as_deref().unwrap().ratings.to_array();
+                for (g, e) in got.iter().zip(&expected) {
+                    prop_assert!(g == e || (g.is_nan() && e.is_nan()), "{got:?} {expected:?}");
+                }
+            }
+            None => {
+                prop_assert_eq!(import.imported, 0);
+                prop_assert_eq!(import.rejected[0].problem.reason(), "unreadable rating");
+            }
+        }
+    }
 }
 
 /// A CRM's loss-reason texts reach the listed reasons through the

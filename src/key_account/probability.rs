@@ -297,6 +297,10 @@ pub struct WinProbability {
     pub value: f64,
     /// Every factor, in the order they were applied.
     pub factors: Vec<Factor>,
+    /// The key nodes taken as met because the CRM reported the deal at a
+    /// later stage: not verified, and not penalised (no factor of theirs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported_by_crm: Vec<KeyNode>,
 }
 
 impl WinProbability {
@@ -309,6 +313,24 @@ impl WinProbability {
         for factor in &self.factors {
             text.push_str("\n  - ");
             text.push_str(&factor.describe(language));
+        }
+        if !self.reported_by_crm.is_empty() {
+            let zh = language == Language::Chinese;
+            let names: Vec<&str> = self
+                .reported_by_crm
+                .iter()
+                .map(|node| if zh { node.label_zh() } else { node.label_en() })
+                .collect();
+            text.push_str("\n  - ");
+            if zh {
+                text.push_str("阶段取自CRM，以下关键节点未经核实（不扣减）：");
+                text.push_str(&names.join("、"));
+            } else {
+                text.push_str(
+                    "stage taken from the CRM, these key nodes are not verified (not penalised): ",
+                );
+                text.push_str(&names.join(", "));
+            }
         }
         text
     }
@@ -328,6 +350,7 @@ pub fn win_probability(state: &ProcessState, definition: &ProcessDefinition) -> 
     WinProbability {
         value: clamp_unit(product),
         factors,
+        reported_by_crm: state.reported_by_crm().iter().collect(),
     }
 }
 

@@ -29,12 +29,12 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::document::{
-    prefixed, Account, Definitions, OpportunityRecord, Portfolio, PortfolioError,
+    prefixed, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio, PortfolioError,
 };
 use crate::config::{ConfigError, Validate};
 use crate::customer::record::CustomerError;
 use crate::customer::{Customer, CustomerType, ScoreError, Scores};
-use crate::grading::Grade;
+use crate::grading::{Factor as EvaluationFactor, Grade, Ratings, FACTOR_COUNT};
 use crate::journal::Entry;
 use crate::key_account::reason::{Ending, Reason, OTHER_REASON};
 use crate::key_account::{
@@ -147,6 +147,89 @@ pub struct ColumnMapping {
     /// The product or product line sold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// The columns of the nine evaluation ratings (0-10), each optional; an
+    /// empty cell leaves that rating unknown.
+    #[serde(default, skip_serializing_if = "RatingColumns::is_empty")]
+    pub ratings: RatingColumns,
+}
+
+/// Which column holds the deal's rating (0-10) on each of the nine
+/// evaluation factors. A factor left out, or an empty cell, is an unknown
+/// rating; a value that is not a number in 0-10 refuses the row.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingColumns {
+    /// Project level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_level: Option<String>,
+    /// Capital status (funding risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capital_status: Option<String>,
+    /// Technical requirements (can our products meet them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technical_requirements: Option<String>,
+    /// Customer relationship.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_relationship: Option<String>,
+    /// Customer reputation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_reputation: Option<String>,
+    /// Competition: products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competition_products: Option<String>,
+    /// Competition: prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competition_prices: Option<String>,
+    /// Competition: technical solutions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competition_technical_solutions: Option<String>,
+    /// Competition: after-sales service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competition_after_sales: Option<String>,
+}
+
+impl RatingColumns {
+    /// Each factor with its column, in [`EvaluationFactor::ALL`] order.
+    pub fn by_factor(&self) -> [(EvaluationFactor, Option<&str>); FACTOR_COUNT] {
+        [
+            (EvaluationFactor::ProjectLevel, &self.project_level),
+            (EvaluationFactor::CapitalStatus, &self.capital_status),
+            (
+                EvaluationFactor::TechnicalRequirements,
+                &self.technical_requirements,
+            ),
+            (
+                EvaluationFactor::CustomerRelationship,
+                &self.customer_relationship,
+            ),
+            (
+                EvaluationFactor::CustomerReputation,
+                &self.customer_reputation,
+            ),
+            (
+                EvaluationFactor::CompetitionProducts,
+                &self.competition_products,
+            ),
+            (
+                EvaluationFactor::CompetitionPrices,
+                &self.competition_prices,
+            ),
+            (
+                EvaluationFactor::CompetitionTechnicalSolutions,
+                &self.competition_technical_solutions,
+            ),
+            (
+                EvaluationFactor::CompetitionAfterSales,
+                &self.competition_after_sales,
+            ),
+        ]
+        .map(|(factor, column)| (factor, column.as_deref()))
+    }
+
+    /// Whether no rating column is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.by_factor().iter().all(|(_, c)| c.is_none())
+    }
 }
 
 /// Where a CRM stage name puts a deal: one of our six stages, the CRM's
@@ -222,6 +305,15 @@ pub struct AccountColumns {
     /// The loyalty score, 0-100 (with `assistance`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty: Option<String>,
+    /// The account's industry (its market), kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// The account's size class, kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The account's region, kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// An accounts file beside the deals export.
@@ -528,7 +620,30 @@ impl ColumnMapping {
                 .into_iter()
                 .filter_map(|(field, name)| name.as_deref().map(|n| (field, n))),
         );
+        named.extend(
+            self.ratings
+                .by_factor()
+                .into_iter()
+                .filter_map(|(factor, name)| name.map(|n| (rating_field(factor), n))),
+        );
         named
+    }
+}
+
+/// The mapping field of a rating column (`ratings.project_level`).
+fn rating_field(factor: EvaluationFactor) -> &'static str {
+    match factor {
+        EvaluationFactor::ProjectLevel => "ratings.project_level",
+        EvaluationFactor::CapitalStatus => "ratings.capital_status",
+        EvaluationFactor::TechnicalRequirements => "ratings.technical_requirements",
+        EvaluationFactor::CustomerRelationship => "ratings.customer_relationship",
+        EvaluationFactor::CustomerReputation => "ratings.customer_reputation",
+        EvaluationFactor::CompetitionProducts => "ratings.competition_products",
+        EvaluationFactor::CompetitionPrices => "ratings.competition_prices",
+        EvaluationFactor::CompetitionTechnicalSolutions => {
+            "ratings.competition_technical_solutions"
+        }
+        EvaluationFactor::CompetitionAfterSales => "ratings.competition_after_sales",
     }
 }
 
@@ -685,6 +800,16 @@ pub enum RowProblem {
         /// The range expected.
         range: &'static str,
     },
+    /// A rating is not a number in 0-10.
+    #[error("rating `{value}` in column `{column}` ({factor}) is not a number in 0-10")]
+    BadRating {
+        /// The column's header name.
+        column: String,
+        /// The evaluation factor the column rates.
+        factor: &'static str,
+        /// The text in the row.
+        value: String,
+    },
     /// A score is outside 0-100.
     #[error(transparent)]
     Score(ScoreError),
@@ -745,6 +870,7 @@ impl RowProblem {
             RowProblem::NoBookingDate => "won without a close date",
             RowProblem::BadScore { .. } | RowProblem::Score(_) => "unreadable score",
             RowProblem::BadProbability { .. } => "unreadable probability",
+            RowProblem::BadRating { .. } => "unreadable rating",
             RowProblem::UnknownCustomerType { .. } => "unknown customer type",
             RowProblem::NoCustomerType { .. } => "no customer type",
             RowProblem::UnknownGrade { .. } => "unknown grade",
@@ -923,10 +1049,11 @@ impl CsvImport {
         };
         let _ = writeln!(
             out,
-            "closed deals: {} won, {} lost, {} withdrawn",
+            "closed deals: {} won, {} lost, {} withdrawn ({} of the lost or withdrawn at an unknown stage)",
             outcome(Outcome::Won),
             outcome(Outcome::Lost),
-            outcome(Outcome::Withdrawn)
+            outcome(Outcome::Withdrawn),
+            deals.iter().filter(|r| r.closed_stage_unknown).count()
         );
         let reported: usize = deals
             .iter()
@@ -1154,6 +1281,8 @@ struct Columns {
     won_flag: Option<usize>,
     closed_flag: Option<usize>,
     active_flag: Option<usize>,
+    /// The rating columns, in [`EvaluationFactor::ALL`] order.
+    ratings: [Option<usize>; FACTOR_COUNT],
 }
 
 /// The mapping with its lookups prepared.
@@ -1172,6 +1301,8 @@ struct AccountInfo {
     name: Option<String>,
     customer_type: Option<CustomerType>,
     scores: Option<Scores>,
+    /// Industry, size and region, from the accounts file.
+    profile: [Option<String>; 3],
 }
 
 impl AccountInfo {
@@ -1188,10 +1319,17 @@ impl AccountInfo {
 
     /// These details, with `other`'s where these are unknown.
     fn or(self, other: &AccountInfo) -> AccountInfo {
+        let [industry, size, region] = self.profile;
+        let [i, s, r] = &other.profile;
         AccountInfo {
             name: self.name.or_else(|| other.name.clone()),
             customer_type: self.customer_type.or(other.customer_type),
             scores: self.scores.or(other.scores),
+            profile: [
+                industry.or_else(|| i.clone()),
+                size.or_else(|| s.clone()),
+                region.or_else(|| r.clone()),
+            ],
         }
     }
 }
@@ -1254,6 +1392,11 @@ fn import(
         let customer_type = table.optional("accounts.customer_type", &c.customer_type)?;
         let assistance = table.optional("accounts.assistance", &c.assistance)?;
         let loyalty = table.optional("accounts.loyalty", &c.loyalty)?;
+        let profile = [
+            table.optional("accounts.industry", &c.industry)?,
+            table.optional("accounts.size", &c.size)?,
+            table.optional("accounts.region", &c.region)?,
+        ];
         table.for_each(|line, record| {
             let reject = |id: Option<String>, column: Option<String>, problem| RowError {
                 file: ImportFile::Accounts,
@@ -1300,6 +1443,7 @@ fn import(
                         assistance.zip(loyalty),
                         (c.assistance.as_deref(), c.loyalty.as_deref()),
                     )?,
+                    profile: profile.map(|at| cell(record, at).map(str::to_owned)),
                 })
             })();
             match info {
@@ -1319,12 +1463,21 @@ fn import(
         })?;
     }
 
-    // The deals: every row parsed, or reported.
+    // The deals, one row at a time: each row is parsed and built into its
+    // opportunity at once (or reported), so no parsed row is held.
+    let as_of = match mapping.as_of {
+        Some(as_of) => as_of,
+        None => latest_date(deals, mapping, &compiled)?
+            .map(midnight)
+            .ok_or(CsvError::NoDate)?,
+    };
     let table = Table::open(ImportFile::Deals, deals, mapping)?;
     let columns = compiled.columns(&table)?;
     let mut rows = 0usize;
-    let mut parsed: Vec<(u64, Row)> = Vec::new();
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    let mut accounts: Vec<Account> = Vec::new();
+    let mut seen_accounts: HashMap<String, (AccountInfo, u64)> = HashMap::new();
+    let mut opportunities: Vec<OpportunityRecord> = Vec::new();
     table.for_each(|line, record| {
         rows += 1;
         let record = match record {
@@ -1340,46 +1493,33 @@ fn import(
                 return;
             }
         };
-        match compiled.read_row(&columns, record) {
-            Ok(row) => {
-                if let Some(&first_line) = first_line_of.get(&row.id) {
-                    rejected.push(RowError {
-                        file: ImportFile::Deals,
-                        line,
-                        column: Some(mapping.columns.id.clone()),
-                        id: Some(row.id.clone()),
-                        problem: RowProblem::DuplicateId {
-                            id: row.id,
-                            first_line,
-                        },
-                    });
-                    return;
-                }
-                first_line_of.insert(row.id.clone(), line);
-                parsed.push((line, row));
+        let row = match compiled.read_row(&columns, record) {
+            Ok(row) => row,
+            Err(e) => {
+                rejected.push(RowError {
+                    file: ImportFile::Deals,
+                    line,
+                    column: e.column,
+                    id: e.id,
+                    problem: e.problem,
+                });
+                return;
             }
-            Err(e) => rejected.push(RowError {
+        };
+        if let Some(&first_line) = first_line_of.get(&row.id) {
+            rejected.push(RowError {
                 file: ImportFile::Deals,
                 line,
-                column: e.column,
-                id: e.id,
-                problem: e.problem,
-            }),
+                column: Some(mapping.columns.id.clone()),
+                id: Some(row.id.clone()),
+                problem: RowProblem::DuplicateId {
+                    id: row.id,
+                    first_line,
+                },
+            });
+            return;
         }
-    })?;
-
-    let latest = parsed
-        .iter()
-        .filter_map(|(_, row)| row.latest_date())
-        .max()
-        .map(midnight);
-    let as_of = mapping.as_of.or(latest).ok_or(CsvError::NoDate)?;
-
-    // Accounts and processes.
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut seen_accounts: HashMap<String, (AccountInfo, u64)> = HashMap::new();
-    let mut opportunities: Vec<OpportunityRecord> = Vec::with_capacity(parsed.len());
-    for (line, row) in parsed {
+        first_line_of.insert(row.id.clone(), line);
         let reject = |problem| RowError {
             file: ImportFile::Deals,
             line,
@@ -1425,7 +1565,7 @@ fn import(
                         Ok(a) => new_account = Some((a, info)),
                         Err(problem) => {
                             rejected.push(reject(problem));
-                            continue;
+                            return;
                         }
                     }
                 }
@@ -1435,7 +1575,7 @@ fn import(
             Ok(record) => record,
             Err(problem) => {
                 rejected.push(reject(problem));
-                continue;
+                return;
             }
         };
         if let (Some((account, info)), Some(id)) = (new_account, &row.account) {
@@ -1446,7 +1586,7 @@ fn import(
             accounts.push(account);
         }
         opportunities.push(record);
-    }
+    })?;
     // Accounts of the file that no imported deal names are accounts of the
     // book all the same.
     for id in account_order {
@@ -1486,7 +1626,9 @@ fn import(
         mapping.definitions.clone(),
     )
     .and_then(|p| p.with_minor_digits(mapping.minor_digits))
-    .and_then(|p| p.with_records(accounts, opportunities))
+    // The processes were built above by applying their events under the
+    // mapping's definition: the check needs not replay them again.
+    .and_then(|p| p.with_built_records(accounts, opportunities))
     .map_err(CsvError::Portfolio)?;
     Ok(CsvImport {
         portfolio,
@@ -1495,6 +1637,33 @@ fn import(
         rejected,
         warnings,
     })
+}
+
+/// The latest date of something that happened in the deal rows that will be
+/// imported (the default as-of moment): one reading pass over the export,
+/// counting each id's first row only, as the import does.
+fn latest_date(
+    deals: &[u8],
+    mapping: &CsvMapping,
+    compiled: &Compiled<'_>,
+) -> Result<Option<NaiveDate>, CsvError> {
+    let table = Table::open(ImportFile::Deals, deals, mapping)?;
+    let columns = compiled.columns(&table)?;
+    let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut latest = None;
+    table.for_each(|_, record| {
+        let Ok(row) = record
+            .map_err(|_| ())
+            .and_then(|r| compiled.read_row(&columns, r).map_err(|_| ()))
+        else {
+            return;
+        };
+        let date = row.latest_date();
+        if ids.insert(row.id) {
+            latest = latest.max(date);
+        }
+    })?;
+    Ok(latest)
 }
 
 /// The trimmed, non-empty value of column `i`.
@@ -1524,6 +1693,8 @@ struct Row {
     loss_reason: Option<String>,
     competitor: Option<String>,
     product: Option<String>,
+    /// The ratings, when the mapping has rating columns (unknown ones NaN).
+    ratings: Option<Ratings>,
 }
 
 impl Row {
@@ -1541,6 +1712,13 @@ impl Row {
         self.opened
             .or_else(|| [self.stage_since, self.closed].into_iter().flatten().min())
             .map_or(as_of, midnight)
+    }
+
+    /// Whether the row closes the deal lost or withdrawn without naming
+    /// one of our stages (no stage, or a CRM stage mapped to none).
+    fn closed_stage_unknown(&self) -> bool {
+        matches!(self.outcome, Some(Outcome::Lost | Outcome::Withdrawn))
+            && self.stage.as_ref().and_then(|(_, t)| t.stage).is_none()
     }
 
     /// Our stage the deal stands in, once the outcome is known.
@@ -1631,6 +1809,15 @@ impl<'a> Compiled<'a> {
             won_flag: table.optional("outcome.won", &o.won)?,
             closed_flag: table.optional("outcome.closed", &o.closed)?,
             active_flag: table.optional("outcome.active", &o.active)?,
+            ratings: {
+                let mut at = [None; FACTOR_COUNT];
+                for (slot, (factor, name)) in at.iter_mut().zip(c.ratings.by_factor()) {
+                    *slot = name
+                        .map(|n| table.find(rating_field(factor), n))
+                        .transpose()?;
+                }
+                at
+            },
         })
     }
 
@@ -1825,6 +2012,7 @@ impl<'a> Compiled<'a> {
                 c.assistance.zip(c.loyalty),
                 (names.assistance.as_deref(), names.loyalty.as_deref()),
             )?,
+            profile: Default::default(),
         };
         Ok(Row {
             name: cell(record, c.name).unwrap_or(id).to_owned(),
@@ -1846,7 +2034,39 @@ impl<'a> Compiled<'a> {
             loss_reason: cell(record, c.loss_reason).map(str::to_owned),
             competitor: cell(record, c.competitor).map(str::to_owned),
             product: cell(record, c.product).map(str::to_owned),
+            ratings: self.ratings(c, record)?,
         })
+    }
+
+    /// The row's ratings, when the mapping has rating columns: each empty
+    /// cell an unknown rating (NaN).
+    fn ratings(&self, c: &Columns, record: &csv::StringRecord) -> CellResult<Option<Ratings>> {
+        if c.ratings.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        let mut values = [f64::NAN; FACTOR_COUNT];
+        let names = self.mapping.columns.ratings.by_factor();
+        for ((value, &at), (factor, name)) in values.iter_mut().zip(&c.ratings).zip(names) {
+            let Some(text) = cell(record, at) else {
+                continue;
+            };
+            let column = name.unwrap_or_default().to_owned();
+            let normal = text.replace(self.mapping.decimal_separator, ".");
+            match normal.parse::<f64>() {
+                Ok(v) if (0.0..=10.0).contains(&v) => *value = v,
+                _ => {
+                    return Err((
+                        column.clone(),
+                        RowProblem::BadRating {
+                            column,
+                            factor: factor.key(),
+                            value: text.to_owned(),
+                        },
+                    ))
+                }
+            }
+        }
+        Ok(Some(Ratings::from_array(values)))
     }
 
     fn grade(&self, text: &str) -> RowResult<Grade> {
@@ -1925,7 +2145,9 @@ impl<'a> Compiled<'a> {
                 })
             }
         };
-        customer.map(Account::new).map_err(RowProblem::Account)
+        let mut account = customer.map(Account::new).map_err(RowProblem::Account)?;
+        [account.industry, account.size, account.region] = info.profile.clone();
+        Ok(account)
     }
 
     /// The reason a lost or withdrawn row gives: the reason of the list
@@ -1961,6 +2183,25 @@ impl<'a> Compiled<'a> {
             (_, None) => "closed in the CRM".to_owned(),
         };
         Reason::new(OTHER_REASON).with_note(note)
+    }
+
+    /// The transaction possibility the row's ratings are graded with: the
+    /// CRM's probability for the deal, else the CRM's probability for its
+    /// stage, else the base probability of our stage.
+    fn possibility(&self, row: &Row) -> f64 {
+        row.crm_probability
+            .or_else(|| {
+                row.stage
+                    .as_ref()
+                    .and_then(|(_, t)| t.probability)
+                    .map(|p| p / 100.0)
+            })
+            .unwrap_or_else(|| {
+                self.mapping
+                    .definitions
+                    .process
+                    .base_probability(row.our_stage())
+            })
     }
 
     /// The deal's process from what the row says, and nothing more: a
@@ -2045,8 +2286,15 @@ impl<'a> Compiled<'a> {
         record.expected_close = row.expected_close;
         record.timeline_unknown =
             row.opened.is_none() || (stage > Stage::FIRST && row.stage_since.is_none());
+        record.closed_stage_unknown = row.closed_stage_unknown();
         record.crm_probability = row.crm_probability;
         record.product = row.product.clone();
+        record.grading = row.ratings.map(|ratings| {
+            Box::new(GradingInputs {
+                ratings,
+                possibility: self.possibility(row),
+            })
+        });
         record.process = process;
         Ok(record)
     }

@@ -135,6 +135,17 @@ pub struct Account {
     /// The differentiation actions applied to the account, oldest first.
     #[serde(default, skip_serializing_if = "no_actions")]
     pub actions: ActionLog,
+    /// The account's industry (its market), in the CRM's words; `None`
+    /// when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// The account's size class (headcount or revenue band), in the CRM's
+    /// words; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The account's region, in the CRM's words; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 fn no_actions(log: &ActionLog) -> bool {
@@ -147,6 +158,9 @@ impl Account {
         Account {
             customer,
             actions: ActionLog::new(),
+            industry: None,
+            size: None,
+            region: None,
         }
     }
 
@@ -198,6 +212,11 @@ pub struct OpportunityRecord {
     /// time-in-stage and stalled-deal figures leave the deal out.
     #[serde(default, skip_serializing_if = "is_false")]
     pub timeline_unknown: bool,
+    /// Whether the CRM closed the deal (lost or withdrawn) without saying
+    /// at which stage: its process ends where it started, which is not the
+    /// stage where it was lost, and win/loss counts it apart.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub closed_stage_unknown: bool,
     /// The CRM's own win probability for this deal (0-1), shown beside ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_probability: Option<f64>,
@@ -247,6 +266,7 @@ impl OpportunityRecord {
             amount_minor: None,
             expected_close: None,
             timeline_unknown: false,
+            closed_stage_unknown: false,
             crm_probability: None,
             product: None,
             grading: None,
@@ -681,6 +701,21 @@ impl Portfolio {
         Ok(self)
     }
 
+    /// [`with_records`](Self::with_records) for records whose processes
+    /// were built here by applying their events under this portfolio's
+    /// process definition: everything is checked but the replay of each
+    /// journal, which would only rebuild the state applying already built.
+    pub(crate) fn with_built_records(
+        mut self,
+        accounts: Vec<Account>,
+        opportunities: Vec<OpportunityRecord>,
+    ) -> Result<Self, PortfolioError> {
+        append(&mut self.accounts, accounts);
+        append(&mut self.opportunities, opportunities);
+        self.check_all_but_journals()?;
+        Ok(self)
+    }
+
     /// Loads and checks a portfolio from JSON text.
     pub fn from_json(json: &str) -> Result<Self, PortfolioError> {
         Self::from_slice(json.as_bytes())
@@ -1008,6 +1043,7 @@ impl Portfolio {
         Ok(())
     }
 
+    /// Checks one opportunity, its fields and its journal.
     fn check_opportunity(
         &self,
         index: usize,

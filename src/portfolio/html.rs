@@ -407,6 +407,18 @@ fn pipeline_section(page: &Page<'_>) -> Section {
         ],
         &rows,
     ));
+    let unknown = figures.current.total.unknown_amount;
+    if unknown > 0 {
+        // Counted in the deals, never summed in the amounts.
+        body.push_str(&note(&match language {
+            Language::English => format!(
+                "{unknown} open deals of unknown amount: counted in the deals, not in the amounts."
+            ),
+            Language::Chinese => {
+                format!("{unknown} 个进行中商机金额未知：计入商机数，不计入金额。")
+            }
+        }));
+    }
     let pipe = figures.pipeline();
     body.push_str(&format!("<h3>{}</h3>", tr(language, "By grade", "按等级")));
     if figures.definition(p).grade_factors.is_none() {
@@ -480,6 +492,23 @@ fn forecast_section(page: &Page<'_>) -> Section {
         &amounts_headers(language, tr(language, "month", "月份")),
         &rows,
     ));
+    let undated = &pipe.no_close_date;
+    if undated.count > 0 {
+        let amount = money(p, undated.amount_minor as f64);
+        let unknown = undated.unknown_amount;
+        body.push_str(&note(&match language {
+            Language::English => format!(
+                "Not in the forecast: {} open deals with no expected close date, {amount} {} ({unknown} of them of unknown amount).",
+                undated.count,
+                p.currency()
+            ),
+            Language::Chinese => format!(
+                "未计入预测：{} 个进行中商机没有预计成交日期，金额 {amount} {}（其中 {unknown} 个金额未知）。",
+                undated.count,
+                p.currency()
+            ),
+        }));
+    }
     Section {
         id: "forecast",
         title: tr(

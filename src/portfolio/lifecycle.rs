@@ -152,6 +152,12 @@ pub struct WinLoss {
     pub by_reason: Vec<(String, usize, usize, usize)>,
     /// Per stage the deal ended (or was booked) in.
     pub by_stage: PerStage<WinLossCount>,
+    /// Deals the CRM closed without saying at which stage (see
+    /// [`OpportunityRecord::closed_stage_unknown`]), kept out of `by_stage`.
+    ///
+    /// [`OpportunityRecord::closed_stage_unknown`]: super::OpportunityRecord::closed_stage_unknown
+    #[serde(default)]
+    pub stage_unknown: WinLossCount,
     /// Per customer type of the account, in type order.
     pub by_customer_type: Vec<(CustomerType, WinLossCount)>,
     /// Per grade, A to D, then ungraded.
@@ -163,6 +169,7 @@ pub fn win_loss(portfolio: &Portfolio) -> WinLoss {
     let index = portfolio.account_index();
     let mut reasons: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let mut by_stage = PerStage::<WinLossCount>::default();
+    let mut stage_unknown = WinLossCount::default();
     let mut by_type = [WinLossCount::default(); 4];
     let mut by_grade = [WinLossCount::default(); 5];
     for record in portfolio.opportunities() {
@@ -183,7 +190,11 @@ pub fn win_loss(portfolio: &Portfolio) -> WinLoss {
                 .or_default()
                 .2 += 1;
         }
-        by_stage.get_mut(closure.stage).add(closure.outcome);
+        if record.closed_stage_unknown {
+            stage_unknown.add(closure.outcome);
+        } else {
+            by_stage.get_mut(closure.stage).add(closure.outcome);
+        }
         let customer_type = index
             .get(record.account_id().unwrap_or_default())
             .and_then(|&i| portfolio.accounts().get(i))
@@ -208,6 +219,7 @@ pub fn win_loss(portfolio: &Portfolio) -> WinLoss {
     WinLoss {
         by_reason,
         by_stage,
+        stage_unknown,
         by_customer_type: CustomerType::ALL.iter().copied().zip(by_type).collect(),
         by_grade: Grade::ALL
             .iter()

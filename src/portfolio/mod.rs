@@ -41,8 +41,8 @@ pub use analytics::{
 pub use csv_import::{
     import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
     AccountsFile, ColumnMapping, CsvError, CsvImport, CsvMapping, ImportFile, MappingVersion,
-    OutcomeRule, ProbabilityScale, RowError, RowProblem, RowWarning, StageTarget, WarningKind,
-    MAPPING_FORMAT_VERSION,
+    OutcomeRule, ProbabilityScale, RatingColumns, RowError, RowProblem, RowWarning, StageTarget,
+    WarningKind, MAPPING_FORMAT_VERSION,
 };
 pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{

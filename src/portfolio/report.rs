@@ -1241,6 +1241,21 @@ fn write_lifecycle(
             count.withdrawn
         )?;
     }
+    let unknown = &analysis.stage_unknown;
+    if unknown.lost + unknown.withdrawn + unknown.won > 0 {
+        writeln!(
+            out,
+            "  {:<28} {:>5} {:>5} {:>9}  {}",
+            t("stage unknown", "阶段未知"),
+            unknown.won,
+            unknown.lost,
+            unknown.withdrawn,
+            t(
+                "(closed in the CRM without a stage)",
+                "（CRM中关闭时未注明阶段）"
+            ),
+        )?;
+    }
     heading(
         out,
         language,
