@@ -22,7 +22,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use techsales::portfolio::{import_csv, CsvMapping};
 
 /// Rows in the export.
-const ROWS: usize = 1_000_000;
+/// Rows of the export: a million, a hundredth in test mode.
+fn rows() -> usize {
+    support::scaled(1_000_000)
+}
 
 /// Alternating rounds of the paired comparison.
 const ROUNDS: usize = 5;
@@ -143,7 +146,8 @@ fn csv_only(bytes: &[u8]) -> usize {
 }
 
 fn bench_import(c: &mut Criterion) {
-    let bytes = export(ROWS);
+    let rows = rows();
+    let bytes = export(rows);
     let mapping = CsvMapping::from_json(MAPPING).expect("a valid mapping");
 
     // One import first: it imports every row, and its peak heap.
@@ -152,14 +156,14 @@ fn bench_import(c: &mut Criterion) {
     let import = import_csv(black_box(bytes.as_slice()), &mapping).expect("imports");
     let peak = PEAK.load(Ordering::Relaxed) - before;
     let kept = LIVE.load(Ordering::Relaxed) - before;
-    assert_eq!((import.rows, import.imported), (ROWS, ROWS));
-    assert_eq!(csv_only(&bytes), ROWS * 9);
+    assert_eq!((import.rows, import.imported), (rows, rows));
+    assert_eq!(csv_only(&bytes), rows * 9);
     paired::note(format_args!(
-        "export of {} bytes, {ROWS} rows, {} accounts: every row imported; peak heap of the import {:.1} MiB ({:.0} B a row, the export's bytes not counted), the portfolio kept {:.1} MiB",
+        "export of {} bytes, {rows} rows, {} accounts: every row imported; peak heap of the import {:.1} MiB ({:.0} B a row, the export's bytes not counted), the portfolio kept {:.1} MiB",
         bytes.len(),
         import.portfolio.accounts().len(),
         peak as f64 / 1048576.0,
-        peak as f64 / ROWS as f64,
+        peak as f64 / rows as f64,
         kept as f64 / 1048576.0,
     ));
     drop(import);
