@@ -4,45 +4,12 @@
 #[path = "support/portfolio_fixtures.rs"]
 mod fixtures;
 
-use fixtures::{date, day, empty, record, scored, walk, Move};
+use fixtures::date;
 use proptest::prelude::*;
 use techsales::config::ConfigError;
 use techsales::grading::Grade;
-use techsales::key_account::{Outcome, Stage};
-use techsales::portfolio::{Definitions, Portfolio, PortfolioError, FORMAT_VERSION};
-
-fn small() -> Portfolio {
-    let definitions = Definitions::default();
-    let process = walk(
-        &definitions.process,
-        day(3, 1),
-        Some(Grade::A),
-        &[Move::Advance(day(3, 10)), Move::Advance(day(3, 20))],
-        None,
-    );
-    let won = walk(
-        &definitions.process,
-        day(1, 1),
-        Some(Grade::B),
-        &[
-            Move::Advance(day(1, 5)),
-            Move::Advance(day(1, 9)),
-            Move::Advance(day(1, 13)),
-            Move::Advance(day(1, 17)),
-            Move::Advance(day(1, 21)),
-        ],
-        Some((day(2, 1), Outcome::Won)),
-    );
-    empty(day(6, 30), definitions)
-        .with_records(
-            vec![scored("C-1", 70.0, 80.0, day(1, 1))],
-            vec![
-                record("O-1", "C-1", 1_000, date(7, 1), process),
-                record("O-2", "C-1", 2_500, date(2, 1), won),
-            ],
-        )
-        .unwrap()
-}
+use techsales::key_account::Stage;
+use techsales::portfolio::{Portfolio, PortfolioError, FORMAT_VERSION};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
@@ -64,7 +31,7 @@ proptest! {
     /// version found and the one read.
     #[test]
     fn other_format_versions_are_refused(version in any::<u32>().prop_filter("other", |v| *v != FORMAT_VERSION)) {
-        let json = small().to_json().replacen(
+        let json = fixtures::two_deals().to_json().replacen(
             &format!("\"format_version\":{FORMAT_VERSION}"),
             &format!("\"format_version\":{version}"),
             1,
@@ -81,7 +48,7 @@ proptest! {
 
 #[test]
 fn the_document_starts_with_its_format_version() {
-    let json = small().to_json();
+    let json = fixtures::two_deals().to_json();
     assert!(
         json.starts_with(&format!("{{\"format_version\":{FORMAT_VERSION},")),
         "{}",
@@ -122,16 +89,17 @@ fn a_missing_version_or_bad_json_names_the_place() {
 
 #[test]
 fn unknown_fields_are_refused() {
-    let json = small()
-        .to_json()
-        .replacen("\"name\":", "\"colour\":\"red\",\"name\":", 1);
+    let json =
+        fixtures::two_deals()
+            .to_json()
+            .replacen("\"name\":", "\"colour\":\"red\",\"name\":", 1);
     let e = Portfolio::from_json(&json).unwrap_err();
     assert!(e.to_string().contains("colour"), "{e}");
 }
 
 #[test]
 fn an_opportunity_of_an_unknown_account_is_named() {
-    let json = small()
+    let json = fixtures::two_deals()
         .to_json()
         .replace("\"account\":\"C-1\"", "\"account\":\"C-404\"");
     let e = Portfolio::from_json(&json).unwrap_err();
@@ -150,7 +118,7 @@ fn an_opportunity_of_an_unknown_account_is_named() {
 
 #[test]
 fn a_state_that_its_journal_does_not_rebuild_is_refused() {
-    let json = small().to_json();
+    let json = fixtures::two_deals().to_json();
     // The first deal's stored stage says bidding; its journal says proposal.
     let tampered = json.replacen("\"stage\":\"proposal\"", "\"stage\":\"bidding\"", 1);
     assert_ne!(tampered, json);
@@ -179,7 +147,7 @@ fn a_state_that_its_journal_does_not_rebuild_is_refused() {
 
 #[test]
 fn duplicate_ids_are_refused() {
-    let json = small()
+    let json = fixtures::two_deals()
         .to_json()
         .replace("\"id\":\"O-2\"", "\"id\":\"O-1\"");
     assert_eq!(
@@ -190,7 +158,7 @@ fn duplicate_ids_are_refused() {
 
 #[test]
 fn scores_must_give_the_stored_type_under_the_portfolio_thresholds() {
-    let json = small().to_json();
+    let json = fixtures::two_deals().to_json();
     let stricter = json.replacen(
         "\"thresholds\":{\"assistance\":50.0,\"loyalty\":50.0}",
         "\"thresholds\":{\"assistance\":75.0,\"loyalty\":50.0}",
@@ -208,9 +176,11 @@ fn scores_must_give_the_stored_type_under_the_portfolio_thresholds() {
 
 #[test]
 fn invalid_definitions_name_the_field() {
-    let json = small()
-        .to_json()
-        .replacen("\"forcing_penalty\":0.5", "\"forcing_penalty\":1.5", 1);
+    let json = fixtures::two_deals().to_json().replacen(
+        "\"forcing_penalty\":0.5",
+        "\"forcing_penalty\":1.5",
+        1,
+    );
     match Portfolio::from_json(&json).unwrap_err() {
         PortfolioError::Definition(ConfigError::Invalid { field, .. }) => {
             assert_eq!(field, "definitions.process.forcing_penalty")
@@ -221,7 +191,7 @@ fn invalid_definitions_name_the_field() {
 
 #[test]
 fn grading_inputs_out_of_range_are_refused() {
-    let mut p = small();
+    let mut p = fixtures::two_deals();
     let mut deal = p.opportunity("O-1").unwrap().clone();
     deal.id = "O-3".into();
     deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {
@@ -245,7 +215,7 @@ fn grading_inputs_out_of_range_are_refused() {
 
 #[test]
 fn amounts_are_exact_minor_units() {
-    let mut p = small();
+    let mut p = fixtures::two_deals();
     let big = 18_446_744_073_709_551_615u64; // u64::MAX cents
     let mut deal = p.opportunity("O-1").unwrap().clone();
     deal.id = "O-big".into();
@@ -258,7 +228,7 @@ fn amounts_are_exact_minor_units() {
 
 #[test]
 fn grading_inputs_are_graded_as_of_the_portfolio_date() {
-    let mut p = small();
+    let mut p = fixtures::two_deals();
     let mut deal = p.opportunity("O-1").unwrap().clone();
     deal.id = "O-graded".into();
     deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {

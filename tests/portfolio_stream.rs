@@ -8,13 +8,11 @@ mod fixtures;
 
 use std::io::Read;
 
-use fixtures::{date, day, empty, record, scored, walk, Move};
 use proptest::prelude::*;
-use techsales::grading::Grade;
-use techsales::key_account::{Outcome, Stage};
+use techsales::key_account::Stage;
 use techsales::labels::Labelled;
 use techsales::limits::{LimitError, MAX_NESTING_DEPTH};
-use techsales::portfolio::{Definitions, Portfolio, PortfolioError};
+use techsales::portfolio::{Portfolio, PortfolioError};
 
 /// A reader that gives at most `chunk` bytes a read, as a socket may.
 struct Chunked<'a> {
@@ -36,40 +34,6 @@ fn streamed(text: &str, chunk: usize) -> Result<Portfolio, PortfolioError> {
         bytes: text.as_bytes(),
         chunk,
     })
-}
-
-/// Two deals of one account: one in proposal, one won.
-fn sample() -> Portfolio {
-    let definitions = Definitions::default();
-    let open = walk(
-        &definitions.process,
-        day(3, 1),
-        Some(Grade::A),
-        &[Move::Advance(day(3, 10)), Move::Advance(day(3, 20))],
-        None,
-    );
-    let won = walk(
-        &definitions.process,
-        day(1, 1),
-        Some(Grade::B),
-        &[
-            Move::Advance(day(1, 5)),
-            Move::Advance(day(1, 9)),
-            Move::Advance(day(1, 13)),
-            Move::Advance(day(1, 17)),
-            Move::Advance(day(1, 21)),
-        ],
-        Some((day(2, 1), Outcome::Won)),
-    );
-    empty(day(6, 30), definitions)
-        .with_records(
-            vec![scored("C-1", 70.0, 80.0, day(1, 1))],
-            vec![
-                record("O-1", "C-1", 1_000, date(7, 1), open),
-                record("O-2", "C-1", 2_500, date(2, 1), won),
-            ],
-        )
-        .unwrap()
 }
 
 proptest! {
@@ -112,7 +76,7 @@ proptest! {
 
 #[test]
 fn a_deal_its_journal_does_not_rebuild_stops_the_reading_and_is_named() {
-    let portfolio = sample();
+    let portfolio = fixtures::two_deals();
     let first = &portfolio.opportunities()[0];
     let stage = first.process.state().stage();
     let other = if stage == Stage::Bidding {
@@ -139,7 +103,7 @@ fn a_deal_its_journal_does_not_rebuild_stops_the_reading_and_is_named() {
 
 #[test]
 fn a_deal_that_is_not_a_deal_is_named_by_its_position() {
-    let portfolio = sample();
+    let portfolio = fixtures::two_deals();
     assert!(portfolio.opportunities().len() >= 2);
     let second = portfolio.opportunities()[1].id.to_string();
     let text = portfolio.to_json();
@@ -160,7 +124,7 @@ fn a_deal_that_is_not_a_deal_is_named_by_its_position() {
 
 #[test]
 fn deals_written_before_the_definitions_are_checked_once_all_is_read() {
-    let portfolio = sample();
+    let portfolio = fixtures::two_deals();
     let value = serde_json::to_value(&portfolio).unwrap();
     let object = value.as_object().unwrap();
     let mut parts = vec![format!(
@@ -190,9 +154,10 @@ fn a_version_1_document_is_migrated_from_a_stream_as_from_its_text() {
 
 #[test]
 fn other_versions_are_refused_from_a_stream() {
-    let text = sample()
-        .to_json()
-        .replacen("\"format_version\":2", "\"format_version\":7", 1);
+    let text =
+        fixtures::two_deals()
+            .to_json()
+            .replacen("\"format_version\":2", "\"format_version\":7", 1);
     assert_eq!(
         streamed(&text, 64).unwrap_err(),
         PortfolioError::UnsupportedVersion {
@@ -204,7 +169,7 @@ fn other_versions_are_refused_from_a_stream() {
 
 #[test]
 fn the_input_limits_hold_on_a_stream() {
-    let book = sample();
+    let book = fixtures::two_deals();
     let text = book.to_json();
     // A document that nests deeper than the limit, and a deal's name that
     // holds NUL.
@@ -246,7 +211,7 @@ impl Read for Failing<'_> {
 
 #[test]
 fn a_reader_that_fails_is_reported_as_such() {
-    let text = sample().to_json();
+    let text = fixtures::two_deals().to_json();
     let e = Portfolio::from_reader(Failing {
         bytes: text.as_bytes(),
         left: text.len() / 2,

@@ -366,3 +366,37 @@ pub fn build(accounts: &[AccountPlan], deals: &[DealPlan]) -> Portfolio {
 pub fn portfolios() -> impl Strategy<Value = Portfolio> {
     (account_plans(), deal_plans()).prop_map(|(a, d)| build(&a, &d))
 }
+
+/// Two deals of one account: one in proposal (grade A), one won (grade B).
+pub fn two_deals() -> Portfolio {
+    let definitions = Definitions::default();
+    let open = walk(
+        &definitions.process,
+        day(3, 1),
+        Some(Grade::A),
+        &[Move::Advance(day(3, 10)), Move::Advance(day(3, 20))],
+        None,
+    );
+    let won = walk(
+        &definitions.process,
+        day(1, 1),
+        Some(Grade::B),
+        &[
+            Move::Advance(day(1, 5)),
+            Move::Advance(day(1, 9)),
+            Move::Advance(day(1, 13)),
+            Move::Advance(day(1, 17)),
+            Move::Advance(day(1, 21)),
+        ],
+        Some((day(2, 1), Outcome::Won)),
+    );
+    empty(day(6, 30), definitions)
+        .with_records(
+            vec![scored("C-1", 70.0, 80.0, day(1, 1))],
+            vec![
+                record("O-1", "C-1", 1_000, date(7, 1), open),
+                record("O-2", "C-1", 2_500, date(2, 1), won),
+            ],
+        )
+        .unwrap()
+}
