@@ -40,6 +40,37 @@ pub trait Labelled: Copy + 'static {
     }
 }
 
+/// Text that fills its column by the width it takes on screen, where a
+/// Chinese character takes two columns: `format!("{:<10}", Cell(text))`
+/// lines up in either language, while `String`'s own padding counts
+/// characters. ASCII text comes out as the plain padding would.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cell<'a>(pub &'a str);
+
+impl std::fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::{Alignment, Write as _};
+        let Some(target) = f.width() else {
+            return f.write_str(self.0);
+        };
+        let pad = target.saturating_sub(unicode_width::UnicodeWidthStr::width(self.0));
+        let (before, after) = match f.align() {
+            Some(Alignment::Right) => (pad, 0),
+            Some(Alignment::Center) => (pad / 2, pad - pad / 2),
+            Some(Alignment::Left) | None => (0, pad),
+        };
+        let fill = f.fill();
+        for _ in 0..before {
+            f.write_char(fill)?;
+        }
+        f.write_str(self.0)?;
+        for _ in 0..after {
+            f.write_char(fill)?;
+        }
+        Ok(())
+    }
+}
+
 /// A text shown to people, in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Text {
@@ -157,4 +188,27 @@ macro_rules! labelled_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell;
+
+    #[test]
+    fn a_cell_pads_ascii_as_a_string_does() {
+        for text in ["", "won", "a longer label than the width"] {
+            assert_eq!(format!("{:<10}|", Cell(text)), format!("{text:<10}|"));
+            assert_eq!(format!("{:>10}|", Cell(text)), format!("{text:>10}|"));
+            assert_eq!(format!("{:^9}|", Cell(text)), format!("{text:^9}|"));
+            assert_eq!(format!("{}|", Cell(text)), format!("{text}|"));
+        }
+    }
+
+    #[test]
+    fn a_cell_counts_a_chinese_character_as_two_columns() {
+        // Four characters, eight columns wide: two spaces fill ten.
+        assert_eq!(format!("{:<10}|", Cell("开发阶段")), "开发阶段  |");
+        assert_eq!(format!("{:>10}|", Cell("开发阶段")), "  开发阶段|");
+        assert_eq!(format!("{:<4}|", Cell("开发阶段")), "开发阶段|");
+    }
 }

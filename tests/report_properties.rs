@@ -209,3 +209,27 @@ fn an_empty_book_draws_no_stray_marks() {
     let page = render_html(&book, &ReportOptions::default(), Language::English);
     assert!(page.contains("No open deals."));
 }
+
+/// The Chinese text report's tables line up on screen: in the pipeline
+/// table, whose cells all have a fixed width, the header, every stage and
+/// the total take the same number of columns (a Chinese character takes
+/// two).
+#[test]
+fn the_chinese_reports_tables_line_up() {
+    use unicode_width::UnicodeWidthStr;
+    let chinese = render_report_in(sample(), &ReportOptions::default(), Language::Chinese);
+    let lines = section(&chinese, "== 按阶段的销售管道");
+    let table: Vec<&str> = lines
+        .iter()
+        .copied()
+        .skip_while(|l| !l.trim_start().starts_with("阶段"))
+        .take_while(|l| !l.trim_start().starts_with("以下"))
+        .map(|l| l.split("  （").next().unwrap_or(l))
+        .collect();
+    assert!(table.len() >= 3, "{lines:?}");
+    let widths: Vec<usize> = table.iter().map(|l| l.width()).collect();
+    assert!(
+        widths.iter().all(|&w| w == widths[0]),
+        "{table:#?} {widths:?}"
+    );
+}

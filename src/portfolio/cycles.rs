@@ -26,7 +26,7 @@ use super::document::{CycleRecord, Portfolio};
 use super::svg::tr;
 use crate::customer::CustomerType;
 use crate::cycle::{CycleEvent, Outcome, PhaseRun, Stage, Step, TechnicalSale};
-use crate::labels::{Labelled, Language};
+use crate::labels::{Cell, Labelled, Language};
 
 /// How many cycles of one variant stand in one stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -365,17 +365,17 @@ pub(crate) fn write_section(
     writeln!(
         out,
         "  {:<28} {:<38} {:>7} {:>6}",
-        t("variant", "周期变体"),
-        t("stage", "阶段"),
-        t("running", "进行中"),
-        t("ended", "已结束")
+        Cell(t("variant", "周期变体")),
+        Cell(t("stage", "阶段")),
+        Cell(t("running", "进行中")),
+        Cell(t("ended", "已结束"))
     )?;
     for row in &a.by_stage {
         writeln!(
             out,
             "  {:<28} {:<38} {:>7} {:>6}",
-            row.variant.label(language),
-            row.stage.label(language),
+            Cell(row.variant.label(language)),
+            Cell(row.stage.label(language)),
             row.open,
             row.ended
         )?;
@@ -386,6 +386,7 @@ pub(crate) fn write_section(
         let name = portfolio
             .account(&row.account)
             .map_or("", |acc| acc.customer.name());
+        let name = Cell(name);
         let (account, cycles, done) = (&row.account, row.cycles, row.completed_iterations);
         match language {
             Language::English => writeln!(

@@ -25,9 +25,10 @@
 use std::fmt::Write as _;
 
 use super::document::Portfolio;
+use super::svg::tr;
 use crate::grading::learn::{learn, ClosedDeal, LearnError, LearnOptions, Learned, Validation};
 use crate::grading::Factor;
-use crate::labels::{Labelled, Language};
+use crate::labels::{Cell, Labelled, Language};
 
 /// The file the command line writes the learned grading configuration to,
 /// in the folder of the SVG charts.
@@ -98,45 +99,79 @@ fn verdict(learned: &Learned, language: Language) -> &'static str {
     }
 }
 
-/// The text report's section.
-pub(crate) fn write_text(out: &mut String, model: &LearnedModel) -> std::fmt::Result {
+/// The text report's section, in `language`.
+pub(crate) fn write_text(
+    out: &mut String,
+    model: &LearnedModel,
+    language: Language,
+) -> std::fmt::Result {
+    let t = |en: &'static str, zh: &'static str| tr(language, en, zh);
     let learned = match &model.result {
         Ok(learned) => learned,
         Err(e) => {
-            writeln!(
-                out,
-                "\n== Learned evaluation model: not learned ({} closed deals carry ratings)",
-                model.closed_with_ratings
-            )?;
+            let n = model.closed_with_ratings;
+            match language {
+                Language::English => writeln!(
+                    out,
+                    "\n== Learned evaluation model: not learned ({n} closed deals carry ratings)"
+                )?,
+                Language::Chinese => writeln!(
+                    out,
+                    "\n== 学习所得的评估模型：未学习（{n} 个已结束商机带有评分）"
+                )?,
+            }
             return writeln!(out, "  {e}");
         }
     };
     let r = &learned.report;
-    writeln!(
-        out,
-        "\n== Learned evaluation model against the current one ({} closed deals with ratings, {} won; {}-fold cross-validated)",
-        r.deals, r.won, r.folds
-    )?;
+    let (deals, won, folds) = (r.deals, r.won, r.folds);
+    match language {
+        Language::English => writeln!(
+            out,
+            "\n== Learned evaluation model against the current one ({deals} closed deals with ratings, {won} won; {folds}-fold cross-validated)"
+        )?,
+        Language::Chinese => writeln!(
+            out,
+            "\n== 学习所得的评估模型与现行模型对比（{deals} 个带评分的已结束商机，{won} 个赢单；{folds} 折交叉验证）"
+        )?,
+    }
     writeln!(
         out,
         "  {:<10} {:>7} {:>7} {:>9}",
-        "model", "AUC", "Brier", "log loss"
+        Cell(t("model", "模型")),
+        "AUC",
+        "Brier",
+        Cell(t("log loss", "对数损失"))
     )?;
-    for (name, v) in [("current", &r.current), ("learned", &r.learned)] {
+    for (name, v) in [
+        (t("current", "现行"), &r.current),
+        (t("learned", "学习所得"), &r.learned),
+    ] {
         let [auc, brier, log_loss] = figures(v);
+        let name = Cell(name);
         writeln!(out, "  {name:<10} {auc:>7} {brier:>7} {log_loss:>9}")?;
     }
     writeln!(
         out,
-        "  AUC: how often a won deal scores above a lost one (0.5 is a coin); Brier and log loss: lower is better"
+        "  {}",
+        t(
+            "AUC: how often a won deal scores above a lost one (0.5 is a coin); Brier and log loss: lower is better",
+            "AUC：赢单得分高于丢单的频率（0.5 即随机）；Brier 与对数损失：越低越好"
+        )
     )?;
-    writeln!(out, "  {}", verdict(learned, Language::English))?;
-    writeln!(out, "  {:<36} {:>7} {:>7}", "weight", "current", "learned")?;
+    writeln!(out, "  {}", verdict(learned, language))?;
+    writeln!(
+        out,
+        "  {:<36} {:>7} {:>7}",
+        Cell(t("weight", "权重")),
+        Cell(t("current", "现行")),
+        Cell(t("learned", "学习所得"))
+    )?;
     for &factor in Factor::ALL {
         writeln!(
             out,
             "  {:<36} {:>7.2} {:>7.2}",
-            factor.label_en(),
+            Cell(factor.label(language)),
             r.weights_before.get(factor),
             r.weights_after.get(factor)
         )?;
@@ -144,33 +179,39 @@ pub(crate) fn write_text(out: &mut String, model: &LearnedModel) -> std::fmt::Re
     writeln!(
         out,
         "  {:<36} {:>7.2} {:>7.2}",
-        "pass threshold", r.threshold_before, r.threshold_after
+        Cell(t("pass threshold", "通过门槛")),
+        r.threshold_before,
+        r.threshold_after
     )?;
     for k in &r.knock_outs {
         let rate =
             |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{:.0}%", v * 100.0));
-        writeln!(
-            out,
-            "  knock-out {} below {:.1}: {} deals hit, win rate {} against {} for the rest: {}",
-            k.factor.label_en(),
-            k.below,
-            k.hit,
-            rate(k.hit_win_rate),
-            rate(k.rest_win_rate),
-            if k.discriminates {
-                "discriminates"
-            } else {
-                "does not discriminate"
-            }
-        )?;
+        let (factor, below, hit) = (k.factor.label(language), k.below, k.hit);
+        let (hit_rate, rest_rate) = (rate(k.hit_win_rate), rate(k.rest_win_rate));
+        match language {
+            Language::English => writeln!(
+                out,
+                "  knock-out {factor} below {below:.1}: {hit} deals hit, win rate {hit_rate} against {rest_rate} for the rest: {}",
+                if k.discriminates { "discriminates" } else { "does not discriminate" }
+            )?,
+            Language::Chinese => writeln!(
+                out,
+                "  否决项 {factor} 低于 {below:.1}：命中 {hit} 个商机，赢单率 {hit_rate}，其余为 {rest_rate}：{}",
+                if k.discriminates { "有区分力" } else { "无区分力" }
+            )?,
+        }
     }
     if r.withdrawn_left_out > 0 || !r.refused.is_empty() {
-        writeln!(
-            out,
-            "  left out: {} withdrawn, {} with an invalid rating",
-            r.withdrawn_left_out,
-            r.refused.len()
-        )?;
+        let (withdrawn, invalid) = (r.withdrawn_left_out, r.refused.len());
+        match language {
+            Language::English => writeln!(
+                out,
+                "  left out: {withdrawn} withdrawn, {invalid} with an invalid rating"
+            )?,
+            Language::Chinese => {
+                writeln!(out, "  未计入：{withdrawn} 个退出，{invalid} 个评分无效")?
+            }
+        }
     }
     Ok(())
 }

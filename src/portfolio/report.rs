@@ -30,7 +30,7 @@ use super::svg::tr;
 use crate::customer::CustomerType;
 use crate::differentiation::{Plan, PlanInput};
 use crate::key_account::{diagnose, win_probability, ProcessDefinition, Stage};
-use crate::labels::{Labelled, Language};
+use crate::labels::{Cell, Labelled, Language};
 
 /// What the report shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +248,7 @@ fn amounts_row(
     amounts: &Amounts,
     language: Language,
 ) -> std::fmt::Result {
+    let label = Cell(label);
     write!(
         out,
         "  {label:<28} {:>6} {:>15} {:>15}",
@@ -278,13 +279,14 @@ fn amounts_header(
 ) -> std::fmt::Result {
     writeln!(
         out,
-        "  {first:<28} {:>6} {:>15} {:>15}",
-        tr(language, "deals", "商机数"),
-        match language {
+        "  {:<28} {:>6} {:>15} {:>15}",
+        Cell(first),
+        Cell(tr(language, "deals", "商机数")),
+        Cell(&match language {
             Language::English => format!("amount {currency}"),
             Language::Chinese => format!("金额 {currency}"),
-        },
-        tr(language, "weighted", "加权金额")
+        }),
+        Cell(tr(language, "weighted", "加权金额"))
     )
 }
 
@@ -357,8 +359,8 @@ fn write_report(
         out,
         "  {:<18} {:<34} {:<34}",
         "",
-        t("low loyalty", "忠诚度低"),
-        t("high loyalty", "忠诚度高")
+        Cell(t("low loyalty", "忠诚度低")),
+        Cell(t("high loyalty", "忠诚度高"))
     )?;
     for (label, low, high) in [
         (
@@ -374,10 +376,11 @@ fn write_report(
     ] {
         writeln!(
             out,
-            "  {label:<18} {:<29}{:>5} {:<29}{:>5}",
-            low.label(language),
+            "  {:<18} {:<29}{:>5} {:<29}{:>5}",
+            Cell(label),
+            Cell(low.label(language)),
             count(low),
-            high.label(language),
+            Cell(high.label(language)),
             count(high)
         )?;
     }
@@ -397,8 +400,8 @@ fn write_report(
         writeln!(
             out,
             "    {:<28} -> {:<28} {:>3}",
-            m.from.label(language),
-            m.to.label(language),
+            Cell(m.from.label(language)),
+            Cell(m.to.label(language)),
             m.count
         )?;
     }
@@ -425,7 +428,7 @@ fn write_report(
         )?,
     }
     for (action, n) in &actions.by_action {
-        writeln!(out, "    {:<52} {n:>3}", action.label(language))?;
+        writeln!(out, "    {:<52} {n:>3}", Cell(action.label(language)))?;
     }
 
     // The pipeline.
@@ -439,14 +442,14 @@ fn write_report(
     writeln!(
         out,
         "  {:<28} {:>6} {:>15} {:>17} {:>17}",
-        t("stage", "阶段"),
-        t("deals", "商机数"),
-        match language {
+        Cell(t("stage", "阶段")),
+        Cell(t("deals", "商机数")),
+        Cell(&match language {
             Language::English => format!("amount {currency}"),
             Language::Chinese => format!("金额 {currency}"),
-        },
-        t("weighted current", "加权（现行）"),
-        t("weighted calibr.", "加权（校准）")
+        }),
+        Cell(t("weighted current", "加权（现行）")),
+        Cell(t("weighted calibr.", "加权（校准）"))
     )?;
     let both = figures
         .current
@@ -460,6 +463,7 @@ fn write_report(
             &figures.calibrated.total,
         )]);
     for (label, now, fitted) in both {
+        let label = Cell(label);
         write!(
             out,
             "  {label:<28} {:>6} {:>15} {:>17} {:>17}",
@@ -611,24 +615,24 @@ fn write_report(
     writeln!(
         out,
         "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
-        t("stage", "阶段"),
-        t("entered", "进入"),
-        t("advanced", "推进"),
-        t("forced", "强行"),
-        t("won", "赢单"),
-        t("lost", "丢单"),
-        t("withdrawn", "退出"),
-        t("open", "进行中"),
-        t("conversion", "转化率"),
-        t("days to leave", "离开用时"),
-        t("days so far", "已用天数")
+        Cell(t("stage", "阶段")),
+        Cell(t("entered", "进入")),
+        Cell(t("advanced", "推进")),
+        Cell(t("forced", "强行")),
+        Cell(t("won", "赢单")),
+        Cell(t("lost", "丢单")),
+        Cell(t("withdrawn", "退出")),
+        Cell(t("open", "进行中")),
+        Cell(t("conversion", "转化率")),
+        Cell(t("days to leave", "离开用时")),
+        Cell(t("days so far", "已用天数"))
     )?;
     for (stage, flow) in flows.iter() {
         let d = durations.get(stage);
         writeln!(
             out,
             "  {:<24} {:>7} {:>9} {:>6} {:>4} {:>5} {:>9} {:>5} {:>10} {:>13} {:>11}",
-            stage.label(language),
+            Cell(stage.label(language)),
             flow.entered,
             flow.advanced,
             flow.forced,
@@ -680,7 +684,7 @@ fn write_report(
         let (id, account, stage) = (
             &deal.id,
             record.account_id().unwrap_or("-"),
-            deal.stage.label(language),
+            Cell(deal.stage.label(language)),
         );
         let (last, silent, limit) = (day(deal.last_event_at), deal.days_silent, deal.limit_days);
         match language {
@@ -858,18 +862,18 @@ fn write_report(
     writeln!(
         out,
         "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
-        t("stage", "阶段"),
-        t("reached", "到达"),
-        t("won", "赢单"),
-        t("observed", "观察值"),
-        t("current", "现行值"),
-        t("fitted", "拟合值")
+        Cell(t("stage", "阶段")),
+        Cell(t("reached", "到达")),
+        Cell(t("won", "赢单")),
+        Cell(t("observed", "观察值")),
+        Cell(t("current", "现行值")),
+        Cell(t("fitted", "拟合值"))
     )?;
     for s in &calibration.stages {
         writeln!(
             out,
             "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>7}",
-            s.stage.label(language),
+            Cell(s.stage.label(language)),
             s.reached,
             s.won,
             s.observed.map_or_else(|| "-".to_owned(), percent),
@@ -897,18 +901,18 @@ fn write_report(
         writeln!(
             out,
             "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10}",
-            t("grade", "等级"),
-            t("closed", "已结束"),
-            t("won", "赢单"),
-            t("observed", "观察值"),
-            t("smoothed", "平滑值"),
-            t("win factor", "赢单系数")
+            Cell(t("grade", "等级")),
+            Cell(t("closed", "已结束")),
+            Cell(t("won", "赢单")),
+            Cell(t("observed", "观察值")),
+            Cell(t("smoothed", "平滑值")),
+            Cell(t("win factor", "赢单系数"))
         )?;
         for g in &calibration.grades {
             writeln!(
                 out,
                 "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
-                g.grade.label(language),
+                Cell(g.grade.label(language)),
                 g.closed,
                 g.won,
                 g.observed.map_or_else(|| "-".to_owned(), percent),
@@ -925,7 +929,7 @@ fn write_report(
                 writeln!(
                     out,
                     "  {:<24} {:>7} {:>4} {:>9} {:>8} {:>10.2}",
-                    name,
+                    Cell(name),
                     b.closed,
                     b.won,
                     b.observed.map_or_else(|| "-".to_owned(), percent),
@@ -936,7 +940,7 @@ fn write_report(
         }
     }
 
-    super::learned::write_text(out, &super::learned::learn_from(portfolio))?;
+    super::learned::write_text(out, &super::learned::learn_from(portfolio), language)?;
 
     // Plans, summarised by customer type.
     match language {
@@ -1144,9 +1148,9 @@ fn write_lifecycle(
     for (category, amounts) in &figures.by_category {
         amounts_row(out, portfolio, category.label(language), amounts, language)?;
     }
-    let mut header = format!("  {:<10}", t("month", "月份"));
+    let mut header = format!("  {:<10}", Cell(t("month", "月份")));
     for category in ForecastCategory::ALL {
-        header.push_str(&format!(" {:>14}", category.label(language)));
+        header.push_str(&format!(" {:>14}", Cell(category.label(language))));
     }
     writeln!(out, "{header}")?;
     for (month, row) in &figures.by_month {
@@ -1203,16 +1207,17 @@ fn write_lifecycle(
     writeln!(
         out,
         "  {:<40} {:>5} {:>9} {:>9}",
-        t("reason", "原因"),
-        t("lost", "丢单"),
-        t("withdrawn", "退出"),
-        t("cancelled", "交付取消")
+        Cell(t("reason", "原因")),
+        Cell(t("lost", "丢单")),
+        Cell(t("withdrawn", "退出")),
+        Cell(t("cancelled", "交付取消"))
     )?;
     for (key, lost, withdrawn, cancelled) in &analysis.by_reason {
         let label = reasons.get(key).map_or(key.as_str(), |r| match language {
             Language::English => r.en.as_str(),
             Language::Chinese => r.zh.as_str(),
         });
+        let label = Cell(label);
         writeln!(out, "  {label:<40} {lost:>5} {withdrawn:>9} {cancelled:>9}")?;
     }
     heading(
@@ -1224,10 +1229,11 @@ fn write_lifecycle(
     let win_loss_header = |out: &mut String, first: &str| {
         writeln!(
             out,
-            "  {first:<28} {:>5} {:>5} {:>9}",
-            t("won", "赢单"),
-            t("lost", "丢单"),
-            t("withdrawn", "退出")
+            "  {:<28} {:>5} {:>5} {:>9}",
+            Cell(first),
+            Cell(t("won", "赢单")),
+            Cell(t("lost", "丢单")),
+            Cell(t("withdrawn", "退出"))
         )
     };
     win_loss_header(out, t("stage", "阶段"))?;
@@ -1235,7 +1241,7 @@ fn write_lifecycle(
         writeln!(
             out,
             "  {:<28} {:>5} {:>5} {:>9}",
-            stage.label(language),
+            Cell(stage.label(language)),
             count.won,
             count.lost,
             count.withdrawn
@@ -1246,7 +1252,7 @@ fn write_lifecycle(
         writeln!(
             out,
             "  {:<28} {:>5} {:>5} {:>9}  {}",
-            t("stage unknown", "阶段未知"),
+            Cell(t("stage unknown", "阶段未知")),
             unknown.won,
             unknown.lost,
             unknown.withdrawn,
@@ -1267,7 +1273,7 @@ fn write_lifecycle(
         writeln!(
             out,
             "  {:<28} {:>5} {:>5} {:>9}",
-            kind.label(language),
+            Cell(kind.label(language)),
             count.won,
             count.lost,
             count.withdrawn
@@ -1280,6 +1286,7 @@ fn write_lifecycle(
             (Some(g), Language::Chinese) => g.label_zh().to_owned(),
             (None, _) => t("ungraded", "未分级").to_owned(),
         };
+        let label = Cell(&label);
         writeln!(
             out,
             "  {label:<28} {:>5} {:>5} {:>9}",
