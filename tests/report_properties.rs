@@ -233,3 +233,17 @@ fn the_chinese_reports_tables_line_up() {
         "{table:#?} {widths:?}"
     );
 }
+
+/// Booked deals are won, so the delivery table shows their count and
+/// amount without a weighted column that would only repeat the amount.
+#[test]
+fn the_delivery_table_has_no_weighted_column() {
+    let report = render_report(sample(), &ReportOptions::default());
+    let lines = section(&report, "== Bookings and delivery");
+    let header = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("delivery"))
+        .expect("a delivery table");
+    assert!(header.contains("deals") && header.contains("amount"), "{header}");
+    assert!(!header.contains("weighted"), "{header}");
+}

@@ -1182,9 +1182,30 @@ fn write_lifecycle(
             "\n== 签约与交付（已签约 {count} 个商机，{amount} {currency}；已结束商机的赢单率 {rate}）"
         )?,
     }
-    amounts_header(out, t("delivery", "交付状态"), currency, language)?;
+    // Booked deals are won: weighted would only repeat the amount.
+    let amount_header = match language {
+        Language::English => format!("amount {currency}"),
+        Language::Chinese => format!("金额 {currency}"),
+    };
+    writeln!(
+        out,
+        "  {:<28} {:>6} {:>15}",
+        Cell(t("delivery", "交付状态")),
+        Cell(t("deals", "商机数")),
+        Cell(&amount_header)
+    )?;
     for (status, amounts) in &booked.delivery {
-        amounts_row(out, portfolio, status.label(language), amounts, language)?;
+        write!(
+            out,
+            "  {:<28} {:>6} {:>15}",
+            Cell(status.label(language)),
+            amounts.count,
+            money(portfolio, amounts.amount_minor as f64)
+        )?;
+        if amounts.unknown_amount > 0 {
+            unknown_amount_note(out, amounts.unknown_amount, language)?;
+        }
+        writeln!(out)?;
     }
     for (month, amounts) in &booked.by_month {
         let (n, amount) = (amounts.count, money(portfolio, amounts.amount_minor as f64));
