@@ -1091,6 +1091,23 @@ fn crm_segment(t: CustomerType) -> &'static str {
     }
 }
 
+/// The CRM's loss-reason text for a reason key of the default list, as a
+/// CRM's picklist words it (the mapping's `loss_reasons` maps it back).
+fn crm_loss_reason(key: &str) -> &'static str {
+    match key {
+        "price" => "Price",
+        "product_fit" => "Product Fit",
+        "competitor" => "Lost to Competitor",
+        "no_budget" => "No Budget",
+        "no_decision" => "No Decision",
+        "timing" => "Timing",
+        "relationship" => "Relationship",
+        "evaluation_failed" => "Did Not Qualify",
+        "standards_unfavourable" => "Unfavourable Tender Terms",
+        _ => "Other",
+    }
+}
+
 fn crm_amount(minor: u64) -> String {
     let units = (minor / 100).to_string();
     let mut grouped = String::new();
@@ -1121,6 +1138,8 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
         "Last Stage Change",
         "Owner",
         "Rating",
+        "Loss Reason",
+        "Competitor",
     ])?;
     let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     for (n, record) in portfolio.opportunities().iter().take(80).enumerate() {
@@ -1152,6 +1171,13 @@ fn build_csv(portfolio: &Portfolio) -> Result<String> {
                 .grade()
                 .map_or(String::new(), |g| g.label_en().to_owned()),
         ];
+        let reason = state.closure().and_then(|c| c.reason.as_ref());
+        row.push(reason.map_or(String::new(), |r| crm_loss_reason(&r.key).to_owned()));
+        row.push(
+            reason
+                .and_then(|r| r.competitor.clone())
+                .unwrap_or_default(),
+        );
         // A few rows as real exports have them: broken.
         match n {
             7 => row[5] = "Perception Analysis".into(),
@@ -1187,7 +1213,9 @@ const MAPPING: &str = r#"{
     "opened": "Created Date",
     "stage_since": "Last Stage Change",
     "owner": "Owner",
-    "grade": "Rating"
+    "grade": "Rating",
+    "loss_reason": "Loss Reason",
+    "competitor": "Competitor"
   },
   "stages": {
     "Prospecting": { "stage": "development" },
@@ -1206,6 +1234,18 @@ const MAPPING: &str = r#"{
     "Opportunistic": "opportunity",
     "Loyal": "loyal",
     "Key Account": "strategic"
+  },
+  "loss_reasons": {
+    "Price": "price",
+    "Product Fit": "product_fit",
+    "Lost to Competitor": "competitor",
+    "No Budget": "no_budget",
+    "No Decision": "no_decision",
+    "Timing": "timing",
+    "Relationship": "relationship",
+    "Did Not Qualify": "evaluation_failed",
+    "Unfavourable Tender Terms": "standards_unfavourable",
+    "Other": "other"
   }
 }
 "#;

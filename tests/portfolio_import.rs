@@ -801,6 +801,17 @@ fn a_lost_deal_without_a_stage_is_counted_apart_in_win_loss() {
         report.contains("closed in the CRM without a stage"),
         "{report}"
     );
+    let page = techsales::portfolio::render_html(
+        &import.portfolio,
+        &Default::default(),
+        techsales::labels::Language::English,
+    );
+    assert!(
+        page.contains(
+            r#"<td>stage unknown (closed in the CRM without a stage)</td><td class="n">0</td><td class="n">1</td><td class="n">0</td>"#
+        ),
+        "the HTML win/loss shows the lost deal at an unknown stage"
+    );
 }
 
 fn rating_cell() -> impl Strategy<Value = String> {

@@ -155,3 +155,43 @@ fn the_sample_export_shows_row_reporting() {
     assert_eq!(import.rejected.len(), 6);
     assert_eq!(import.imported, 74);
 }
+
+/// The sample mapping maps the export's loss-reason texts onto the reason
+/// list: every lost or withdrawn deal of the export keeps the reason key
+/// (and competitor) the book gave it, and none falls back to `other`
+/// unless the book's reason was `other`.
+#[test]
+fn the_sample_export_keeps_its_loss_reasons() {
+    let book = Portfolio::from_json(&read("portfolio.json")).unwrap();
+    let mapping = CsvMapping::from_json(&read("crm_mapping.json")).unwrap();
+    assert!(!mapping.loss_reasons.is_empty());
+    let import = import_csv(read("crm_export.csv").as_bytes(), &mapping).unwrap();
+    let mut checked = 0;
+    for record in import.portfolio.opportunities() {
+        let Some(closure) = record.process.state().closure() else {
+            continue;
+        };
+        let Some(imported) = &closure.reason else {
+            continue;
+        };
+        let original = book.opportunity(record.id.as_ref()).unwrap();
+        let expected = original.process.state().closure().unwrap().reason.clone();
+        let expected = expected.expect("a lost or withdrawn deal of the book has a reason");
+        assert_eq!(imported.key, expected.key, "deal {}", record.id);
+        assert_eq!(
+            imported.competitor, expected.competitor,
+            "deal {}",
+            record.id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} reasons checked");
+    let keys: BTreeSet<&str> = import
+        .portfolio
+        .opportunities()
+        .iter()
+        .filter_map(|r| r.process.state().closure()?.reason.as_ref())
+        .map(|r| r.key.as_str())
+        .collect();
+    assert!(keys.len() >= 3, "{keys:?}");
+}

@@ -302,11 +302,21 @@ pub(super) fn win_loss_section(page: &Page<'_>) -> Section {
         "By stage where the deal ended",
         "按商机结束时所处阶段",
     );
-    let rows: Vec<Vec<String>> = analysis
+    let mut rows: Vec<Vec<String>> = analysis
         .by_stage
         .iter()
         .map(|(s, c)| counts(s.label(language).to_owned(), c))
         .collect();
+    // Deals the CRM closed without a stage, kept apart like the text report.
+    let unknown = &analysis.stage_unknown;
+    if unknown.won + unknown.lost + unknown.withdrawn > 0 {
+        let label = tr(
+            language,
+            "stage unknown (closed in the CRM without a stage)",
+            "阶段未知（CRM中关闭时未注明阶段）",
+        );
+        rows.push(counts(label.to_owned(), unknown));
+    }
     body.push_str(&table(&headers(tr(language, "stage", "阶段")), &rows));
     heading(&mut body, "By customer type", "按客户类型");
     let rows: Vec<Vec<String>> = analysis
