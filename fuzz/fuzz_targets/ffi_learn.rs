@@ -120,7 +120,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Columns, one per factor, and the outcomes.
     let n = rows.len() / 10;
-    let mut columns = vec![Vec::with_capacity(n); 9];
+    let mut columns: Vec<Vec<f64>> = (0..9).map(|_| Vec::with_capacity(n)).collect();
     let mut outcomes = Vec::with_capacity(n);
     for row in rows.chunks_exact(10) {
         for (column, &byte) in columns.iter_mut().zip(&row[..9]) {
