@@ -26,8 +26,17 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 run_one() {
   local target="$1"
   mkdir -p "target/corpus/$target" "artifacts/$target" "corpus/$target"
-  # -rss_limit_mb and -max_len keep one input from holding the machine.
-  "$bin_dir/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+  # Inputs may grow to twice the largest seed (at least 4 KiB): room to
+  # mutate every seed, without the slow runs of inputs far larger than any
+  # document the seeds stand for. -rss_limit_mb keeps one input from
+  # holding the machine.
+  local largest max_len
+  largest="$(find "corpus/$target" -type f -printf '%s\n' | sort -n | tail -n 1)"
+  max_len=$((2 * ${largest:-0}))
+  if [ "$max_len" -lt 4096 ]; then
+    max_len=4096
+  fi
+  "$bin_dir/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$max_len" \
     -timeout=25 -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
     "target/corpus/$target" "corpus/$target" >"target/logs/$target.log" 2>&1 || true
 }

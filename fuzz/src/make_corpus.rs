@@ -143,6 +143,7 @@ fn main() {
     );
     write("ffi_configs", "planner", &planner_json);
     write("ffi_configs", "grader", &json(&Grader::default()));
+    learn_seeds();
 
     // The sample data: three accounts with their deals, and the export's
     // first rows with its mapping.
@@ -232,4 +233,38 @@ fn main() {
         "sample-rows",
         &format!("\n{mapping}\n{}\n", rows.join("\n")),
     );
+}
+
+/// Seeds of `ffi_learn`: the default grader (an empty first line) or its
+/// saved configuration, options, a flag byte, a language byte and forty
+/// deals of ten bytes (nine ratings at 20 a point, 201 unknown, and the
+/// outcome: 0 lost, 6 won, 12 withdrawn), won more often the higher the
+/// second rating. See the target for the mapping.
+fn learn_seeds() {
+    let mut rows = Vec::new();
+    for i in 0..40u32 {
+        let quality = i % 10;
+        let mut row = [100u8; 10];
+        row[1] = u8::try_from(quality * 20).unwrap();
+        row[4] = if i % 7 == 0 { 201 } else { 120 };
+        row[9] = match i {
+            _ if i % 13 == 0 => 12,
+            _ if (i * 7) % 10 < quality => 6,
+            _ => 0,
+        };
+        rows.extend_from_slice(&row);
+    }
+    let seed = |config: &str, options: &str, language: u8| {
+        let mut bytes = format!("{config}\n{options}\n").into_bytes();
+        bytes.extend_from_slice(&[0, language]);
+        bytes.extend_from_slice(&rows);
+        bytes
+    };
+    let dir = Path::new("corpus").join("ffi_learn");
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = r#"{"folds":3,"min_deals":10,"bands":4}"#;
+    std::fs::write(dir.join("defaults"), seed("", options, 0)).unwrap();
+    let grader = json(&Grader::default());
+    let withdrawn = r#"{"folds":2,"l2":0.5,"min_deals":20,"withdrawn_as_lost":true}"#;
+    std::fs::write(dir.join("saved-grader"), seed(&grader, withdrawn, 1)).unwrap();
 }
