@@ -456,6 +456,12 @@ fn null_bad_utf8_and_malformed_json_are_errors_never_crashes() {
             techsales_portfolio_from_json(bad, &mut p),
             techsales_result::InvalidUtf8
         );
+        // Invalid UTF-8 inside a string of well-formed JSON is still named.
+        let in_string = b"{\"format_version\": 2, \"name\": \"\xff\"}\0";
+        assert_eq!(
+            techsales_portfolio_from_json(in_string.as_ptr().cast(), &mut p),
+            techsales_result::InvalidUtf8
+        );
         assert_eq!(
             techsales_portfolio_from_json(c("{").as_ptr(), &mut p),
             techsales_result::InvalidJson

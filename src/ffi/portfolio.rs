@@ -78,11 +78,24 @@ pub unsafe extern "C" fn techsales_portfolio_from_json(
 ) -> techsales_result {
     guard(|| {
         let out = try_out!(out_portfolio);
-        let text = try_str!(json);
+        if json.is_null() {
+            return Err(FfiError::null("json"));
+        }
+        // SAFETY: non-NULL and NUL-terminated per the contract.
+        let bytes = unsafe { CStr::from_ptr(json) }.to_bytes();
+        // The parser accepts valid UTF-8 only, so the text is validated
+        // once, by the parse; only a refusal asks whether UTF-8 was why.
+        let refused = |e: FfiError| match std::str::from_utf8(bytes) {
+            Ok(_) => e,
+            Err(u) => FfiError::new(
+                techsales_result::InvalidUtf8,
+                format!("parameter `json` is not valid UTF-8: {u}"),
+            ),
+        };
         // A whole book may be larger than any other document.
-        crate::limits::check_json_within(text.as_bytes(), crate::limits::MAX_PORTFOLIO_BYTES)
-            .map_err(|e| FfiError::json(format!("parameter `json`: {e}")))?;
-        let inner = Portfolio::from_json(text).map_err(portfolio_error)?;
+        crate::limits::check_json_within(bytes, crate::limits::MAX_PORTFOLIO_BYTES)
+            .map_err(|e| refused(FfiError::json(format!("parameter `json`: {e}"))))?;
+        let inner = Portfolio::from_slice(bytes).map_err(|e| refused(portfolio_error(e)))?;
         out.set(into_portfolio(inner))
     })
 }
