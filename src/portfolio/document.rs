@@ -721,9 +721,10 @@ impl Portfolio {
         Self::from_slice(json.as_bytes())
     }
 
-    /// Loads and checks a portfolio from JSON bytes: parses the whole
-    /// document (migrating a version-1 one), then runs
-    /// [`check`](Self::check).
+    /// Loads and checks a portfolio from JSON bytes (migrating a version-1
+    /// one), with the checks of [`check`](Self::check): each deal is
+    /// checked as it is parsed, so that the load's peak stays near the
+    /// structures it leaves.
     pub fn from_slice(json: &[u8]) -> Result<Self, PortfolioError> {
         Self::load(json).map(|(portfolio, _)| portfolio)
     }
@@ -732,6 +733,12 @@ impl Portfolio {
     /// and says what migrating it from an older format version changed
     /// (`None` for a current document).
     pub fn load(json: &[u8]) -> Result<(Self, Option<Migration>), PortfolioError> {
+        // Checking each deal as it is parsed keeps the peak near the final
+        // structures; a refused document is read again whole, so that the
+        // error is the one the whole-document check reports.
+        if let Ok(loaded) = Self::load_slice_checked(json) {
+            return Ok(loaded);
+        }
         let (portfolio, migration) = match Self::parse_slice(json) {
             Ok(mut portfolio) => {
                 portfolio.complete_stored_states();
@@ -884,12 +891,17 @@ impl Portfolio {
                 });
             }
         }
-        let deal_accounts: HashMap<&str, &str> = self
-            .opportunities
-            .iter()
-            // A deal without an account matches no cycle's account.
-            .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
-            .collect();
+        // Only cycles need the map; without them it would be the check's
+        // largest allocation.
+        let deal_accounts: HashMap<&str, &str> = if self.cycles.is_empty() {
+            HashMap::new()
+        } else {
+            self.opportunities
+                .iter()
+                // A deal without an account matches no cycle's account.
+                .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
+                .collect()
+        };
         let mut cycles = HashSet::with_capacity(self.cycles.len());
         for (index, record) in self.cycles.iter().enumerate() {
             check_cycle(
@@ -1800,6 +1812,47 @@ mod tests {
 
     fn at(d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, d, 9, 0, 0).unwrap()
+    }
+
+    /// The whole-document path `load` falls back to.
+    fn loaded_whole(json: &[u8]) -> Result<Portfolio, PortfolioError> {
+        let mut portfolio = Portfolio::parse_slice(json)?;
+        portfolio.complete_stored_states();
+        portfolio.into_checked()
+    }
+
+    #[test]
+    fn checking_deals_as_they_are_parsed_loads_what_the_whole_document_does() {
+        use crate::key_account::KeyNode;
+        let mut deal = OpportunityRecord::unknown("O-1", "Pump retrofit", at(1));
+        let met = KeyAccountEvent::KeyNodeMet {
+            node: KeyNode::InsidersFound,
+            evidence: "coach: plant engineer".into(),
+            grade: None,
+        };
+        deal.process
+            .apply(
+                &Definitions::default().process,
+                Entry::new(at(2), "li.wei", met),
+            )
+            .unwrap();
+        let portfolio = Portfolio::new("p", at(3), "EUR", Definitions::default())
+            .unwrap()
+            .with_records(Vec::new(), vec![deal])
+            .unwrap();
+        let json = portfolio.to_json();
+        let (checked, migration) = Portfolio::load_slice_checked(json.as_bytes()).unwrap();
+        assert!(migration.is_none());
+        assert_eq!(checked, loaded_whole(json.as_bytes()).unwrap());
+        assert_eq!(checked, portfolio);
+        assert_eq!(checked.to_json(), json);
+        // A refused document gets the whole-document error.
+        let tampered = json.replace("\"stage\":\"development\"", "\"stage\":\"closing\"");
+        assert_ne!(tampered, json);
+        assert_eq!(
+            Portfolio::from_slice(tampered.as_bytes()).unwrap_err(),
+            loaded_whole(tampered.as_bytes()).unwrap_err()
+        );
     }
 
     #[test]

@@ -53,8 +53,27 @@ impl Portfolio {
     pub fn load_reader(reader: impl Read) -> Result<(Self, Option<Migration>), PortfolioError> {
         let reader =
             BufReader::with_capacity(BUFFER_BYTES, LimitedJson::new(reader, MAX_PORTFOLIO_BYTES));
+        Self::load_deals_checked(serde_json::Deserializer::from_reader(reader))
+    }
+
+    /// Loads `json` like [`load_reader`](Self::load_reader), from bytes
+    /// already in memory: each deal is checked, and so takes its lean form,
+    /// as it is parsed, so that the parsed form of every deal is never held
+    /// at once. Used by [`load`](Self::load), which falls back to parsing
+    /// the whole document when this refuses it, so that its errors stay
+    /// those of the whole-document check.
+    pub(super) fn load_slice_checked(
+        json: &[u8],
+    ) -> Result<(Self, Option<Migration>), PortfolioError> {
+        Self::load_deals_checked(serde_json::Deserializer::from_slice(json))
+    }
+
+    /// The reading shared by [`load_reader`](Self::load_reader) and
+    /// [`load_slice_checked`](Self::load_slice_checked).
+    fn load_deals_checked<'de, R: serde_json::de::Read<'de>>(
+        mut deserializer: serde_json::Deserializer<R>,
+    ) -> Result<(Self, Option<Migration>), PortfolioError> {
         let loader = Loader::default();
-        let mut deserializer = serde_json::Deserializer::from_reader(reader);
         let read = (&mut deserializer)
             .deserialize_map(&loader)
             .and_then(|read| deserializer.end().map(|()| read));
