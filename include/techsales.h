@@ -75,6 +75,7 @@ enum {
   TECHSALES_ENUM_KIND_GRADE_ITEM_STATUS = 37, /**< Grading status */
   TECHSALES_ENUM_KIND_EFFORT = 38, /**< Resource effort */
   TECHSALES_ENUM_KIND_HORIZON_UNIT = 39, /**< Time-horizon unit */
+  TECHSALES_ENUM_KIND_STAY_REASON = 40, /**< Reason a client stays */
 };
 
 /** Language (语言). (`techsales_language` codes) */
@@ -479,6 +480,15 @@ enum {
   TECHSALES_HORIZON_UNIT_MONTHS = 1, /**< months / 个月 */
 };
 
+/** Reason a client stays (客户留下的原因). (`techsales_stay_reason` codes) */
+enum {
+  TECHSALES_STAY_REASON_TRUST = 0, /**< Trusts our service / 信任我们的服务 */
+  TECHSALES_STAY_REASON_WELL_CARED_FOR = 1, /**< Feels well cared for / 感到被悉心照顾 */
+  TECHSALES_STAY_REASON_FAIR_VALUE = 2, /**< Gets fair value for what it pays / 付出与所得公平 */
+  TECHSALES_STAY_REASON_EXCEEDED_EXPECTATIONS = 3, /**< Expectations exceeded / 超出期望 */
+  TECHSALES_STAY_REASON_EXPERIENCE_QUALITY = 4, /**< Outstanding quality of the whole experience / 整体体验质量卓越 */
+};
+
 
 /**
  * The outcome of every call. Codes are explicit and never reused.
@@ -623,6 +633,11 @@ typedef struct techsales_recommendation {
    * `TECHSALES_RECOMMENDATION_REASON_*`.
    */
   uint32_t reason;
+  /**
+   * `TECHSALES_STAY_REASON_*`: the reason a client stays (source 000)
+   * the action serves most.
+   */
+  uint32_t serves;
 } techsales_recommendation;
 
 /**

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::customer::{
     Axis, BuyerBehaviour, CustomerType, Level, ReadinessCriterion, RelationshipLevel, WaitReason,
 };
-use crate::differentiation::{Action, ActionStatus, RecommendationReason};
+use crate::differentiation::{Action, ActionStatus, RecommendationReason, RetentionReason};
 use crate::grading::{self, Grade};
 use crate::labels::{Labelled, Language};
 use crate::{cycle, key_account, labelled_enum};
@@ -87,6 +87,7 @@ catalogue! {
     GradeItemStatus = 37, "grade_item_status", grading::ItemStatus => ("Grading status", "分级状态"),
     Effort = 38, "effort", grading::Effort => ("Resource effort", "资源投入"),
     HorizonUnit = 39, "horizon_unit", grading::HorizonUnit => ("Time-horizon unit", "时间范围单位"),
+    StayReason = 40, "stay_reason", RetentionReason => ("Reason a client stays", "客户留下的原因"),
 }
 
 impl Labelled for Language {

@@ -116,6 +116,7 @@ fn planner_writes_ranked_recommendations_or_reports_the_size_needed() {
         axis: 9,
         expected_effect: 0.0,
         reason: 0,
+        serves: 0,
     }; 12];
     let r = unsafe {
         techsales_planner_plan(p, c, recs.as_mut_ptr(), recs.len(), &mut count, &mut worth)
@@ -162,6 +163,65 @@ fn planner_writes_ranked_recommendations_or_reports_the_size_needed() {
     unsafe {
         techsales_string_free(json);
         techsales_customer_free(market_taker);
+        techsales_customer_free(c);
+        techsales_planner_free(p);
+    }
+}
+
+/// Source 000 ends with the five reasons a client stays; a sustaining plan
+/// names the one each action serves. The C struct carries it as a
+/// `TECHSALES_STAY_REASON_*` code that agrees with the plan's JSON and has
+/// a label.
+#[test]
+fn each_recommendation_names_the_reason_a_client_stays_it_serves() {
+    let c = new_customer(c"C-9", 85.0, 90.0); // strategic: a sustaining plan
+    let mut p = ptr::null_mut();
+    assert_eq!(
+        unsafe { techsales_planner_new(ptr::null(), &mut p) },
+        techsales_result::Ok
+    );
+    let mut recs = [techsales_recommendation {
+        action: 99,
+        axis: 99,
+        expected_effect: 0.0,
+        reason: 99,
+        serves: 99,
+    }; 12];
+    let (mut count, mut worth) = (0, false);
+    let r = unsafe {
+        techsales_planner_plan(p, c, recs.as_mut_ptr(), recs.len(), &mut count, &mut worth)
+    };
+    assert_eq!(r, techsales_result::Ok);
+    assert!(worth && count > 0);
+    let mut json: *mut c_char = ptr::null_mut();
+    assert_eq!(
+        unsafe { techsales_planner_plan_json(p, c, &mut json) },
+        techsales_result::Ok
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(unsafe { CStr::from_ptr(json) }.to_str().unwrap()).unwrap();
+    let listed = plan["recommendations"].as_array().expect("recommendations");
+    assert_eq!(listed.len(), count);
+    let stay_reason = techsales::catalogue::EnumKind::StayReason.code();
+    for (rec, item) in recs[..count].iter().zip(listed) {
+        let mut key: *const c_char = ptr::null();
+        assert_eq!(
+            unsafe { techsales_enum_key(stay_reason, rec.serves, &mut key) },
+            techsales_result::Ok,
+            "serves = {} is a stay-reason code",
+            rec.serves
+        );
+        let key = unsafe { CStr::from_ptr(key) }.to_str().unwrap();
+        assert_eq!(item["serves"], key, "C and JSON name the same reason");
+        let mut label: *const c_char = ptr::null();
+        assert_eq!(
+            unsafe { techsales_enum_label(stay_reason, rec.serves, 0, &mut label) },
+            techsales_result::Ok
+        );
+        assert!(!unsafe { CStr::from_ptr(label) }.is_empty());
+    }
+    unsafe {
+        techsales_string_free(json);
         techsales_customer_free(c);
         techsales_planner_free(p);
     }
@@ -528,6 +588,7 @@ fn a_planner_is_shared_by_several_threads() {
                         axis: 0,
                         expected_effect: 0.0,
                         reason: 0,
+                        serves: 0,
                     }; 12];
                     let (mut n, mut worth) = (0, false);
                     let r = unsafe {

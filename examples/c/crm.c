@@ -110,6 +110,9 @@ static void customers(void) {
     CHECK(worth);
     for (i = 0; i < count; i++) CHECK(recs[i].axis == TECHSALES_AXIS_ASSISTANCE);
     printf("plan for C-2: %u actions, all raising assistance\n", (unsigned)count);
+    OK(techsales_enum_label(TECHSALES_ENUM_KIND_STAY_REASON, recs[0].serves,
+                            TECHSALES_LANGUAGE_ENGLISH, &label));
+    printf("first action serves: %s\n", label);
     techsales_customer_free(bright);
   }
 

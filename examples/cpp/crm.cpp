@@ -96,6 +96,11 @@ void customers() {
   CHECK(worth && count > 0);
   for (size_t i = 0; i < count; ++i) CHECK(recs[i].axis == TECHSALES_AXIS_ASSISTANCE);
   std::cout << "plan for C-2: " << count << " actions\n";
+  const char *serves = nullptr;
+  techsales::check(techsales_enum_label(TECHSALES_ENUM_KIND_STAY_REASON, recs[0].serves,
+                                        TECHSALES_LANGUAGE_ENGLISH, &serves),
+                   "enum_label");
+  std::cout << "first action serves: " << serves << "\n";
 
   // Stored as JSON and loaded back unchanged.
   std::string json = techsales::text(

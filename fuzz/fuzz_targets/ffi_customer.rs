@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
             axis: 0,
             expected_effect: 0.0,
             reason: 0,
+            serves: 0,
         }; 4];
         let (mut count, mut worth) = (0usize, false);
         let code = unsafe {

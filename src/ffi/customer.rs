@@ -48,6 +48,9 @@ pub struct techsales_recommendation {
     pub expected_effect: f64,
     /// `TECHSALES_RECOMMENDATION_REASON_*`.
     pub reason: u32,
+    /// `TECHSALES_STAY_REASON_*`: the reason a client stays (source 000)
+    /// the action serves most.
+    pub serves: u32,
 }
 
 fn thresholds_arg(assistance: f64, loyalty: f64) -> FfiResult<Thresholds> {
@@ -402,6 +405,7 @@ pub unsafe extern "C" fn techsales_planner_plan(
                 axis: r.axis.code(),
                 expected_effect: r.expected_effect,
                 reason: r.reason.code(),
+                serves: r.serves.code(),
             };
             // SAFETY: i < recs.len() <= capacity, writable per contract.
             unsafe { out_recommendations.add(i).write(item) };

@@ -49,7 +49,7 @@ class TypeMovement(C.Structure):
 class Recommendation(C.Structure):
     """`techsales_recommendation`."""
 
-    _fields_ = [("action", U32), ("axis", U32), ("expected_effect", F64), ("reason", U32)]
+    _fields_ = [("action", U32), ("axis", U32), ("expected_effect", F64), ("reason", U32), ("serves", U32)]
 
 
 class ResourcePolicy(C.Structure):

@@ -16,6 +16,7 @@ from .enums import (  # type: ignore[attr-defined]
     Axis,
     CustomerType,
     RecommendationReason,
+    StayReason,
     bits,
 )
 
@@ -182,6 +183,8 @@ class Recommendation:
     axis: Any
     expected_effect: float
     reason: Any
+    #: The reason a client stays (a `StayReason`) the action serves most.
+    serves: Any
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,11 @@ class Planner(Handle):
             bool(worth.value),
             [
                 Recommendation(
-                    Action(r.action), Axis(r.axis), r.expected_effect, RecommendationReason(r.reason)
+                    Action(r.action),
+                    Axis(r.axis),
+                    r.expected_effect,
+                    RecommendationReason(r.reason),
+                    StayReason(r.serves),
                 )
                 for r in buffer[: count.value]
             ],
