@@ -142,6 +142,7 @@ fn grader() -> impl Strategy<Value = Grader> {
                 evaluation,
                 table,
                 policies: PolicyTable::default(),
+                ..GradingConfig::default()
             })
             .expect("generated configurations are valid")
         }),

@@ -12,6 +12,7 @@ use super::evaluation::{
     CompiledModel, Evaluation, EvaluationModel, Factor, Ratings, RATING_MAX, RATING_MIN,
 };
 use super::policy::{PolicyTable, ResourcePolicy};
+use super::possibility::PossibilityMapping;
 use super::table::{day_number, CompiledTable, GradeTable};
 use super::Grade;
 
@@ -25,6 +26,11 @@ pub struct GradingConfig {
     pub table: GradeTable,
     /// What each grade means for resources.
     pub policies: PolicyTable,
+    /// From evaluation score to a derived transaction possibility. Left
+    /// out of the JSON while it is the default, so older documents read
+    /// and write unchanged.
+    #[serde(skip_serializing_if = "PossibilityMapping::is_default")]
+    pub possibility: PossibilityMapping,
 }
 
 impl Validate for GradingConfig {
@@ -33,7 +39,10 @@ impl Validate for GradingConfig {
             .validate()
             .map_err(|e| e.nested("evaluation"))?;
         self.table.validate().map_err(|e| e.nested("table"))?;
-        self.policies.validate().map_err(|e| e.nested("policies"))
+        self.policies.validate().map_err(|e| e.nested("policies"))?;
+        self.possibility
+            .validate()
+            .map_err(|e| e.nested("possibility"))
     }
 }
 
@@ -280,6 +289,13 @@ impl Grader {
         Ok(self.model.evaluate(&ratings.to_array()))
     }
 
+    /// The transaction possibility derived from `evaluation`'s score by the
+    /// configured [`PossibilityMapping`]; `None` when not enough is known
+    /// to score it.
+    pub fn derive_possibility(&self, evaluation: &Evaluation) -> Option<f64> {
+        self.config.possibility.possibility(evaluation.score)
+    }
+
     /// Evaluates and grades `opportunity` as of `as_of`. Inputs are checked
     /// in order: ratings, possibility, close date.
     pub fn grade(
@@ -457,6 +473,22 @@ mod tests {
         assert!(
             matches!(err, ConfigError::Invalid { field, .. } if field == "evaluation.pass_threshold")
         );
+    }
+
+    #[test]
+    fn the_possibility_is_derived_from_the_configured_curve() {
+        let old = Grader::from_json("{}").unwrap();
+        assert_eq!(old.config().possibility, PossibilityMapping::default());
+        let evaluation = old.evaluate(&Ratings::uniform(7.0)).unwrap();
+        let steep =
+            Grader::from_json(r#"{"possibility": {"intercept": -10, "slope": 2}}"#).unwrap();
+        let derived = steep.derive_possibility(&evaluation).unwrap();
+        assert!(derived > old.derive_possibility(&evaluation).unwrap());
+        let err = Grader::from_json(r#"{"possibility": {"slope": -1}}"#).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { field, .. } if field == "possibility.slope"));
+        // The default curve is not written, so an older reader still loads it.
+        let json = serde_json::to_string(old.config()).unwrap();
+        assert!(!json.contains("\"possibility\""));
     }
 
     #[test]

@@ -44,11 +44,13 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Validate;
 use crate::key_account::Outcome;
 use crate::labels::{Labelled, Language};
 
 use super::evaluation::{CompiledModel, Factor, Ratings, Weights, FACTOR_COUNT, RATING_MAX};
 use super::grader::GradingConfig;
+use super::possibility::PossibilityMapping;
 
 /// One closed deal: its ratings and how it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -379,6 +381,16 @@ pub fn learn(
         threshold_after: threshold,
         possibility_curve: fit_curve(&scores, &rows, &all),
         knock_outs,
+    };
+    // The learned grader derives possibilities with the learned curve.
+    let possibility = PossibilityMapping::from_curve(report.possibility_curve);
+    let config = if possibility.validate().is_ok() {
+        GradingConfig {
+            possibility,
+            ..config
+        }
+    } else {
+        config
     };
     Ok(Learned { config, report })
 }

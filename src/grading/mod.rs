@@ -49,6 +49,7 @@ pub mod explain;
 pub mod grader;
 pub mod learn;
 pub mod policy;
+pub mod possibility;
 pub mod table;
 
 pub use batch::{
@@ -63,6 +64,7 @@ pub use grader::{
     Assessment, GradeChange, GradeError, Grader, GradingConfig, Opportunity, Regrade, RegradeError,
 };
 pub use policy::{Effort, PolicyTable, ResourcePolicy};
+pub use possibility::PossibilityMapping;
 pub use table::{date_from_day_number, day_number, GradeBand, GradeTable, HorizonUnit};
 
 use crate::labelled_enum;
