@@ -18,7 +18,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use techsales::portfolio::{import_csv, CsvMapping};
 
 /// Rows in the export.
@@ -193,5 +193,34 @@ fn bench_import(c: &mut Criterion) {
     );
 }
 
+/// Rows of the one-pass run, for an instruction count per row.
+const ONE_PASS_ROWS: usize = 20_000;
+
+/// One pass of one routine over [`ONE_PASS_ROWS`] rows, for an instruction
+/// count.
+fn one_pass(name: &str) {
+    let bytes = export(ONE_PASS_ROWS);
+    let mapping = CsvMapping::from_json(MAPPING).expect("a valid mapping");
+    match name {
+        "csv_records" => {
+            support::measured(ONE_PASS_ROWS, || csv_only(&bytes));
+        }
+        "import_csv" => {
+            let import = support::measured(ONE_PASS_ROWS, || {
+                import_csv(bytes.as_slice(), &mapping).expect("imports")
+            });
+            assert_eq!(import.imported, ONE_PASS_ROWS);
+        }
+        other => panic!("no routine {other} in this bench"),
+    }
+}
+
 criterion_group!(benches, bench_import);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(name) = support::one_pass() {
+        return one_pass(&name);
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -14,6 +14,7 @@ if [ ${#routines[@]} -eq 0 ]; then
         process:gated process:ungated_event process:unchecked
         replay:replay replay:append_only replay:cycle_replay
         replay:cycle_replay_from_copy replay:cycle_append_only
+        import:csv_records import:import_csv
     )
 fi
 
