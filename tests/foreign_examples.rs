@@ -113,7 +113,12 @@ fn the_cpp_example_links_dynamically_and_passes_its_checks() {
         needed_libraries(&binary).contains("[libtechsales.so]"),
         "the C++ example should load the shared library"
     );
-    let output = run(&mut Command::new(&binary), "crm_cpp");
+    // Cargo's LD_LIBRARY_PATH for tests would come before the binary's
+    // RUNPATH and may hold an older library; the example must find its own.
+    let output = run(
+        Command::new(&binary).env_remove("LD_LIBRARY_PATH"),
+        "crm_cpp",
+    );
     expect_lines(
         &output,
         &[

@@ -244,6 +244,9 @@ fn the_delivery_table_has_no_weighted_column() {
         .iter()
         .find(|l| l.trim_start().starts_with("delivery"))
         .expect("a delivery table");
-    assert!(header.contains("deals") && header.contains("amount"), "{header}");
+    assert!(
+        header.contains("deals") && header.contains("amount"),
+        "{header}"
+    );
     assert!(!header.contains("weighted"), "{header}");
 }
