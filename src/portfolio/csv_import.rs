@@ -1288,7 +1288,9 @@ struct Columns {
 /// The mapping with its lookups prepared.
 struct Compiled<'a> {
     mapping: &'a CsvMapping,
-    stages: HashMap<String, (String, StageTarget)>,
+    stages: HashMap<String, (&'a str, StageTarget)>,
+    /// The same stages by their names as the mapping spells them (trimmed).
+    exact_stages: HashMap<&'a str, (&'a str, StageTarget)>,
     customer_types: HashMap<String, CustomerType>,
     grades: HashMap<String, Grade>,
     loss_reasons: HashMap<String, String>,
@@ -1674,13 +1676,13 @@ fn cell(record: &csv::StringRecord, i: Option<usize>) -> Option<&str> {
 }
 
 /// One deal row, read and parsed.
-struct Row {
+struct Row<'a> {
     id: String,
     account: Option<String>,
     account_info: AccountInfo,
     name: String,
     /// The CRM's stage name and where it puts the deal, when the row has one.
-    stage: Option<(String, StageTarget)>,
+    stage: Option<(&'a str, StageTarget)>,
     outcome: Option<Outcome>,
     amount_minor: Option<u64>,
     expected_close: Option<NaiveDate>,
@@ -1697,7 +1699,7 @@ struct Row {
     ratings: Option<Ratings>,
 }
 
-impl Row {
+impl Row<'_> {
     /// The latest date the row gives of something that happened.
     fn latest_date(&self) -> Option<NaiveDate> {
         [self.opened, self.stage_since, self.closed]
@@ -1755,7 +1757,12 @@ impl<'a> Compiled<'a> {
             stages: mapping
                 .stages
                 .iter()
-                .map(|(k, v)| (normalise(k), (k.clone(), *v)))
+                .map(|(k, v)| (normalise(k), (k.as_str(), *v)))
+                .collect(),
+            exact_stages: mapping
+                .stages
+                .iter()
+                .map(|(k, v)| (k.trim(), (k.as_str(), *v)))
                 .collect(),
             customer_types: mapping
                 .customer_types
@@ -1821,11 +1828,27 @@ impl<'a> Compiled<'a> {
         })
     }
 
+    /// The CRM stage named `name` (trimmed): the exact name needs no
+    /// lowercased copy, and finds what the normalised one would.
+    fn stage(&self, name: &str) -> Option<(&'a str, StageTarget)> {
+        self.exact_stages
+            .get(name)
+            .or_else(|| self.stages.get(&normalise(name)))
+            .copied()
+    }
+
     fn flag(&self, record: &csv::StringRecord, i: Option<usize>) -> Option<bool> {
         cell(record, i).map(|v| self.true_values.contains(&normalise(v)))
     }
 
     fn date(&self, column: &str, text: &str) -> CellResult<NaiveDate> {
+        // The common format read without interpreting it: the same date
+        // chrono reads; anything else takes the general path below.
+        if self.mapping.date_format == "%Y-%m-%d" {
+            if let Some(date) = iso_date(text) {
+                return Ok(date);
+            }
+        }
         let formats =
             std::iter::once(&self.mapping.date_format).chain(&self.mapping.other_date_formats);
         for format in formats {
@@ -1885,7 +1908,7 @@ impl<'a> Compiled<'a> {
     }
 
     /// Reads and parses one row.
-    fn read_row(&self, c: &Columns, record: &csv::StringRecord) -> Result<Row, ReadError> {
+    fn read_row(&self, c: &Columns, record: &csv::StringRecord) -> Result<Row<'a>, ReadError> {
         let names = &self.mapping.columns;
         let Some(id) = cell(record, Some(c.id)) else {
             return Err(ReadError {
@@ -1905,18 +1928,20 @@ impl<'a> Compiled<'a> {
             })
     }
 
-    fn parse_row(&self, c: &Columns, record: &csv::StringRecord, id: &str) -> CellResult<Row> {
+    fn parse_row(&self, c: &Columns, record: &csv::StringRecord, id: &str) -> CellResult<Row<'a>> {
         let names = &self.mapping.columns;
+        // The column's name, owned only when a problem names it.
+        let name = |n: &'a Option<String>| n.as_deref().unwrap_or_default();
         let named = |n: &Option<String>| n.clone().unwrap_or_default();
         let optional_date =
-            |i: Option<usize>, column: &Option<String>| -> CellResult<Option<NaiveDate>> {
+            |i: Option<usize>, column: &'a Option<String>| -> CellResult<Option<NaiveDate>> {
                 cell(record, i)
-                    .map(|text| self.date(&named(column), text))
+                    .map(|text| self.date(name(column), text))
                     .transpose()
             };
         let stage = match cell(record, Some(c.stage)) {
             None => None,
-            Some(name) => Some(self.stages.get(&normalise(name)).cloned().ok_or_else(|| {
+            Some(name) => Some(self.stage(name).ok_or_else(|| {
                 (
                     names.stage.clone(),
                     RowProblem::UnknownStage {
@@ -1956,12 +1981,12 @@ impl<'a> Compiled<'a> {
             }
         }
         let mut amount_minor = cell(record, c.amount)
-            .map(|t| self.amount(&named(&names.amount), t))
+            .map(|t| self.amount(name(&names.amount), t))
             .transpose()?;
         let ended_badly = matches!(outcome, Some(Outcome::Lost | Outcome::Withdrawn));
         if ended_badly {
             if let Some(lost) = cell(record, c.lost_amount) {
-                amount_minor = Some(self.amount(&named(&names.lost_amount), lost)?);
+                amount_minor = Some(self.amount(name(&names.lost_amount), lost)?);
             }
             if amount_minor == Some(0) && self.mapping.lost_zero_amount_is_unknown {
                 amount_minor = None;
@@ -1999,7 +2024,7 @@ impl<'a> Compiled<'a> {
             .transpose()
             .map_err(|p| (named(&names.grade), p))?;
         let crm_probability = cell(record, c.probability)
-            .map(|t| self.probability(&named(&names.probability), t))
+            .map(|t| self.probability(name(&names.probability), t))
             .transpose()?;
         let account_info = AccountInfo {
             name: cell(record, c.account_name).map(str::to_owned),
@@ -2155,7 +2180,7 @@ impl<'a> Compiled<'a> {
     /// [`CsvMapping::loss_reasons`]) or names by its key, with the row's
     /// competitor when the reason names one; else `other` with the text (or
     /// the CRM stage) as note.
-    fn reason(&self, row: &Row, crm_stage: Option<&str>, ending: Ending) -> Reason {
+    fn reason(&self, row: &Row<'_>, crm_stage: Option<&str>, ending: Ending) -> Reason {
         let reasons = &self.mapping.definitions.process.reasons;
         let text = row.loss_reason.as_deref().map(str::trim);
         let key = text.map(|t| {
@@ -2188,7 +2213,7 @@ impl<'a> Compiled<'a> {
     /// The transaction possibility the row's ratings are graded with: the
     /// CRM's probability for the deal, else the CRM's probability for its
     /// stage, else the base probability of our stage.
-    fn possibility(&self, row: &Row) -> f64 {
+    fn possibility(&self, row: &Row<'_>) -> f64 {
         row.crm_probability
             .or_else(|| {
                 row.stage
@@ -2207,7 +2232,11 @@ impl<'a> Compiled<'a> {
     /// The deal's process from what the row says, and nothing more: a
     /// grade if the row has one, the CRM's stage (its earlier key nodes
     /// reported by the CRM), and the outcome.
-    fn build_opportunity(&self, row: &Row, start: DateTime<Utc>) -> RowResult<OpportunityRecord> {
+    fn build_opportunity(
+        &self,
+        row: &Row<'_>,
+        start: DateTime<Utc>,
+    ) -> RowResult<OpportunityRecord> {
         let definition = &self.mapping.definitions.process;
         let mut process = KeyAccountProcess::new(start);
         let mut apply = |at: DateTime<Utc>, event: KeyAccountEvent| {
@@ -2232,14 +2261,14 @@ impl<'a> Compiled<'a> {
         }
         let stage = row.our_stage();
         let stage_at = row.stage_since.map_or(start, midnight).max(start);
-        let crm_stage = row.stage.as_ref().map(|(name, _)| name.clone());
+        let crm_stage = row.stage.map(|(name, _)| name);
         let won = row.outcome == Some(Outcome::Won);
         if crm_stage.is_some() || won {
             apply(
                 stage_at,
                 KeyAccountEvent::StageReported {
                     stage,
-                    crm_stage: crm_stage.clone().unwrap_or_else(|| "won".to_owned()),
+                    crm_stage: crm_stage.unwrap_or("won").to_owned(),
                     probability: row
                         .stage
                         .as_ref()
@@ -2269,10 +2298,10 @@ impl<'a> Compiled<'a> {
                     None
                 }
                 Outcome::Lost => Some(KeyAccountEvent::Lost {
-                    reason: Box::new(self.reason(row, crm_stage.as_deref(), Ending::Lost)),
+                    reason: Box::new(self.reason(row, crm_stage, Ending::Lost)),
                 }),
                 Outcome::Withdrawn => Some(KeyAccountEvent::Withdrawn {
-                    reason: Box::new(self.reason(row, crm_stage.as_deref(), Ending::Withdrawn)),
+                    reason: Box::new(self.reason(row, crm_stage, Ending::Withdrawn)),
                 }),
             };
             if let Some(event) = event {
@@ -2298,6 +2327,21 @@ impl<'a> Compiled<'a> {
         record.process = process;
         Ok(record)
     }
+}
+
+/// `YYYY-MM-DD` exactly, as a valid date.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
 fn midnight(date: NaiveDate) -> DateTime<Utc> {
@@ -2377,5 +2421,36 @@ mod tests {
         assert!(read("99999999999999999999").is_err());
         assert_eq!(parse_amount("1.250,5", ',', Some('.'), 2), Ok(125_050));
         assert_eq!(parse_amount("300", '.', None, 0), Ok(300));
+    }
+
+    /// The fast reading of `%Y-%m-%d` gives chrono's date, and declines
+    /// whatever chrono would read otherwise or refuse.
+    #[test]
+    fn iso_dates_read_as_chrono_reads_them() {
+        for text in [
+            "2026-07-01",
+            "2024-02-29",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-7-01",
+            "2026/07/01",
+            "2026-07-0a",
+            "+2026-07-1",
+            "2026-07-01T",
+            "",
+            "２０２６-07-01",
+        ] {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            // Declined texts take chrono's path: only a date read must agree.
+            if let Some(date) = iso_date(text) {
+                assert_eq!(Some(date), chrono, "{text}");
+            }
+        }
+        assert_eq!(iso_date("2026-07-01"), NaiveDate::from_ymd_opt(2026, 7, 1));
+        assert_eq!(iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(iso_date("2026-02-30"), None);
     }
 }
