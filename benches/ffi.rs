@@ -88,7 +88,10 @@ impl Columns {
             ratings,
             close_unix_day: close_day.iter().map(|d| d - UNIX_EPOCH_DAY).collect(),
             close_day,
-            possibility: opportunities.iter().map(|o| o.possibility).collect(),
+            possibility: opportunities
+                .iter()
+                .map(|o| o.possibility.unwrap_or(f64::NAN))
+                .collect(),
         }
     }
 
@@ -338,7 +341,7 @@ fn bench_scalar_grade(c: &mut Criterion) {
             &inputs.ratings[i],
             inputs.close_unix_day[i],
             as_of_day,
-            o.possibility,
+            o.possibility.unwrap_or(f64::NAN),
         );
         if ItemStatus::from_code(status).is_some_and(ItemStatus::is_error) {
             assert_eq!(result, techsales_result::InvalidArgument, "item {i}");
@@ -367,7 +370,7 @@ fn bench_scalar_grade(c: &mut Criterion) {
                 black_box(&inputs.ratings[k]),
                 inputs.close_unix_day[k],
                 as_of_day,
-                inputs.opportunities[k].possibility,
+                inputs.opportunities[k].possibility.unwrap_or(f64::NAN),
             ));
         }
     };

@@ -249,7 +249,7 @@ fn build(empty: Portfolio, accounts: Vec<Account>) -> Portfolio {
         );
         record.grading = Some(Box::new(GradingInputs {
             ratings: Ratings::uniform(7.0),
-            possibility: 0.6,
+            possibility: Some(0.6),
         }));
         for entry in five_events(opened, grades[i % grades.len()]) {
             record

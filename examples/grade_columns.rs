@@ -7,7 +7,8 @@
 //! ```
 //!
 //! `IN.csv` has a header with the nine factor keys (`project_level`, ...),
-//! `expected_close` (YYYY-MM-DD) and `possibility`; `OUT.csv` gets
+//! `expected_close` (YYYY-MM-DD) and `possibility` (an empty cell is NaN:
+//! an unknown rating, a possibility to derive from the score); `OUT.csv` gets
 //! `status,grade,score` (status and grade keys, an empty grade when the
 //! item was not graded, the score printed so that it reads back to the
 //! same bits).
@@ -48,13 +49,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     for record in reader.records() {
         let record = record?;
         for (values, &at) in ratings.iter_mut().zip(&rating_at) {
-            values.push(record[at].parse()?);
+            values.push(number(&record[at])?);
         }
         close_day.push(day_number(NaiveDate::parse_from_str(
             &record[close_at],
             "%Y-%m-%d",
         )?));
-        possibility.push(record[possibility_at].parse()?);
+        possibility.push(number(&record[possibility_at])?);
     }
 
     let n = possibility.len();
@@ -82,4 +83,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     writer.flush()?;
     Ok(())
+}
+
+/// A cell as a number; an empty cell is NaN (unknown).
+fn number(cell: &str) -> Result<f64, std::num::ParseFloatError> {
+    match cell.trim() {
+        "" => Ok(f64::NAN),
+        text => text.parse(),
+    }
 }

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .with(Factor::CustomerRelationship, 8.0)
                     .with(Factor::CompetitionPrices, 5.0),
                 expected_close: date(2026, 3, 20),
-                possibility: 0.8,
+                possibility: Some(0.8),
             },
         ),
         (
@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Opportunity {
                 ratings: Ratings::uniform(6.0).with(Factor::CapitalStatus, 7.0),
                 expected_close: date(2026, 6, 30),
-                possibility: 0.55,
+                possibility: Some(0.55),
             },
         ),
         (
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Opportunity {
                 ratings: Ratings::uniform(6.0).with(Factor::ProjectLevel, 8.0),
                 expected_close: date(2026, 12, 1),
-                possibility: 0.35,
+                possibility: Some(0.35),
             },
         ),
         (
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Opportunity {
                 ratings: Ratings::uniform(4.5),
                 expected_close: date(2026, 5, 1),
-                possibility: 0.4,
+                possibility: Some(0.4),
             },
         ),
         (
@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Opportunity {
                 ratings: Ratings::uniform(8.0).with(Factor::TechnicalRequirements, 1.0),
                 expected_close: date(2026, 4, 1),
-                possibility: 0.9,
+                possibility: Some(0.9),
             },
         ),
         (
@@ -64,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Opportunity {
                 ratings: Ratings::uniform(7.0),
                 expected_close: date(2025, 12, 1),
-                possibility: 0.7,
+                possibility: Some(0.7),
             },
         ),
     ];

@@ -416,13 +416,13 @@ fn build_portfolio(rng: &mut Lcg) -> Result<Portfolio> {
         let possibility = rng.between(20, 90) as f64 / 100.0;
         let grading = GradingInputs {
             ratings,
-            possibility,
+            possibility: Some(possibility),
         };
         let assessment = grader.grade(
             &Opportunity {
                 ratings,
                 expected_close,
-                possibility,
+                possibility: Some(possibility),
             },
             opened.date_naive(),
         )?;
@@ -680,15 +680,15 @@ fn record_history(
         record.amount_minor = Some(to_minor);
     }
     if let Some(grading) = record.grading.as_mut() {
-        if rng.chance(0.12) {
-            let to = (grading.possibility + rng.between(-20, 20) as f64 / 100.0).clamp(0.05, 0.95);
+        if let Some(from) = grading.possibility.filter(|_| rng.chance(0.12)) {
+            let to = (from + rng.between(-20, 20) as f64 / 100.0).clamp(0.05, 0.95);
             let to = (to * 100.0).round() / 100.0;
             step(walk);
             walk.apply(KeyAccountEvent::PossibilityChanged {
-                from: Some(grading.possibility),
+                from: Some(from),
                 to,
             })?;
-            grading.possibility = to;
+            grading.possibility = Some(to);
         }
     }
     if rng.chance(0.06) {

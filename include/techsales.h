@@ -76,6 +76,7 @@ enum {
   TECHSALES_ENUM_KIND_EFFORT = 38, /**< Resource effort */
   TECHSALES_ENUM_KIND_HORIZON_UNIT = 39, /**< Time-horizon unit */
   TECHSALES_ENUM_KIND_STAY_REASON = 40, /**< Reason a client stays */
+  TECHSALES_ENUM_KIND_POSSIBILITY_SOURCE = 41, /**< Possibility source */
 };
 
 /** Language (语言). (`techsales_language` codes) */
@@ -487,6 +488,13 @@ enum {
   TECHSALES_STAY_REASON_FAIR_VALUE = 2, /**< Gets fair value for what it pays / 付出与所得公平 */
   TECHSALES_STAY_REASON_EXCEEDED_EXPECTATIONS = 3, /**< Expectations exceeded / 超出期望 */
   TECHSALES_STAY_REASON_EXPERIENCE_QUALITY = 4, /**< Outstanding quality of the whole experience / 整体体验质量卓越 */
+};
+
+/** Possibility source (成交可能性来源). (`techsales_possibility_source` codes) */
+enum {
+  TECHSALES_POSSIBILITY_SOURCE_GIVEN = 0, /**< Given / 给定 */
+  TECHSALES_POSSIBILITY_SOURCE_DERIVED = 1, /**< Derived from the evaluation score / 由评估得分推算 */
+  TECHSALES_POSSIBILITY_SOURCE_UNKNOWN = 2, /**< Unknown / 未知 */
 };
 
 
@@ -1210,10 +1218,12 @@ techsales_result techsales_grader_evaluate(const struct techsales_grader *grader
  * its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
  * evaluation) and its evaluation score (0-10).
  *
- * A NaN rating is unknown. Input the batch would mark with an error status
- * (an infinite or out-of-range rating, a NaN or out-of-range possibility, a close date before `as_of_day` where the table
- * refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
- * a message that names it.
+ * A NaN rating is unknown. A NaN `possibility` is none given: it is
+ * derived from the evaluation score by the grader's curve. Input the batch
+ * would mark with an error status (an infinite or out-of-range rating, an
+ * infinite or out-of-range possibility, a close date before `as_of_day`
+ * where the table refuses it) is refused here with
+ * `TECHSALES_RESULT_INVALID_ARGUMENT` and a message that names it.
  *
  * # Safety
  * `grader` NULL or live; `ratings` NULL or nine readable doubles;
@@ -1266,7 +1276,8 @@ techsales_result techsales_grader_policy(const struct techsales_grader *grader,
  * - `close_day`: `n` expected close dates, days since the Unix epoch
  *   (dates beyond the calendar's range, about 262,000 years away, count
  *   as the farthest date it has);
- * - `possibility`: `n` transaction possibilities (0-1);
+ * - `possibility`: `n` transaction possibilities (0-1; NaN where none is
+ *   given, derived from the evaluation score by the grader's curve);
  * - `out_status`: `n` `TECHSALES_GRADE_ITEM_STATUS_*` codes: graded,
  *   failed evaluation, or an error status for that item alone (invalid
  *   rating, invalid possibility, close date in the past);

@@ -88,6 +88,7 @@ catalogue! {
     Effort = 38, "effort", grading::Effort => ("Resource effort", "资源投入"),
     HorizonUnit = 39, "horizon_unit", grading::HorizonUnit => ("Time-horizon unit", "时间范围单位"),
     StayReason = 40, "stay_reason", RetentionReason => ("Reason a client stays", "客户留下的原因"),
+    PossibilitySource = 41, "possibility_source", grading::PossibilitySource => ("Possibility source", "成交可能性来源"),
 }
 
 impl Labelled for Language {

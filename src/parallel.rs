@@ -18,7 +18,7 @@
 //! let deal = Opportunity {
 //!     ratings: Ratings::uniform(7.0),
 //!     expected_close: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
-//!     possibility: 0.8,
+//!     possibility: Some(0.8),
 //! };
 //! let book = vec![deal; 100_000];
 //! let on_this_thread = with_threads(1, || grader.grade_all(&book, as_of));

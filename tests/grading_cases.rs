@@ -16,7 +16,7 @@ fn deal(rating: f64, close: NaiveDate, possibility: f64) -> Opportunity {
     Opportunity {
         ratings: Ratings::uniform(rating),
         expected_close: close,
-        possibility,
+        possibility: Some(possibility),
     }
 }
 
@@ -122,7 +122,7 @@ fn a_full_configuration_loads_from_json() {
     let ok = Opportunity {
         ratings,
         expected_close: date(2026, 1, 31),
-        possibility: 0.8,
+        possibility: Some(0.8),
     };
     let assessment = grader.grade(&ok, as_of).unwrap();
     assert_eq!(assessment.evaluation.score, 6.0);
@@ -299,7 +299,7 @@ fn the_source_case_fails_evaluation_until_the_development_work_is_done() {
     let now = Opportunity {
         ratings,
         expected_close: date(2026, 11, 30),
-        possibility: 0.2,
+        possibility: Some(0.2),
     };
     let first = grader.grade(&now, as_of).unwrap();
     assert_eq!(first.evaluation.verdict, Verdict::LowerContactLevel);
@@ -312,7 +312,7 @@ fn the_source_case_fails_evaluation_until_the_development_work_is_done() {
             .with(Factor::CapitalStatus, 7.0)
             .with(Factor::TechnicalRequirements, 8.0)
             .with(Factor::CompetitionTechnicalSolutions, 7.0),
-        possibility: 0.55,
+        possibility: Some(0.55),
         ..now
     };
     let regrade = grader.regrade(&first, &later, date(2026, 9, 1)).unwrap();

@@ -47,13 +47,31 @@ fn valid_possibility() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn any_possibility() -> impl Strategy<Value = f64> {
+/// A valid possibility given, or none (derived from the score).
+fn given_or_derived() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![3 => valid_possibility().prop_map(Some), 1 => Just(None)]
+}
+
+/// A possibility given or not (`None`: derived from the score), valid or
+/// not.
+fn any_possibility() -> impl Strategy<Value = Option<f64>> {
     prop_oneof![
-        4 => valid_possibility(),
-        1 => Just(f64::NAN),
-        1 => Just(f64::INFINITY),
-        1 => -2.0..3.0,
+        4 => valid_possibility().prop_map(Some),
+        1 => Just(None),
+        1 => Just(Some(f64::NAN)),
+        1 => Just(Some(f64::INFINITY)),
+        1 => (-2.0..3.0).prop_map(Some),
     ]
+}
+
+/// An opportunity's possibility as a column cell: NaN when none is given
+/// (derived), and a given NaN as infinity, refused the same way.
+fn cell(possibility: Option<f64>) -> f64 {
+    match possibility {
+        None => f64::NAN,
+        Some(p) if p.is_nan() => f64::INFINITY,
+        Some(p) => p,
+    }
 }
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -151,7 +169,7 @@ fn grader() -> impl Strategy<Value = Grader> {
 
 fn opportunity(
     ratings: impl Strategy<Value = Ratings>,
-    possibility: impl Strategy<Value = f64>,
+    possibility: impl Strategy<Value = Option<f64>>,
     as_of: NaiveDate,
 ) -> impl Strategy<Value = Opportunity> {
     (ratings, -400i64..1200, possibility).prop_map(move |(ratings, days, possibility)| {
@@ -165,8 +183,20 @@ fn opportunity(
 
 /// A grader, an as-of date and a list of opportunities of any quality.
 fn batch() -> impl Strategy<Value = (Grader, NaiveDate, Vec<Opportunity>)> {
-    (grader(), date()).prop_flat_map(|(grader, as_of)| {
-        let item = opportunity(ratings(any_rating()), any_possibility(), as_of);
+    batch_of(any_rating().boxed())
+}
+
+/// A batch with every rating known (no NaN), bad ones included: the whole
+/// blocks the column form scores in one pass.
+fn known_batch() -> impl Strategy<Value = (Grader, NaiveDate, Vec<Opportunity>)> {
+    batch_of(any_rating().prop_filter("known", |r| !r.is_nan()).boxed())
+}
+
+fn batch_of(
+    rating: BoxedStrategy<f64>,
+) -> impl Strategy<Value = (Grader, NaiveDate, Vec<Opportunity>)> {
+    (grader(), date()).prop_flat_map(move |(grader, as_of)| {
+        let item = opportunity(ratings(rating.clone()), any_possibility(), as_of);
         (
             Just(grader),
             Just(as_of),
@@ -212,7 +242,7 @@ proptest! {
         let first_bad_rating = ratings
             .iter()
             .find(|(_, r)| !r.is_nan() && !(0.0..=10.0).contains(r));
-        let possibility_ok = (0.0..=1.0).contains(&possibility);
+        let possibility_ok = possibility.map_or(true, |p| (0.0..=1.0).contains(&p));
         let date_ok = days >= 0 || grader.config().table.allow_past_close_date;
         match grader.grade(&deal, as_of) {
             Ok(assessment) => {
@@ -254,7 +284,7 @@ proptest! {
         let deal = |possibility| Opportunity {
             ratings: top_ratings(),
             expected_close: shifted(as_of, days),
-            possibility,
+            possibility: Some(possibility),
         };
         let before = grade_of(&grader, &deal(low), as_of);
         let after = grade_of(&grader, &deal(high), as_of);
@@ -269,7 +299,7 @@ proptest! {
         as_of in date(),
         d in -400i64..1200,
         e in -400i64..1200,
-        possibility in valid_possibility(),
+        possibility in given_or_derived(),
     ) {
         let earliest = if grader.config().table.allow_past_close_date { -400 } else { 0 };
         let (near, far) = (d.min(e).max(earliest), d.max(e).max(earliest));
@@ -306,7 +336,7 @@ proptest! {
         prop_assert_eq!(evaluation.verdict, Verdict::GiveUp);
         prop_assert!(evaluation.knocked_out.contains(knock_out.factor));
         let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let deal = Opportunity { ratings, expected_close: as_of, possibility: 1.0 };
+        let deal = Opportunity { ratings, expected_close: as_of, possibility: Some(1.0) };
         prop_assert_eq!(grader.grade(&deal, as_of).expect("valid").grade, None);
     }
 
@@ -370,7 +400,7 @@ proptest! {
         as_of in date(),
         ratings in ratings(valid_rating()),
         days in 0i64..1200,
-        possibility in valid_possibility(),
+        possibility in given_or_derived(),
     ) {
         let deal = Opportunity { ratings, expected_close: shifted(as_of, days), possibility };
         let assessment = grader.grade(&deal, as_of).expect("valid input");
@@ -399,7 +429,7 @@ proptest! {
         later_by in 0u64..400,
         ratings in ratings(valid_rating()),
         days in 400i64..1200,
-        possibility in valid_possibility(),
+        possibility in given_or_derived(),
     ) {
         let deal = Opportunity { ratings, expected_close: shifted(as_of, days), possibility };
         let first = grader.grade(&deal, as_of).expect("valid");
@@ -423,7 +453,7 @@ proptest! {
         as_of in date(),
         ratings in ratings(valid_rating()),
         days in 0i64..1200,
-        possibility in valid_possibility(),
+        possibility in given_or_derived(),
     ) {
         let json = serde_json::to_string(&grader).unwrap();
         prop_assert_eq!(&Grader::from_json(&json).unwrap(), &grader);
@@ -456,44 +486,97 @@ proptest! {
     /// equal the one-by-one results, bad items included.
     #[test]
     fn batch_equals_one_by_one((grader, as_of, opportunities) in batch()) {
-        let one_by_one: Vec<_> = opportunities
-            .iter()
-            .map(|o| BatchResult::from_result(&grader.grade(o, as_of)))
-            .collect();
-        let all = grader.grade_all(&opportunities, as_of);
+        check_batch(&grader, as_of, &opportunities)?;
+    }
 
-        let n = opportunities.len();
-        let columns: Vec<Vec<f64>> = Factor::ALL
-            .iter()
-            .map(|&f| opportunities.iter().map(|o| o.ratings.get(f)).collect())
-            .collect();
-        let close_day: Vec<i32> = opportunities.iter().map(|o| day_number(o.expected_close)).collect();
-        let possibility: Vec<f64> = opportunities.iter().map(|o| o.possibility).collect();
-        let input = ColumnInput {
-            ratings: std::array::from_fn::<_, FACTOR_COUNT, _>(|i| columns[i].as_slice()),
-            close_day: &close_day,
-            possibility: &possibility,
+    /// The same with every rating known, where whole blocks take the
+    /// column form's one-pass arithmetic.
+    #[test]
+    fn batch_with_every_rating_known_equals_one_by_one(
+        (grader, as_of, opportunities) in known_batch(),
+    ) {
+        check_batch(&grader, as_of, &opportunities)?;
+    }
+}
+
+/// Grades `opportunities` one by one, as a slice of structs and as columns,
+/// and checks that all three agree, summary included.
+fn check_batch(
+    grader: &Grader,
+    as_of: NaiveDate,
+    opportunities: &[Opportunity],
+) -> Result<(), TestCaseError> {
+    let one_by_one: Vec<_> = opportunities
+        .iter()
+        .map(|o| BatchResult::from_result(&grader.grade(o, as_of)))
+        .collect();
+    let all = grader.grade_all(opportunities, as_of);
+
+    let n = opportunities.len();
+    let columns: Vec<Vec<f64>> = Factor::ALL
+        .iter()
+        .map(|&f| opportunities.iter().map(|o| o.ratings.get(f)).collect())
+        .collect();
+    let close_day: Vec<i32> = opportunities
+        .iter()
+        .map(|o| day_number(o.expected_close))
+        .collect();
+    let possibility: Vec<f64> = opportunities.iter().map(|o| cell(o.possibility)).collect();
+    let input = ColumnInput {
+        ratings: std::array::from_fn::<_, FACTOR_COUNT, _>(|i| columns[i].as_slice()),
+        close_day: &close_day,
+        possibility: &possibility,
+    };
+    let mut status = vec![ItemStatus::Graded; n];
+    let mut grade = vec![None; n];
+    let mut score = vec![0.0; n];
+    let summary = grader
+        .grade_columns(
+            as_of,
+            &input,
+            &mut ColumnOutput {
+                status: &mut status,
+                grade: &mut grade,
+                score: &mut score,
+            },
+        )
+        .expect("lengths match");
+
+    for (i, expected) in one_by_one.iter().enumerate() {
+        prop_assert!(
+            all[i].same_as(expected),
+            "item {i}: {:?} vs {expected:?}",
+            all[i]
+        );
+        let column = BatchResult {
+            status: status[i],
+            grade: grade[i],
+            score: score[i],
         };
-        let mut status = vec![ItemStatus::Graded; n];
-        let mut grade = vec![None; n];
-        let mut score = vec![0.0; n];
-        let summary = grader
-            .grade_columns(as_of, &input, &mut ColumnOutput { status: &mut status, grade: &mut grade, score: &mut score })
-            .expect("lengths match");
-
-        for (i, expected) in one_by_one.iter().enumerate() {
-            prop_assert!(all[i].same_as(expected), "item {i}: {:?} vs {expected:?}", all[i]);
-            let column = BatchResult { status: status[i], grade: grade[i], score: score[i] };
-            prop_assert!(column.same_as(expected), "item {i}: {column:?} vs {expected:?}");
-        }
-        let graded = one_by_one.iter().filter(|r| r.status == ItemStatus::Graded).count();
-        let invalid = one_by_one.iter().filter(|r| r.status.is_error()).count();
-        let unknown = one_by_one.iter().filter(|r| r.status == ItemStatus::NotEnoughKnown).count();
-        prop_assert_eq!(
-            (summary.graded, summary.invalid, summary.not_enough_known, summary.failed),
-            (graded, invalid, unknown, n - graded - invalid - unknown)
+        prop_assert!(
+            column.same_as(expected),
+            "item {i}: {column:?} vs {expected:?}"
         );
     }
+    let graded = one_by_one
+        .iter()
+        .filter(|r| r.status == ItemStatus::Graded)
+        .count();
+    let invalid = one_by_one.iter().filter(|r| r.status.is_error()).count();
+    let unknown = one_by_one
+        .iter()
+        .filter(|r| r.status == ItemStatus::NotEnoughKnown)
+        .count();
+    prop_assert_eq!(
+        (
+            summary.graded,
+            summary.invalid,
+            summary.not_enough_known,
+            summary.failed
+        ),
+        (graded, invalid, unknown, n - graded - invalid - unknown)
+    );
+    Ok(())
 }
 
 // ---- unknown ratings ----------------------------------------------------
@@ -564,7 +647,7 @@ proptest! {
                 &Opportunity {
                     ratings,
                     expected_close: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
-                    possibility: 0.5,
+                    possibility: Some(0.5),
                 },
                 NaiveDate::from_ymd_opt(2029, 1, 1).unwrap(),
             )

@@ -11,7 +11,7 @@ fn opportunity(rating: f64, possibility: f64, close: NaiveDate) -> Opportunity {
     Opportunity {
         ratings: Ratings::uniform(rating),
         expected_close: close,
-        possibility,
+        possibility: Some(possibility),
     }
 }
 

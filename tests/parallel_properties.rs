@@ -42,7 +42,12 @@ fn rating() -> impl Strategy<Value = f64> {
 }
 
 fn opportunity(as_of: NaiveDate) -> impl Strategy<Value = Opportunity> {
-    let possibility = prop_oneof![8 => 0.0..=1.0, 1 => Just(f64::NAN), 1 => -1.0..2.0];
+    let possibility = prop_oneof![
+        8 => (0.0..=1.0).prop_map(Some),
+        1 => Just(None),
+        1 => Just(Some(f64::NAN)),
+        1 => (-1.0..2.0).prop_map(Some),
+    ];
     (
         proptest::array::uniform9(rating()),
         -60i64..600,
@@ -70,6 +75,16 @@ fn batch() -> impl Strategy<Value = (NaiveDate, Vec<Opportunity>)> {
         .prop_map(|(as_of, items)| (as_of, items.iter().copied().cycle().take(ROWS).collect()))
 }
 
+/// An opportunity's possibility as a column cell: NaN when none is given
+/// (derived), and a given NaN as infinity, refused the same way.
+fn cell(possibility: Option<f64>) -> f64 {
+    match possibility {
+        None => f64::NAN,
+        Some(p) if p.is_nan() => f64::INFINITY,
+        Some(p) => p,
+    }
+}
+
 /// The column form's output for `opportunities`.
 fn grade_columns(
     grader: &Grader,
@@ -88,7 +103,7 @@ fn grade_columns(
         .iter()
         .map(|o| day_number(o.expected_close))
         .collect();
-    let possibility: Vec<f64> = opportunities.iter().map(|o| o.possibility).collect();
+    let possibility: Vec<f64> = opportunities.iter().map(|o| cell(o.possibility)).collect();
     let input = ColumnInput {
         ratings: std::array::from_fn(|f| ratings[f].as_slice()),
         close_day: &close_day,

@@ -196,7 +196,7 @@ fn grading_inputs_out_of_range_are_refused() {
     deal.id = "O-3".into();
     deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {
         ratings: techsales::grading::Ratings::uniform(11.0),
-        possibility: 0.5,
+        possibility: Some(0.5),
     }));
     assert!(matches!(
         p.add_opportunity(deal.clone()),
@@ -204,7 +204,7 @@ fn grading_inputs_out_of_range_are_refused() {
     ));
     deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {
         ratings: techsales::grading::Ratings::uniform(6.0),
-        possibility: f64::NAN,
+        possibility: Some(f64::NAN),
     }));
     assert!(matches!(
         p.add_opportunity(deal),
@@ -233,7 +233,7 @@ fn grading_inputs_are_graded_as_of_the_portfolio_date() {
     deal.id = "O-graded".into();
     deal.grading = Some(Box::new(techsales::portfolio::GradingInputs {
         ratings: techsales::grading::Ratings::uniform(8.0),
-        possibility: 0.8,
+        possibility: Some(0.8),
     }));
     p.add_opportunity(deal).unwrap();
     let grader = p.grader().unwrap();

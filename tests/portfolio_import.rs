@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 use techsales::config::ConfigError;
 use techsales::customer::CustomerType;
+use techsales::grading::PossibilitySource;
 use techsales::key_account::{FactorKind, KeyNode, KeyNodeSet, NodeSource, Outcome, Stage};
 use techsales::labels::Labelled;
 use techsales::portfolio::{
@@ -711,7 +712,7 @@ fn rating_columns_reach_the_evaluation_and_the_grade() {
         inputs.ratings.to_array(),
         [8.0, 9.0, 8.0, 7.0, 7.0, 6.0, 6.0, 7.0, 8.0]
     );
-    assert_eq!(inputs.possibility, 0.8);
+    assert_eq!(inputs.possibility, Some(0.8));
     let assessed = portfolio.assess(&grader, full).unwrap().unwrap();
     assert_eq!(
         assessed.evaluation,
@@ -735,6 +736,30 @@ fn rating_columns_reach_the_evaluation_and_the_grade() {
     // The document with its ratings survives a save and a load.
     let reloaded = techsales::portfolio::Portfolio::from_json(&portfolio.to_json()).unwrap();
     assert_eq!(reloaded.opportunities().len(), 3);
+}
+
+/// A deal with ratings but no CRM probability is graded with the
+/// possibility its ratings derive, not with a number taken from its stage:
+/// the stage's probability (10 here) says nothing of this deal's ratings.
+#[test]
+fn ratings_without_a_crm_probability_are_graded_with_the_derived_possibility() {
+    let text = format!("{RATINGS_HEADER}O-1,Open,2026-04-15,,8,9,8,7,7,6,6,7,8\n");
+    let import = import_csv(text.as_bytes(), &ratings_mapping()).unwrap();
+    assert_eq!(import.imported, 1, "{:?}", import.rejected);
+    let portfolio = &import.portfolio;
+    let grader = portfolio.grader().unwrap();
+    let deal = portfolio.opportunity("O-1").unwrap();
+    assert_eq!(deal.crm_probability, None);
+    assert_eq!(deal.grading.as_deref().unwrap().possibility, None);
+    let assessed = portfolio.assess(&grader, deal).unwrap().unwrap();
+    assert_eq!(assessed.possibility_source, PossibilitySource::Derived);
+    assert_eq!(assessed.possibility, assessed.derived_possibility);
+    assert!(assessed.possibility.unwrap() > 0.8, "{assessed:?}");
+    assert!(assessed.grade.is_some(), "{assessed:?}");
+    // Unknown stays unknown through a save and a load.
+    let reloaded = techsales::portfolio::Portfolio::from_json(&portfolio.to_json()).unwrap();
+    let again = reloaded.opportunity("O-1").unwrap();
+    assert_eq!(again.grading.as_deref().unwrap().possibility, None);
 }
 
 /// A rating that is not a number in 0-10 refuses its row, with its line,

@@ -40,7 +40,8 @@ Input columns (header names, any order; other columns are copied through):
   competition_technical_solutions, competition_after_sales   ratings 0-10
                    (an empty cell is unknown)
   expected_close   YYYY-MM-DD
-  possibility      0-1, how likely the transaction is
+  possibility      0-1, how likely the transaction is (optional column; an
+                   empty cell or no column: derived from the evaluation score)
 Columns added: grade (A-D, empty when not graded), score (0-10), status
 (graded, lower_contact_level, give_up, invalid_rating, invalid_possibility,
 close_date_in_past, unreadable) and explanation.";
@@ -49,7 +50,7 @@ close_date_in_past, unreadable) and explanation.";
 struct Positions {
     ratings: [usize; 9],
     expected_close: usize,
-    possibility: usize,
+    possibility: Option<usize>,
 }
 
 /// Where the header names `name` (any case, spaces around ignored).
@@ -88,7 +89,7 @@ fn positions(header: &csv::StringRecord) -> Result<Positions, String> {
     Ok(Positions {
         ratings: rating_columns(header)?,
         expected_close: column(header, "expected_close")?,
-        possibility: column(header, "possibility")?,
+        possibility: column(header, "possibility").ok(),
     })
 }
 
@@ -99,10 +100,14 @@ fn opportunity(row: &csv::StringRecord, at: &Positions) -> Result<Opportunity, S
     let close = cell(at.expected_close);
     let expected_close = NaiveDate::parse_from_str(close, "%Y-%m-%d")
         .map_err(|_| format!("expected_close `{close}` is not a date like 2026-06-30"))?;
-    let possibility = cell(at.possibility);
-    let possibility = possibility
-        .parse()
-        .map_err(|_| format!("possibility `{possibility}` is not a number"))?;
+    let possibility = match at.possibility.map(cell) {
+        None | Some("") => None,
+        Some(given) => Some(
+            given
+                .parse()
+                .map_err(|_| format!("possibility `{given}` is not a number"))?,
+        ),
+    };
     Ok(Opportunity {
         ratings,
         expected_close,

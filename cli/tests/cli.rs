@@ -428,6 +428,34 @@ fn grade_adds_grade_score_status_and_explanation_columns() {
 }
 
 #[test]
+fn grade_derives_the_possibility_when_the_crm_has_none() {
+    let dir = scratch("grade_derived");
+    // No possibility column at all, then an empty possibility cell.
+    let without: String = DEALS
+        .lines()
+        .take(2)
+        .map(|line| line.rsplit_once(',').unwrap().0.to_owned() + "\n")
+        .collect();
+    let with_empty =
+        DEALS.lines().next().unwrap().to_owned() + "\nD-1,7,7,7,7,7,7,4,7,7,2026-03-31,\n";
+    for (name, csv) in [("without.csv", without), ("empty.csv", with_empty)] {
+        let deals = write(&dir, name, &csv);
+        let output = techsales(&["grade", &deals, "--as-of", "2026-01-15"]);
+        assert_eq!(code(&output), 0, "{name}: {}", stderr(&output));
+        let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+        let header = reader.headers().unwrap().clone();
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[column("status")], "graded", "{name}");
+        assert!(
+            row[column("explanation")].contains("derived from the evaluation score"),
+            "{name}: {}",
+            &row[column("explanation")]
+        );
+    }
+}
+
+#[test]
 fn grade_exits_3_when_every_row_is_refused_and_1_without_its_columns() {
     let dir = scratch("grade_refused");
     let mut bad = String::from(DEALS.lines().next().unwrap());

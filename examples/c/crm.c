@@ -165,6 +165,15 @@ static void grading(void) {
                               true, &text));
   CHECK(strstr(text, "Go all out") != NULL);
   techsales_string_free(text);
+
+  /* A CRM without a possibility passes NAN: it is derived from the score. */
+  OK(techsales_grader_grade(grader, good, q1, as_of, NAN, &status, &grade, &score));
+  CHECK(status == TECHSALES_GRADE_ITEM_STATUS_GRADED && grade == TECHSALES_GRADE_A);
+  OK(techsales_grader_explain(grader, good, q1, as_of, NAN, TECHSALES_LANGUAGE_ENGLISH, true,
+                              &text));
+  CHECK(strstr(text, "derived from the evaluation score") != NULL);
+  techsales_string_free(text);
+  printf("without a possibility: graded A on the one the score derives\n");
   OK(techsales_grader_policy(grader, TECHSALES_GRADE_A, &policy));
   CHECK(policy.effort == TECHSALES_EFFORT_ALL_OUT && policy.enter_sales_process);
   CHECK(policy.review_every_days == 7);

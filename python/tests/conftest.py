@@ -27,7 +27,8 @@ def grader():
 def pipeline(n: int, seed: int = 7) -> dict:
     """`n` generated deals: ratings spread around a per-deal quality so that
     every grade and verdict occurs, close dates up to 18 months out, and a
-    few bad items (rating 10.5 or infinite, possibility 1.2, a date already past)."""
+    few bad items (rating 10.5 or infinite, possibility 1.2, a date already past);
+    about one deal in six has no possibility (NaN), as from a CRM without one."""
     rng = np.random.default_rng(seed)
     quality = rng.uniform(2.0, 9.5, n)
     ratings = np.clip(np.round(quality[:, None] + rng.normal(0, 1.5, (n, 9)), 1), 0, 10)
@@ -38,4 +39,5 @@ def pipeline(n: int, seed: int = 7) -> dict:
     ratings[bad == 0, 3] = 10.5
     ratings[bad == 1, 5] = np.inf
     possibility[bad == 2] = 1.2
+    possibility[bad >= 50] = np.nan
     return {"ratings": ratings, "close": close, "possibility": possibility}

@@ -69,6 +69,20 @@ def test_each_row_of_a_batch_is_what_grading_it_alone_gives(grader):
     assert counts.graded == int((batch.status == 0).sum())
 
 
+def test_without_a_possibility_it_is_derived_from_the_score(grader):
+    """No possibility (None or NaN) grades by the one the score derives,
+    and the explanation says so; a given one is named as given."""
+    ratings, close = [7.0] * 9, dt.date(2026, 3, 31)
+    derived = grader.explain(ratings, close, AS_OF)
+    assert derived["possibility_source"] == "derived"
+    assert derived["possibility"] == derived["derived_possibility"]
+    assert grader.grade(ratings, close, AS_OF) == grader.grade(ratings, close, AS_OF, float("nan"))
+    given = grader.explain(ratings, close, AS_OF, derived["possibility"])
+    assert given["possibility_source"] == "given"
+    assert given["grade"] == derived["grade"]
+    assert "derived from the evaluation score" in grader.explain(ratings, close, AS_OF, as_text=True)
+
+
 def test_numpy_pandas_and_arrow_give_the_same_results(grader):
     deals = pipeline(5000, seed=11)
     batch = grader.grade_columns(deals["ratings"], deals["close"], deals["possibility"], AS_OF)

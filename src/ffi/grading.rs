@@ -91,6 +91,12 @@ unsafe fn ratings_arg(ratings: *const f64) -> FfiResult<Ratings> {
     Ok(Ratings::from_array(values))
 }
 
+/// A possibility argument: NaN is none given, to derive it from the
+/// evaluation score.
+fn possibility_arg(possibility: f64) -> Option<f64> {
+    (!possibility.is_nan()).then_some(possibility)
+}
+
 /// The opportunity and as-of date of one grading.
 ///
 /// # Safety
@@ -105,7 +111,7 @@ unsafe fn opportunity_arg(
         // SAFETY: forwarded contract.
         ratings: unsafe { ratings_arg(ratings) }?,
         expected_close: date_arg(expected_close_day, "expected_close_day")?,
-        possibility,
+        possibility: possibility_arg(possibility),
     };
     Ok((opportunity, date_arg(as_of_day, "as_of_day")?))
 }
@@ -277,10 +283,12 @@ pub unsafe extern "C" fn techsales_grader_evaluate(
 /// its grade (`TECHSALES_GRADE_*`, or [`TECHSALES_NO_GRADE`] when it failed
 /// evaluation) and its evaluation score (0-10).
 ///
-/// A NaN rating is unknown. Input the batch would mark with an error status
-/// (an infinite or out-of-range rating, a NaN or out-of-range possibility, a close date before `as_of_day` where the table
-/// refuses it) is refused here with `TECHSALES_RESULT_INVALID_ARGUMENT` and
-/// a message that names it.
+/// A NaN rating is unknown. A NaN `possibility` is none given: it is
+/// derived from the evaluation score by the grader's curve. Input the batch
+/// would mark with an error status (an infinite or out-of-range rating, an
+/// infinite or out-of-range possibility, a close date before `as_of_day`
+/// where the table refuses it) is refused here with
+/// `TECHSALES_RESULT_INVALID_ARGUMENT` and a message that names it.
 ///
 /// # Safety
 /// `grader` NULL or live; `ratings` NULL or nine readable doubles;
@@ -307,7 +315,7 @@ pub unsafe extern "C" fn techsales_grader_grade(
             // SAFETY: forwarded contract.
             ratings: unsafe { ratings_arg(ratings) }?,
             expected_close: date_arg(expected_close_day, "expected_close_day")?,
-            possibility,
+            possibility: possibility_arg(possibility),
         };
         let table = cached_table(grader, as_of_day)?;
         let assessment = grader
@@ -443,7 +451,8 @@ fn overlap(a: (usize, usize), b: (usize, usize)) -> bool {
 /// - `close_day`: `n` expected close dates, days since the Unix epoch
 ///   (dates beyond the calendar's range, about 262,000 years away, count
 ///   as the farthest date it has);
-/// - `possibility`: `n` transaction possibilities (0-1);
+/// - `possibility`: `n` transaction possibilities (0-1; NaN where none is
+///   given, derived from the evaluation score by the grader's curve);
 /// - `out_status`: `n` `TECHSALES_GRADE_ITEM_STATUS_*` codes: graded,
 ///   failed evaluation, or an error status for that item alone (invalid
 ///   rating, invalid possibility, close date in the past);

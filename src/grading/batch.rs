@@ -7,8 +7,10 @@
 //! comparisons and table loads with no branch on the data. Items go in
 //! blocks of 64: the column form scores a block's ratings several items at
 //! a time, then gives each item its status. No explanation is built here.
-//! A NaN rating is unknown (see [`super::Ratings`]). A bad item (infinite
-//! or out-of-range rating, NaN or out-of-range possibility, a close date in the past
+//! A NaN rating is unknown (see [`super::Ratings`]); a NaN possibility in
+//! a column is one not given, derived from the evaluation score as
+//! [`Grader::grade`] derives it. A bad item (infinite or out-of-range
+//! rating, infinite or out-of-range possibility, a close date in the past
 //! where the table refuses it) gets an error status and the rest are
 //! graded. Every item's result equals what [`Grader::grade`] says for it,
 //! through [`BatchResult::from_result`]; call [`Grader::grade`] or
@@ -19,8 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::labelled_enum;
 
-use super::evaluation::{CompiledModel, Scored, Verdict, FACTOR_COUNT};
+use super::evaluation::{CompiledModel, KnownBlock, Scored, Verdict, FACTOR_COUNT};
 use super::grader::{Assessment, GradeChange, GradeError, Grader, Opportunity};
+use super::possibility::PossibilityMapping;
 use super::table::{day_number, CompiledTable};
 use super::Grade;
 
@@ -35,7 +38,8 @@ labelled_enum! {
         GiveUp = 2, "give_up" => ("Failed: give up", "未通过：放弃"),
         /// A rating is infinite or outside 0-10.
         InvalidRating = 3, "invalid_rating" => ("Invalid rating", "评分无效"),
-        /// The possibility is NaN, infinite or outside 0-1.
+        /// The possibility given is infinite or outside 0-1 (in a column,
+        /// NaN is a possibility not given; in an [`Opportunity`], `None`).
         InvalidPossibility = 4, "invalid_possibility" => ("Invalid transaction possibility", "成交可能性无效"),
         /// The expected close date is before the as-of date, which the
         /// table refuses.
@@ -203,7 +207,8 @@ pub struct ColumnInput<'a> {
     pub ratings: [&'a [f64]; FACTOR_COUNT],
     /// Expected close dates as day numbers ([`day_number`]).
     pub close_day: &'a [i32],
-    /// Transaction possibilities (0-1).
+    /// Transaction possibilities (0-1); NaN where none is given, to derive
+    /// it from the evaluation score.
     pub possibility: &'a [f64],
 }
 
@@ -305,13 +310,24 @@ const STATUS_BY_CODE: [ItemStatus; 8] = [
 fn finish_row(
     model: &CompiledModel,
     table: &CompiledTable,
+    mapping: &PossibilityMapping,
     scored: Scored,
     close_day: i32,
     possibility: f64,
 ) -> Finished {
     let give_up = scored.knocked_out() | (scored.score < model.give_up_below);
     let below_pass = scored.score < model.pass_threshold;
-    let possibility_valid = (possibility >= 0.0) & (possibility <= 1.0);
+    // NaN is a possibility not given: derived from the score (NaN again
+    // when the score is unknown, and then no grade is given anyway). The
+    // one branch here is on whether the column gives possibilities, which
+    // a CRM's column mostly does for every row or for none.
+    let given = !possibility.is_nan();
+    let possibility_valid = !given | ((possibility >= 0.0) & (possibility <= 1.0));
+    let possibility = if given {
+        possibility
+    } else {
+        mapping.possibility(scored.score).unwrap_or(f64::NAN)
+    };
     // The verdict's status code (0 pass, 1 lower contact, 2 give up), then
     // each refusal overriding it, the first-checked one last.
     let mut code = 2 * u8::from(give_up) + u8::from(below_pass & !give_up);
@@ -334,6 +350,16 @@ fn finish_row(
         status,
         grade_row,
         score,
+    }
+}
+
+/// An opportunity's possibility as a column cell: NaN when not given,
+/// and a given NaN as infinity, which is refused the same way.
+fn possibility_cell(possibility: Option<f64>) -> f64 {
+    match possibility {
+        None => f64::NAN,
+        Some(p) if p.is_nan() => f64::INFINITY,
+        Some(p) => p,
     }
 }
 
@@ -428,22 +454,56 @@ impl Grader {
         let model = self.compiled_model();
         let table = self.compile_table(as_of);
         let mut summary = BatchSummary::default();
-        let mut scored = [Scored::default(); BLOCK];
+        let mut columns = [[0.0; BLOCK]; FACTOR_COUNT];
+        let mut score = [0.0; BLOCK];
+        let mut lowest = [0.0; BLOCK];
+        let mut highest = [0.0; BLOCK];
+        let mut slack = [0.0; BLOCK];
+        let mut enough = [0.0; BLOCK];
         for (opportunities, out) in opportunities.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
             // Two short passes pipeline better than one long one: first
-            // the arithmetic on the block's ratings, then each status.
-            for (opportunity, scored) in opportunities.iter().zip(scored.iter_mut()) {
-                *scored = model.score(&opportunity.ratings.to_array());
+            // the arithmetic on the block's ratings, turned into columns,
+            // then each status.
+            let m = opportunities.len();
+            for (j, opportunity) in opportunities.iter().enumerate() {
+                for (column, rating) in columns.iter_mut().zip(opportunity.ratings.to_array()) {
+                    if let Some(cell) = column.get_mut(j) {
+                        *cell = rating;
+                    }
+                }
             }
-            for ((opportunity, &scored), result) in
-                opportunities.iter().zip(&scored).zip(out.iter_mut())
-            {
+            let known = KnownBlock {
+                score: &mut score[..m],
+                lowest: &mut lowest[..m],
+                highest: &mut highest[..m],
+                slack: &mut slack[..m],
+                enough_known: &mut enough[..m],
+            };
+            if !model.score_known_block(columns.each_ref().map(|c| &c[..m]), known) {
+                for (j, opportunity) in opportunities.iter().enumerate() {
+                    let s = model.score(&opportunity.ratings.to_array());
+                    score[j] = s.score;
+                    lowest[j] = s.lowest;
+                    highest[j] = s.highest;
+                    slack[j] = s.slack;
+                    enough[j] = s.enough_known;
+                }
+            }
+            for (j, (opportunity, result)) in opportunities.iter().zip(out.iter_mut()).enumerate() {
+                let scored = Scored {
+                    score: score[j],
+                    lowest: lowest[j],
+                    highest: highest[j],
+                    slack: slack[j],
+                    enough_known: enough[j],
+                };
                 *result = finish_row(
                     model,
                     &table,
+                    &self.config().possibility,
                     scored,
                     day_number(opportunity.expected_close),
-                    opportunity.possibility,
+                    possibility_cell(opportunity.possibility),
                 )
                 .result();
                 summary.count(result.status);
@@ -522,6 +582,7 @@ impl Grader {
         }
 
         let model = self.compiled_model();
+        let mapping = &self.config().possibility;
         let table = shift_table(self.compile_table(as_of), CLOSE_DAY_OFFSET);
         let [c0, c1, c2, c3, c4, c5, c6, c7, c8] = input.ratings;
         let rows = input
@@ -575,16 +636,27 @@ impl Grader {
                 &mut slack[..m],
                 &mut enough[..m],
             );
-            for j in 0..m {
-                let row = [
-                    c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
-                ];
-                let s = model.score(&row);
-                score[j] = s.score;
-                lowest[j] = s.lowest;
-                highest[j] = s.highest;
-                slack[j] = s.slack;
-                enough[j] = s.enough_known;
+            let known = KnownBlock {
+                score: &mut *score,
+                lowest: &mut *lowest,
+                highest: &mut *highest,
+                slack: &mut *slack,
+                enough_known: &mut *enough,
+            };
+            // A block with every rating known in one branch-free pass;
+            // any other block row by row.
+            if !model.score_known_block([c0, c1, c2, c3, c4, c5, c6, c7, c8], known) {
+                for j in 0..m {
+                    let row = [
+                        c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
+                    ];
+                    let s = model.score(&row);
+                    score[j] = s.score;
+                    lowest[j] = s.lowest;
+                    highest[j] = s.highest;
+                    slack[j] = s.slack;
+                    enough[j] = s.enough_known;
+                }
             }
             // Then each item's status and grade.
             let parts = score
@@ -611,7 +683,7 @@ impl Grader {
                     slack,
                     enough_known,
                 };
-                let result = finish_row(model, &table, scored, close_day, possibility);
+                let result = finish_row(model, &table, mapping, scored, close_day, possibility);
                 status.set(result.status);
                 grade.set_row(result.grade_row);
                 *out_score = result.score;
@@ -656,13 +728,15 @@ mod tests {
         let good = Opportunity {
             ratings: Ratings::uniform(7.0),
             expected_close: date(2026, 3, 1),
-            possibility: 0.8,
+            possibility: Some(0.8),
         };
         let mut nan = good;
-        nan.possibility = f64::NAN;
+        nan.possibility = Some(f64::NAN);
         let mut stale = good;
         stale.expected_close = date(2025, 12, 1);
-        let results = grader.grade_all(&[good, nan, stale, good], as_of);
+        let mut derived = good;
+        derived.possibility = None;
+        let results = grader.grade_all(&[good, nan, stale, good, derived], as_of);
         let statuses: Vec<_> = results.iter().map(|r| r.status).collect();
         assert_eq!(
             statuses,
@@ -670,10 +744,50 @@ mod tests {
                 ItemStatus::Graded,
                 ItemStatus::InvalidPossibility,
                 ItemStatus::CloseDateInPast,
-                ItemStatus::Graded
+                ItemStatus::Graded,
+                ItemStatus::Graded,
             ]
         );
         assert_eq!(results[3].grade, Some(Grade::A));
+        // Score 7 derives 0.88 on the default curve: A within three months.
+        assert_eq!(results[4].grade, Some(Grade::A));
+        assert!(results[4].same_as(&BatchResult::from_result(&grader.grade(&derived, as_of))));
+    }
+
+    #[test]
+    fn a_column_without_possibilities_grades_by_the_derived_one() {
+        let grader = Grader::default();
+        let as_of = date(2026, 1, 15);
+        let close = day_number(date(2026, 3, 1));
+        // Scores 7, 4 and unknown (too few ratings known).
+        let ratings = [[7.0, 4.0, f64::NAN]; FACTOR_COUNT];
+        let input = ColumnInput {
+            ratings: ratings.each_ref().map(|c| &c[..]),
+            close_day: &[close; 3],
+            possibility: &[f64::NAN; 3],
+        };
+        let mut status = [ItemStatus::Graded; 3];
+        let mut grade = [None; 3];
+        let mut score = [0.0; 3];
+        let mut output = ColumnOutput {
+            status: &mut status,
+            grade: &mut grade,
+            score: &mut score,
+        };
+        grader.grade_columns(as_of, &input, &mut output).unwrap();
+        assert_eq!(status[0], ItemStatus::Graded);
+        assert_eq!(grade[0], Some(Grade::A));
+        assert_eq!(status[1], ItemStatus::LowerContactLevel);
+        assert_eq!(status[2], ItemStatus::NotEnoughKnown);
+        for (i, r) in [7.0, 4.0, f64::NAN].into_iter().enumerate() {
+            let one = Opportunity {
+                ratings: Ratings::uniform(r),
+                expected_close: date(2026, 3, 1),
+                possibility: None,
+            };
+            let expected = BatchResult::from_result(&grader.grade(&one, as_of));
+            assert_eq!((expected.status, expected.grade), (status[i], grade[i]));
+        }
     }
 
     #[test]

@@ -722,6 +722,11 @@ pub(crate) struct CompiledModel {
     pub(crate) unknown_shares: [f64; FACTOR_COUNT],
     /// The fewest known ratings to evaluate.
     pub(crate) min_known: f64,
+    /// Each factor's weight in a row with every rating known: its share
+    /// times the renormalising scale, computed exactly as for such a row.
+    pub(crate) known_weights: [f64; FACTOR_COUNT],
+    /// Whether a row with every rating known is enough to evaluate: 1 or 0.
+    pub(crate) all_known_enough: f64,
     pub(crate) pass_threshold: f64,
     pub(crate) give_up_below: f64,
 }
@@ -767,6 +772,16 @@ impl Scored {
     }
 }
 
+/// The result columns of [`CompiledModel::score_known_block`], one entry
+/// per row each.
+pub(crate) struct KnownBlock<'a> {
+    pub(crate) score: &'a mut [f64],
+    pub(crate) lowest: &'a mut [f64],
+    pub(crate) highest: &'a mut [f64],
+    pub(crate) slack: &'a mut [f64],
+    pub(crate) enough_known: &'a mut [f64],
+}
+
 /// One row's arithmetic, shared by the batch and one-by-one paths.
 #[derive(Debug, Clone, Copy)]
 struct RowParts {
@@ -808,6 +823,11 @@ impl CompiledModel {
             Some(neutral) => (neutral, shares),
             None => ((RATING_MIN + RATING_MAX) / 2.0, [0.0; FACTOR_COUNT]),
         };
+        // What `parts` computes for a row with every rating known.
+        let scale = 1.0 / sum(&shares);
+        let known_weights = shares.map(|share| share * scale);
+        let min_known = f64::from(model.unknowns.min_known);
+        let all_known_enough = (FACTOR_COUNT as f64 >= min_known) & (scale < f64::INFINITY);
         CompiledModel {
             shares,
             floors,
@@ -815,7 +835,9 @@ impl CompiledModel {
             penalties,
             neutral,
             unknown_shares,
-            min_known: f64::from(model.unknowns.min_known),
+            min_known,
+            known_weights,
+            all_known_enough: f64::from(u8::from(all_known_enough)),
             pass_threshold: model.pass_threshold,
             give_up_below: model.give_up_below,
         }
@@ -877,6 +899,12 @@ impl CompiledModel {
     /// in registers.
     #[inline(always)]
     pub(crate) fn score(&self, ratings: &[f64; FACTOR_COUNT]) -> Scored {
+        // Rows with every rating known (most rows of most books) skip the
+        // renormalising arithmetic, whose result for them is fixed.
+        let all_known = ratings.iter().fold(true, |all, r| all & !r.is_nan());
+        if all_known {
+            return self.score_known(ratings);
+        }
         let parts = self.parts(ratings);
         Scored {
             score: parts.score,
@@ -885,6 +913,85 @@ impl CompiledModel {
             slack: parts.slack,
             enough_known: parts.enough_known,
         }
+    }
+
+    /// [`Self::score`] of a row with every rating known: the same
+    /// operations on the same numbers as [`Self::parts`] for such a row, so
+    /// the same bits, without the unknowns' selects and the division.
+    #[inline(always)]
+    fn score_known(&self, ratings: &[f64; FACTOR_COUNT]) -> Scored {
+        let mut contributions = [0.0; FACTOR_COUNT];
+        let mut slack = [0.0; FACTOR_COUNT];
+        let mut penalty = [0.0; FACTOR_COUNT];
+        for i in 0..FACTOR_COUNT {
+            let v = ratings[i];
+            contributions[i] = v * self.known_weights[i];
+            slack[i] = v - self.floors[i];
+            penalty[i] = if v < self.soft_floors[i] {
+                self.penalties[i]
+            } else {
+                0.0
+            };
+        }
+        Scored {
+            score: max(sum(&contributions) - sum(&penalty), RATING_MIN),
+            lowest: reduce(ratings, min),
+            highest: reduce(ratings, max),
+            slack: reduce(&slack, min),
+            enough_known: self.all_known_enough,
+        }
+    }
+
+    /// [`Self::score_known`] of a block of rows given factor by factor
+    /// (`columns[factor][row]`, every column as long as `score`), into the
+    /// five result columns; `false` (results to be discarded) when a rating
+    /// in the block is unknown. One loop with no branch, so the compiler
+    /// runs several rows at a time; the same operations as
+    /// [`Self::score_known`], so the same bits.
+    #[inline(always)]
+    pub(crate) fn score_known_block(
+        &self,
+        columns: [&[f64]; FACTOR_COUNT],
+        out: KnownBlock<'_>,
+    ) -> bool {
+        let rows = out.score.len();
+        let [c0, c1, c2, c3, c4, c5, c6, c7, c8] =
+            columns.map(|c| c.get(..rows).unwrap_or_default());
+        if [c0, c1, c2, c3, c4, c5, c6, c7, c8]
+            .iter()
+            .any(|c| c.len() != rows)
+        {
+            return false;
+        }
+        let (w, f) = (self.known_weights, self.floors);
+        let (soft, penalties) = (self.soft_floors, self.penalties);
+        // Without soft knock-outs every penalty is 0 and their sum +0, which
+        // leaves the score as it is: that loop skips them.
+        let has_soft = self.penalties.iter().any(|&p| p != 0.0);
+        let mut unknown = false;
+        for j in 0..rows {
+            let r = [
+                c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
+            ];
+            let mut contributions = [0.0; FACTOR_COUNT];
+            let mut slack = [0.0; FACTOR_COUNT];
+            let mut penalty = [0.0; FACTOR_COUNT];
+            for i in 0..FACTOR_COUNT {
+                unknown |= r[i].is_nan();
+                contributions[i] = r[i] * w[i];
+                slack[i] = r[i] - f[i];
+                if has_soft {
+                    penalty[i] = if r[i] < soft[i] { penalties[i] } else { 0.0 };
+                }
+            }
+            let penalty = if has_soft { sum(&penalty) } else { 0.0 };
+            out.score[j] = max(sum(&contributions) - penalty, RATING_MIN);
+            out.lowest[j] = reduce(&r, min);
+            out.highest[j] = reduce(&r, max);
+            out.slack[j] = reduce(&slack, min);
+            out.enough_known[j] = self.all_known_enough;
+        }
+        !unknown
     }
 
     /// The verdict for a valid score.

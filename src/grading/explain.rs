@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::labels::{Labelled, Language};
 
 use super::evaluation::{Factor, FactorSet, Verdict};
-use super::grader::{GradeError, Grader, Opportunity};
+use super::grader::{GradeError, Grader, Opportunity, PossibilitySource};
 use super::policy::ResourcePolicy;
 use super::table::{day_number, HorizonUnit};
 use super::Grade;
@@ -80,8 +80,16 @@ pub struct Explanation {
     pub expected_close: NaiveDate,
     /// Days from the as-of date to the expected close.
     pub days_to_close: i64,
-    /// The transaction possibility.
-    pub possibility: f64,
+    /// The transaction possibility graded: the one given, else the one
+    /// derived from the score; `None` when neither is known.
+    pub possibility: Option<f64>,
+    /// Where `possibility` came from.
+    pub possibility_source: PossibilitySource,
+    /// The possibility the score derives (`None`: the score is unknown),
+    /// shown beside a given one.
+    pub derived_possibility: Option<f64>,
+    /// Whether a given and the derived possibility disagree strongly.
+    pub possibility_disagrees: bool,
     /// Each factor's part in the score, in [`Factor::ALL`] order.
     pub factors: Vec<FactorContribution>,
     /// The score: the sum of the contributions less the penalty.
@@ -158,6 +166,7 @@ impl Grader {
             .collect();
 
         let table = &config.table;
+        let possibility = assessment.possibility.unwrap_or(f64::NAN);
         let close_day = i64::from(day_number(opportunity.expected_close));
         let as_of_day = i64::from(day_number(as_of));
         let bands: Vec<BandCheck> = table
@@ -172,7 +181,7 @@ impl Grader {
                     horizon_days,
                     min_possibility: band.min_possibility,
                     time_met: horizon_days.map_or(true, |days| close_day - as_of_day <= days),
-                    possibility_met: opportunity.possibility >= band.min_possibility,
+                    possibility_met: possibility >= band.min_possibility,
                 }
             })
             .collect();
@@ -185,7 +194,10 @@ impl Grader {
             as_of,
             expected_close: opportunity.expected_close,
             days_to_close: assessment.days_to_close,
-            possibility: opportunity.possibility,
+            possibility: assessment.possibility,
+            possibility_source: assessment.possibility_source,
+            derived_possibility: assessment.derived_possibility,
+            possibility_disagrees: assessment.possibility_disagrees,
             factors,
             score: evaluation.score,
             penalty: evaluation.penalty,
@@ -219,6 +231,11 @@ struct Words {
     close: &'static str,
     days_after: &'static str,
     possibility: &'static str,
+    given: &'static str,
+    given_derives: &'static str,
+    derived: &'static str,
+    not_derivable: &'static str,
+    disagree: &'static str,
     within: &'static str,
     at_least: &'static str,
     time: &'static str,
@@ -250,6 +267,11 @@ const ENGLISH: Words = Words {
     close: "Expected close",
     days_after: "days after",
     possibility: "possibility",
+    given: "given",
+    given_derives: "given; the evaluation score derives",
+    derived: "derived from the evaluation score",
+    not_derivable: "not given, and too little is known to derive it",
+    disagree: "The given and the derived possibility disagree strongly: check the CRM's figure against the ratings",
     within: "within",
     at_least: "possibility at least",
     time: "time",
@@ -281,6 +303,11 @@ const CHINESE: Words = Words {
     close: "预计成交",
     days_after: "天后，基准日",
     possibility: "成交可能性",
+    given: "给定",
+    given_derives: "给定；按评估得分推算为",
+    derived: "由评估得分推算",
+    not_derivable: "未给定，已知信息不足以推算",
+    disagree: "给定的与推算的成交可能性相差较大：请对照评分核对CRM中的数值",
     within: "期限",
     at_least: "可能性不低于",
     time: "时间",
@@ -374,17 +401,27 @@ impl Explanation {
             writeln!(out, "  {}: {}", w.unknowns, unknown.join(", "))?;
         }
 
+        let possibility = match (self.possibility_source, self.possibility) {
+            (PossibilitySource::Given, Some(p)) => match self.derived_possibility {
+                Some(d) => format!("{p:.2} ({} {d:.2})", w.given_derives),
+                None => format!("{p:.2} ({})", w.given),
+            },
+            (PossibilitySource::Derived, Some(p)) => format!("{p:.2} ({})", w.derived),
+            _ => format!("{} ({})", w.unknown, w.not_derivable),
+        };
         writeln!(
             out,
-            "{} {} ({} {} {}), {} {:.2}",
+            "{} {} ({} {} {}), {} {possibility}",
             w.close,
             self.expected_close,
             self.days_to_close,
             w.days_after,
             self.as_of,
             w.possibility,
-            self.possibility
         )?;
+        if self.possibility_disagrees {
+            writeln!(out, "  {}", w.disagree)?;
+        }
         let mut chosen = false;
         for band in &self.bands {
             let horizon = band
@@ -461,7 +498,7 @@ mod tests {
         let deal = Opportunity {
             ratings: Ratings::uniform(7.0),
             expected_close: date(2026, 6, 1),
-            possibility: 0.8,
+            possibility: Some(0.8),
         };
         let e = grader.explain(&deal, date(2026, 1, 15)).unwrap();
         assert_eq!(e.grade, Some(Grade::B));
@@ -482,5 +519,58 @@ mod tests {
         assert!(e
             .render(Language::English)
             .contains("Knock-outs hit: Capital status"));
+    }
+
+    #[test]
+    fn the_explanation_says_where_the_possibility_came_from() {
+        let grader = Grader::default();
+        let as_of = date(2026, 1, 15);
+        let given = Opportunity {
+            ratings: Ratings::uniform(7.0),
+            expected_close: date(2026, 6, 1),
+            possibility: Some(0.8),
+        };
+        let e = grader.explain(&given, as_of).unwrap();
+        assert_eq!(e.possibility_source, PossibilitySource::Given);
+        let text = e.render(Language::English);
+        assert!(
+            text.contains("possibility 0.80 (given; the evaluation score derives 0.88)"),
+            "{text}"
+        );
+        assert!(!text.contains("disagree"), "{text}");
+
+        let doubtful = Opportunity {
+            possibility: Some(0.2),
+            ..given
+        };
+        let e = grader.explain(&doubtful, as_of).unwrap();
+        assert!(e.possibility_disagrees);
+        assert!(e.render(Language::English).contains("disagree strongly"));
+        assert!(e.render(Language::Chinese).contains("相差较大"));
+
+        let derived = Opportunity {
+            possibility: None,
+            ..given
+        };
+        let e = grader.explain(&derived, as_of).unwrap();
+        assert_eq!(e.possibility_source, PossibilitySource::Derived);
+        assert_eq!(e.possibility, e.derived_possibility);
+        assert!(e
+            .render(Language::English)
+            .contains("(derived from the evaluation score)"));
+        assert!(e.render(Language::Chinese).contains("由评估得分推算"));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["possibility_source"], "derived");
+
+        let unknown = Opportunity {
+            ratings: Ratings::uniform(f64::NAN),
+            ..derived
+        };
+        let e = grader.explain(&unknown, as_of).unwrap();
+        assert_eq!(
+            (e.possibility_source, e.possibility, e.grade),
+            (PossibilitySource::Unknown, None, None)
+        );
+        assert!(e.render(Language::English).contains("too little is known"));
     }
 }

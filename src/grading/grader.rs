@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, Validate};
+use crate::labelled_enum;
 
 use super::batch::ItemStatus;
 use super::evaluation::{
@@ -61,8 +62,24 @@ pub struct Opportunity {
     pub ratings: Ratings,
     /// When the transaction is expected to close.
     pub expected_close: NaiveDate,
-    /// How likely the transaction is (0-1).
-    pub possibility: f64,
+    /// How likely the transaction is (0-1), as the caller knows it; `None`
+    /// (or left out of the JSON) to derive it from the evaluation score by
+    /// the configured [`PossibilityMapping`].
+    #[serde(default)]
+    pub possibility: Option<f64>,
+}
+
+labelled_enum! {
+    /// Where the transaction possibility a grade rests on came from.
+    pub enum PossibilitySource {
+        /// Given with the opportunity (for example the CRM's figure).
+        Given = 0, "given" => ("Given", "给定"),
+        /// Derived from the evaluation score by the configured curve.
+        Derived = 1, "derived" => ("Derived from the evaluation score", "由评估得分推算"),
+        /// Neither given nor derivable: too little is known to score the
+        /// project.
+        Unknown = 2, "unknown" => ("Unknown", "未知"),
+    }
 }
 
 /// Why an opportunity could not be graded.
@@ -149,8 +166,17 @@ pub struct Assessment {
     pub expected_close: NaiveDate,
     /// Days from the as-of date to the expected close (negative if past).
     pub days_to_close: i64,
-    /// The transaction possibility graded.
-    pub possibility: f64,
+    /// The transaction possibility graded: the one given, else the one
+    /// derived; `None` when neither is known.
+    pub possibility: Option<f64>,
+    /// Where `possibility` came from.
+    pub possibility_source: PossibilitySource,
+    /// The possibility the evaluation score derives, shown beside a given
+    /// one; `None` when the score is unknown.
+    pub derived_possibility: Option<f64>,
+    /// Whether a given possibility and the derived one differ by at least
+    /// the configured [`PossibilityMapping::strong_disagreement`].
+    pub possibility_disagrees: bool,
     /// Whether the project is an opportunity, and why.
     pub evaluation: Evaluation,
     /// The grade, for a project that passed evaluation.
@@ -312,12 +338,8 @@ impl Grader {
         opportunity: &Opportunity,
     ) -> Result<Assessment, GradeError> {
         let evaluation = self.evaluate(&opportunity.ratings)?;
-        let possibility = opportunity.possibility;
-        if !possibility.is_finite() {
-            return Err(GradeError::PossibilityNotFinite { value: possibility });
-        }
-        if !(0.0..=1.0).contains(&possibility) {
-            return Err(GradeError::PossibilityOutOfRange { value: possibility });
+        if let Some(given) = opportunity.possibility {
+            check_possibility(given)?;
         }
         let close_day = day_number(opportunity.expected_close);
         if table.refuses(close_day) {
@@ -326,14 +348,30 @@ impl Grader {
                 as_of: table.as_of,
             });
         }
-        let grade = evaluation
-            .passed()
-            .then(|| table.grade(close_day, possibility));
+        let mapping = &self.config.possibility;
+        let derived = mapping.possibility(evaluation.score);
+        let (possibility, possibility_source) = match (opportunity.possibility, derived) {
+            (Some(given), _) => (Some(given), PossibilitySource::Given),
+            (None, Some(derived)) => (Some(derived), PossibilitySource::Derived),
+            (None, None) => (None, PossibilitySource::Unknown),
+        };
+        let possibility_disagrees = match (opportunity.possibility, derived) {
+            (Some(given), Some(derived)) => mapping.disagree(given, derived),
+            _ => false,
+        };
+        // A project that passed has a known score, so a possibility.
+        let grade = match (evaluation.passed(), possibility) {
+            (true, Some(p)) => Some(table.grade(close_day, p)),
+            _ => None,
+        };
         Ok(Assessment {
             as_of: table.as_of,
             expected_close: opportunity.expected_close,
             days_to_close: i64::from(close_day) - i64::from(table.as_of_day),
             possibility,
+            possibility_source,
+            derived_possibility: derived,
+            possibility_disagrees,
             evaluation,
             grade,
         })
@@ -361,6 +399,17 @@ impl Grader {
     }
 }
 
+/// A given possibility must be a number within 0-1.
+pub(crate) fn check_possibility(value: f64) -> Result<(), GradeError> {
+    if !value.is_finite() {
+        return Err(GradeError::PossibilityNotFinite { value });
+    }
+    if !(0.0..=1.0).contains(&value) {
+        return Err(GradeError::PossibilityOutOfRange { value });
+    }
+    Ok(())
+}
+
 fn check_ratings(ratings: &Ratings) -> Result<(), GradeError> {
     for (factor, value) in ratings.iter() {
         if value.is_infinite() {
@@ -385,7 +434,7 @@ mod tests {
         Opportunity {
             ratings: Ratings::uniform(rating),
             expected_close: close,
-            possibility,
+            possibility: Some(possibility),
         }
     }
 

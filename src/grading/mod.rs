@@ -10,21 +10,23 @@
 //! A project that passed is graded A to D by estimated transaction time
 //! (its expected close date against an as-of date) and transaction
 //! possibility, through the [`table`] of time horizons and possibility
-//! bands. The grade decides how much of the sales force it gets
+//! bands. A deal whose CRM gives no possibility is graded by the one its
+//! evaluation score derives ([`possibility`]), and the assessment says
+//! which it was. The grade decides how much of the sales force it gets
 //! ([`policy`]), every grading can be [`explain`]ed, a later grading
 //! reports how the grade changed, and [`batch`] grading handles whole CRM
 //! exports without allocating per item.
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use techsales::grading::{Factor, Grade, Grader, Opportunity, Ratings};
+//! use techsales::grading::{Factor, Grade, Grader, Opportunity, PossibilitySource, Ratings};
 //!
 //! let grader = Grader::default();
 //! let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
 //! let deal = Opportunity {
 //!     ratings: Ratings::uniform(7.0).with(Factor::CompetitionPrices, 4.0),
 //!     expected_close: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
-//!     possibility: 0.75,
+//!     possibility: Some(0.75),
 //! };
 //! let assessment = grader.grade(&deal, as_of)?;
 //! assert_eq!(assessment.grade, Some(Grade::A));
@@ -33,13 +35,20 @@
 //! // Three months later the close date has slipped and the odds dropped.
 //! let slipped = Opportunity {
 //!     expected_close: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-//!     possibility: 0.4,
+//!     possibility: Some(0.4),
 //!     ..deal
 //! };
 //! let later = NaiveDate::from_ymd_opt(2026, 4, 15).unwrap();
 //! let regrade = grader.regrade(&assessment, &slipped, later)?;
 //! let change = regrade.change.expect("the grade changed");
 //! assert_eq!((change.from, change.to), (Some(Grade::A), Some(Grade::C)));
+//!
+//! // A CRM without a possibility field: the score (6.7) derives one.
+//! let unknown = Opportunity { possibility: None, ..deal };
+//! let derived = grader.grade(&unknown, as_of)?;
+//! assert_eq!(derived.possibility_source, PossibilitySource::Derived);
+//! assert!(derived.possibility.is_some_and(|p| p > 0.8));
+//! assert_eq!(derived.grade, Some(Grade::A));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -61,7 +70,8 @@ pub use evaluation::{
 };
 pub use explain::{BandCheck, Explanation, FactorContribution};
 pub use grader::{
-    Assessment, GradeChange, GradeError, Grader, GradingConfig, Opportunity, Regrade, RegradeError,
+    Assessment, GradeChange, GradeError, Grader, GradingConfig, Opportunity, PossibilitySource,
+    Regrade, RegradeError,
 };
 pub use policy::{Effort, PolicyTable, ResourcePolicy};
 pub use possibility::PossibilityMapping;

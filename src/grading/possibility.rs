@@ -15,6 +15,9 @@ use crate::config::{check_range, ConfigError, Validate};
 ///
 /// The default, intercept -5 and slope 1, gives 0.5 at the default pass
 /// threshold (score 5), 0.12 at score 3, 0.88 at score 7 and 0.99 at 10.
+/// A possibility given with a deal is graded as given; the explanation
+/// then shows the derived one beside it and flags a gap of at least
+/// `strong_disagreement` (default 0.3).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PossibilityMapping {
@@ -23,6 +26,9 @@ pub struct PossibilityMapping {
     /// Log-odds gained per point of score (0 or more, finite; 0 derives
     /// the same possibility for every score).
     pub slope: f64,
+    /// How far apart (0-1) a given and the derived possibility must be for
+    /// an explanation to say that they disagree strongly.
+    pub strong_disagreement: f64,
 }
 
 impl Default for PossibilityMapping {
@@ -30,6 +36,7 @@ impl Default for PossibilityMapping {
         PossibilityMapping {
             intercept: -5.0,
             slope: 1.0,
+            strong_disagreement: 0.3,
         }
     }
 }
@@ -37,7 +44,8 @@ impl Default for PossibilityMapping {
 impl Validate for PossibilityMapping {
     fn validate(&self) -> Result<(), ConfigError> {
         check_range("intercept", self.intercept, -f64::MAX, f64::MAX)?;
-        check_range("slope", self.slope, 0.0, f64::MAX)
+        check_range("slope", self.slope, 0.0, f64::MAX)?;
+        check_range("strong_disagreement", self.strong_disagreement, 0.0, 1.0)
     }
 }
 
@@ -45,7 +53,17 @@ impl PossibilityMapping {
     /// The curve `[intercept, slope]`, as `LearnReport::possibility_curve`
     /// reports it.
     pub fn from_curve([intercept, slope]: [f64; 2]) -> Self {
-        PossibilityMapping { intercept, slope }
+        PossibilityMapping {
+            intercept,
+            slope,
+            ..PossibilityMapping::default()
+        }
+    }
+
+    /// Whether a `given` possibility and the `derived` one disagree
+    /// strongly.
+    pub fn disagree(&self, given: f64, derived: f64) -> bool {
+        (given - derived).abs() >= self.strong_disagreement
     }
 
     /// The possibility at evaluation `score` (0-10); `None` for a NaN

@@ -2210,25 +2210,6 @@ impl<'a> Compiled<'a> {
         Reason::new(OTHER_REASON).with_note(note)
     }
 
-    /// The transaction possibility the row's ratings are graded with: the
-    /// CRM's probability for the deal, else the CRM's probability for its
-    /// stage, else the base probability of our stage.
-    fn possibility(&self, row: &Row<'_>) -> f64 {
-        row.crm_probability
-            .or_else(|| {
-                row.stage
-                    .as_ref()
-                    .and_then(|(_, t)| t.probability)
-                    .map(|p| p / 100.0)
-            })
-            .unwrap_or_else(|| {
-                self.mapping
-                    .definitions
-                    .process
-                    .base_probability(row.our_stage())
-            })
-    }
-
     /// The deal's process from what the row says, and nothing more: a
     /// grade if the row has one, the CRM's stage (its earlier key nodes
     /// reported by the CRM), and the outcome.
@@ -2319,9 +2300,12 @@ impl<'a> Compiled<'a> {
         record.crm_probability = row.crm_probability;
         record.product = row.product.clone();
         record.grading = row.ratings.map(|ratings| {
+            // The CRM's probability for this deal, when it has one; else
+            // the grade rests on the possibility the ratings derive (a
+            // stage's probability says nothing of this deal's ratings).
             Box::new(GradingInputs {
                 ratings,
-                possibility: self.possibility(row),
+                possibility: row.crm_probability,
             })
         });
         record.process = process;

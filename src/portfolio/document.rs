@@ -175,10 +175,13 @@ impl Account {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradingInputs {
-    /// Its rating on each evaluation factor (0-10).
+    /// Its rating on each evaluation factor (0-10; `null` where unknown).
     pub ratings: Ratings,
-    /// How likely the transaction is (0-1).
-    pub possibility: f64,
+    /// How likely the transaction is (0-1), as the CRM gives it; left out
+    /// when it gives none, and the grade then rests on the possibility the
+    /// evaluation score derives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub possibility: Option<f64>,
 }
 
 /// One opportunity: what it is worth, when it should close, how it grades,
@@ -1152,19 +1155,13 @@ impl Portfolio {
                     opportunity: id(),
                     error,
                 })?;
-            let p = inputs.possibility;
-            let error = if !p.is_finite() {
-                Some(GradeError::PossibilityNotFinite { value: p })
-            } else if !(0.0..=1.0).contains(&p) {
-                Some(GradeError::PossibilityOutOfRange { value: p })
-            } else {
-                None
-            };
-            if let Some(error) = error {
-                return Err(PortfolioError::GradingInputs {
-                    opportunity: id(),
-                    error,
-                });
+            if let Some(p) = inputs.possibility {
+                crate::grading::grader::check_possibility(p).map_err(|error| {
+                    PortfolioError::GradingInputs {
+                        opportunity: id(),
+                        error,
+                    }
+                })?;
             }
         }
         Self::check_tracked(record)
@@ -1223,7 +1220,7 @@ impl Portfolio {
             }
         }
         if let Some(p) = tracked.possibility {
-            let stored = record.grading.as_ref().map(|g| g.possibility);
+            let stored = record.grading.as_ref().and_then(|g| g.possibility);
             if stored != Some(p) {
                 let stored = stored.map_or_else(|| "none".to_owned(), |s| s.to_string());
                 return differs("grading.possibility", p.to_string(), stored);
@@ -1643,7 +1640,8 @@ impl Portfolio {
         fn show<T: std::fmt::Display>(value: Option<T>) -> String {
             value.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
         }
-        let possibility = record.grading.as_ref().map(|g| g.possibility);
+        let graded = record.grading.is_some();
+        let possibility = record.grading.as_ref().and_then(|g| g.possibility);
         match &entry.event {
             KeyAccountEvent::AmountChanged { from_minor, .. }
                 if *from_minor != record.amount_minor =>
@@ -1661,9 +1659,7 @@ impl Portfolio {
                     show(record.expected_close),
                 ))
             }
-            KeyAccountEvent::PossibilityChanged { from, .. }
-                if possibility.is_none() || *from != possibility =>
-            {
+            KeyAccountEvent::PossibilityChanged { from, .. } if !graded || *from != possibility => {
                 return Err(mismatch("possibility", show(*from), show(possibility)));
             }
             _ => {}
@@ -1675,7 +1671,7 @@ impl Portfolio {
             KeyAccountEvent::CloseDateChanged { to, .. } => record.expected_close = Some(to),
             KeyAccountEvent::PossibilityChanged { to, .. } => {
                 if let Some(grading) = record.grading.as_mut() {
-                    grading.possibility = to;
+                    grading.possibility = Some(to);
                 }
             }
             _ => {}

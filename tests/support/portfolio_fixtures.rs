@@ -350,7 +350,7 @@ pub fn build(accounts: &[AccountPlan], deals: &[DealPlan]) -> Portfolio {
         r.grading = plan.possibility.map(|possibility| {
             Box::new(GradingInputs {
                 ratings: Ratings::uniform(plan.rating),
-                possibility,
+                possibility: Some(possibility),
             })
         });
         records.push(r);

@@ -109,6 +109,11 @@ def _ratings_arg(ratings: Sequence[float] | Mapping[Any, float]) -> Any:
     return _ratings(ratings)
 
 
+def _possibility_arg(possibility: float | None) -> float:
+    """A possibility for the C ABI: NaN when none is given."""
+    return float("nan") if possibility is None else float(possibility)
+
+
 class Grader(Handle):
     """The grading configuration: built-in defaults, or a JSON document (dict or str).
 
@@ -121,6 +126,9 @@ class Grader(Handle):
     ...                      as_of=dt.date(2026, 1, 15), possibility=0.75)
     >>> r.grade.key, round(r.score, 1)
     ('a', 6.7)
+    >>> derived = grader.explain([7] * 9, close=dt.date(2026, 3, 31), as_of=dt.date(2026, 1, 15))
+    >>> derived["possibility_source"], derived["grade"]
+    ('derived', 'a')
     """
 
     _what = "grader"
@@ -159,9 +167,12 @@ class Grader(Handle):
         ratings: Sequence[float] | Mapping[Any, float],
         close: dt.date,
         as_of: dt.date,
-        possibility: float,
+        possibility: float | None = None,
     ) -> GradeResult:
-        """Evaluates and grades one opportunity as of a date; bad input raises `InvalidArgumentError`."""
+        """Evaluates and grades one opportunity as of a date; bad input raises `InvalidArgumentError`.
+
+        With no `possibility` (None or NaN) it is derived from the evaluation
+        score by the grader's curve."""
         status, grade, score = C.c_uint32(), C.c_uint32(), C.c_double()
         N.call(
             N.lib.techsales_grader_grade,
@@ -169,7 +180,7 @@ class Grader(Handle):
             _ratings_arg(ratings),
             epoch_day(close, "close"),
             epoch_day(as_of, "as_of"),
-            float(possibility),
+            _possibility_arg(possibility),
             C.byref(status),
             C.byref(grade),
             C.byref(score),
@@ -185,19 +196,22 @@ class Grader(Handle):
         ratings: Sequence[float] | Mapping[Any, float],
         close: dt.date,
         as_of: dt.date,
-        possibility: float,
+        possibility: float | None = None,
         *,
         as_text: bool = False,
         language: Any = None,
     ) -> Any:
-        """Every step of the grading, as a dict, or as text in `language` when `as_text`."""
+        """Every step of the grading, as a dict, or as text in `language` when `as_text`.
+
+        The result says where the possibility came from (`possibility_source`:
+        given, derived from the score, or unknown)."""
         text = N.text_out(
             N.lib.techsales_grader_explain,
             self._live,
             _ratings_arg(ratings),
             epoch_day(close, "close"),
             epoch_day(as_of, "as_of"),
-            float(possibility),
+            _possibility_arg(possibility),
             int(language if language is not None else Language.ENGLISH),
             bool(as_text),
         )
