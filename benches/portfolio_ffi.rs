@@ -5,15 +5,18 @@
 //! region: a load includes freeing the portfolio, a report includes freeing
 //! the text (the C side's NUL-terminated input is made once, outside).
 //!
-//! Run: `cargo bench --bench portfolio_ffi`.
+//! Run: `cargo bench --bench portfolio_ffi`; `BENCH_ONE_PASS=load_rust`
+//! (or `load_c_abi`, `report_rust`, `report_c_abi`) runs one routine once,
+//! for `benches/instructions.sh`.
 
 mod paired;
+mod support;
 
 use std::ffi::{c_char, CStr, CString};
 use std::hint::black_box;
 use std::ptr;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use techsales::ffi::portfolio::*;
 use techsales::ffi::{techsales_result, techsales_string_free};
 use techsales::portfolio::{render_report, Portfolio, ReportOptions};
@@ -108,5 +111,31 @@ fn bench(c: &mut Criterion) {
     unsafe { techsales_portfolio_free(handle) };
 }
 
+/// One routine, once, inside `support::measured` (for callgrind).
+fn one_pass(name: &str) {
+    let text = sample();
+    let c_text = CString::new(text.clone()).expect("no NUL");
+    let portfolio = Portfolio::from_json(&text).expect("the sample loads");
+    let handle = load_c(&c_text);
+    let options = ReportOptions::default();
+    match name {
+        "load_rust" => support::measured(text.len(), || load_free_rust(&text)),
+        "load_c_abi" => support::measured(text.len(), || load_free_c(&c_text)),
+        "report_rust" => support::measured(text.len(), || report_free_rust(&portfolio, &options)),
+        "report_c_abi" => support::measured(text.len(), || report_free_c(handle)),
+        other => panic!("no routine {other} in this bench"),
+    }
+    unsafe { techsales_portfolio_free(handle) };
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(name) = support::one_pass() {
+        return one_pass(&name);
+    }
+    benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}

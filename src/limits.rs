@@ -316,7 +316,14 @@ mod tests {
     fn the_streamed_check_finds_what_the_whole_text_check_finds() {
         let deep = "[".repeat(MAX_NESTING_DEPTH + 1);
         let long = format!("[\"{}\"]", "x".repeat(MAX_TEXT_BYTES + 1));
-        let texts: [&[u8]; 7] = [
+        // Strings left open about the text limit, to the end of the text.
+        let open: Vec<String> = (0..3)
+            .map(|extra| format!("[\"{}", "x".repeat(MAX_TEXT_BYTES + extra)))
+            .collect();
+        let texts: [&[u8]; 10] = [
+            open[0].as_bytes(),
+            open[1].as_bytes(),
+            open[2].as_bytes(),
             br#"{"id": "O-1", "notes": ["first call", "a\\u0000"]}"#,
             br#"["a\\\u0000"]"#,
             br#"["\u00", "\u0001", "\u000"]"#,
@@ -336,6 +343,24 @@ mod tests {
             Err(LimitError::LongerThan { limit: 5 })
         );
         assert_eq!(streamed(b"[1, 2]", 6, 2), Ok(()));
+    }
+
+    proptest::proptest! {
+        /// The whole-text scan finds what the streamed scan finds, byte
+        /// for byte, on any mix of the bytes that matter to it.
+        #[test]
+        fn the_whole_text_scan_agrees_with_the_streamed_one(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"[]{}\"\\u0x :,".to_vec()),
+                0..300,
+            ),
+        ) {
+            let depth_run = "[".repeat(MAX_NESTING_DEPTH - 2);
+            for text in [bytes.clone(), [depth_run.as_bytes(), &bytes].concat()] {
+                let whole = check_json_within(&text, MAX_JSON_BYTES);
+                proptest::prop_assert_eq!(streamed(&text, MAX_JSON_BYTES, 7), whole);
+            }
+        }
     }
 
     #[test]
