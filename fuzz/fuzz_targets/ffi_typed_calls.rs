@@ -90,6 +90,11 @@ struct Handles {
     definition: *mut techsales_key_account_definition,
     grader: *mut techsales_grader,
     planner: *mut techsales_planner,
+    /// The deal's and the sale's JSON as they stand, when known: kept from
+    /// a refused call (which must leave them so) to the next one, and
+    /// dropped by a call that changed them or a new handle.
+    deal_text: Option<String>,
+    cycle_text: Option<String>,
 }
 
 /// The handle's JSON, or "" for NULL.
@@ -138,6 +143,8 @@ fuzz_target!(|ops: Vec<Op>| {
         definition: ptr::null_mut(),
         grader: ptr::null_mut(),
         planner: ptr::null_mut(),
+        deal_text: None,
+        cycle_text: None,
     };
     unsafe {
         techsales_key_account_definition_new(ptr::null(), &mut h.definition);
@@ -159,16 +166,17 @@ fuzz_target!(|ops: Vec<Op>| {
 });
 
 /// Runs `call` on the deal and checks a refusal changed nothing.
-fn on_deal(h: &Handles, what: &str, call: impl FnOnce() -> techsales_result) {
-    let before = deal_json(h.deal);
+fn on_deal(h: &mut Handles, what: &str, call: impl FnOnce() -> techsales_result) {
+    let before = h.deal_text.take().unwrap_or_else(|| deal_json(h.deal));
     let code = check(call(), what);
     if code != techsales_result::Ok {
         assert_eq!(before, deal_json(h.deal), "refused {what} changed the deal");
+        h.deal_text = Some(before);
     }
 }
 
-fn on_cycle(h: &Handles, what: &str, call: impl FnOnce() -> techsales_result) {
-    let before = cycle_json(h.cycle);
+fn on_cycle(h: &mut Handles, what: &str, call: impl FnOnce() -> techsales_result) {
+    let before = h.cycle_text.take().unwrap_or_else(|| cycle_json(h.cycle));
     let code = check(call(), what);
     if code != techsales_result::Ok {
         assert_eq!(
@@ -176,6 +184,7 @@ fn on_cycle(h: &Handles, what: &str, call: impl FnOnce() -> techsales_result) {
             cycle_json(h.cycle),
             "refused {what} changed the sale"
         );
+        h.cycle_text = Some(before);
     }
 }
 
@@ -322,6 +331,7 @@ fn run(h: &mut Handles, op: Op, actor: *const c_char) {
             {
                 unsafe { techsales_cycle_free(h.cycle) };
                 h.cycle = c;
+                h.cycle_text = None;
             } else {
                 assert!(c.is_null());
             }
@@ -383,6 +393,7 @@ fn run(h: &mut Handles, op: Op, actor: *const c_char) {
             {
                 unsafe { techsales_key_account_free(h.deal) };
                 h.deal = d;
+                h.deal_text = None;
             } else {
                 assert!(d.is_null());
             }

@@ -145,49 +145,100 @@ fn main() {
     write("ffi_configs", "grader", &json(&Grader::default()));
     learn_seeds();
 
-    // The sample data: three accounts with their deals, and the export's
-    // first rows with its mapping.
+    // The sample data, in small slices: every input the fuzzer makes from a
+    // seed is about as long (up to twice the largest seed), and each input
+    // is loaded, checked, reported and saved whole, so the seeds' size sets
+    // the campaign's speed. Three accounts with their deals, each account a
+    // seed; the account of the smallest cycle linked to a deal, with that
+    // deal and cycle; the definitions, the sample's being the defaults, are
+    // left out (the `earliest-as-of` seed carries them in full).
     let sample = std::fs::read_to_string("../examples/data/portfolio.json").unwrap();
     let sample = Portfolio::from_json(&sample).unwrap();
-    let accounts: Vec<_> = sample.accounts().iter().take(3).cloned().collect();
-    let ids: Vec<String> = accounts.iter().map(|a| a.id().to_owned()).collect();
-    let deals: Vec<_> = sample
+    assert_eq!(
+        json(sample.definitions()),
+        json(&Definitions::default()),
+        "the sample's definitions are no longer the defaults: keep them in the slices"
+    );
+    let slice_of = |account_ids: &[&str], deal_ids: &[&str], max_cycle_len: usize| {
+        let accounts: Vec<_> = sample
+            .accounts()
+            .iter()
+            .filter(|a| account_ids.contains(&a.id()))
+            .cloned()
+            .collect();
+        let deals: Vec<_> = sample
+            .opportunities()
+            .iter()
+            .filter(|o| o.account_id().is_some_and(|a| account_ids.contains(&a)))
+            .filter(|o| deal_ids.contains(&o.id.as_str()))
+            .cloned()
+            .collect();
+        let mut small = Portfolio::new(
+            sample.name(),
+            sample.as_of(),
+            sample.currency(),
+            sample.definitions().clone(),
+        )
+        .unwrap()
+        .with_records(accounts, deals)
+        .unwrap();
+        let cycles: Vec<_> = sample
+            .cycles()
+            .iter()
+            .filter(|c| {
+                account_ids.contains(&c.account.as_str())
+                    && json(*c).len() <= max_cycle_len
+                    && c.opportunity
+                        .as_ref()
+                        .is_none_or(|o| small.opportunity(o).is_some())
+            })
+            .cloned()
+            .collect();
+        for cycle in cycles {
+            small.put_cycle(cycle).unwrap();
+        }
+        without_definitions(&small.to_json())
+    };
+    // The first six deals of the first three accounts, as the one large
+    // seed had, and the accounts' unlinked small cycles (the linked one is
+    // 16 KB): a seed for each account.
+    let first: Vec<&str> = sample.accounts().iter().take(3).map(|a| a.id()).collect();
+    let deals: Vec<&str> = sample
         .opportunities()
         .iter()
-        .filter(|o| o.account_id().is_some_and(|a| ids.iter().any(|id| id == a)))
+        .filter(|o| o.account_id().is_some_and(|a| first.contains(&a)))
         .take(6)
-        .cloned()
+        .map(|o| o.id.as_str())
         .collect();
-    let small = Portfolio::new(
-        sample.name(),
-        sample.as_of(),
-        sample.currency(),
-        sample.definitions().clone(),
-    )
-    .unwrap()
-    .with_records(accounts, deals)
-    .unwrap();
-    let mut small = small;
-    // Two of the slice's accounts' cycles, so that cycle events have one to
-    // go to.
-    for cycle in sample
+    for id in &first {
+        let slice = slice_of(&[id], &deals, 4096);
+        for target in ["portfolio", "ffi_portfolio"] {
+            write(target, &format!("sample-{id}"), &slice);
+        }
+    }
+    let linked = sample
         .cycles()
         .iter()
-        .filter(|c| ids.iter().any(|id| id.as_str() == c.account.as_str()))
-        .take(2)
-    {
-        small.put_cycle(cycle.clone()).unwrap();
-    }
-    let slice = small.to_json();
+        .filter(|c| c.opportunity.is_some())
+        .min_by_key(|c| json(*c).len())
+        .unwrap();
+    // Its account, the deal and the cycle.
+    let slice = slice_of(
+        &[linked.account.as_str()],
+        &[linked.opportunity.as_deref().unwrap()],
+        usize::MAX,
+    );
+    let small = Portfolio::from_json(&slice).unwrap();
     // A book at the edge of time: its as-of moment a month after chrono's
     // earliest date, so that every period reaching back crosses it.
     let earliest = DateTime::<Utc>::MIN_UTC + TimeDelta::days(30);
     let mut edge = Portfolio::new("edge", earliest, "EUR", Definitions::default()).unwrap();
     let customer = Customer::from_type("C-1", "Acme", CustomerType::Loyal, earliest).unwrap();
     edge.add_account(Account::new(customer)).unwrap();
-    write("ffi_portfolio", "earliest-as-of", &edge.to_json());
-    write("portfolio", "sample-slice", &slice);
-    write("ffi_portfolio", "sample-slice", &slice);
+    for target in ["portfolio", "ffi_portfolio"] {
+        write(target, "earliest-as-of", &edge.to_json());
+        write(target, "linked-cycle", &slice);
+    }
     // Changes, one a line, chosen by the first byte (see the target): a
     // deal event and a cycle event, an account put back, a change of type.
     let deal_entry = Entry::new(
@@ -222,7 +273,7 @@ fn main() {
     let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
     CsvMapping::from_json(&mapping.to_string()).unwrap();
     let export = std::fs::read_to_string("../examples/data/crm_export.csv").unwrap();
-    let rows: Vec<&str> = export.lines().take(25).collect();
+    let rows = export_rows(&export, 25);
     write(
         "csv_import",
         "sample-rows",
@@ -267,4 +318,67 @@ fn learn_seeds() {
     let grader = json(&Grader::default());
     let withdrawn = r#"{"folds":2,"l2":0.5,"min_deals":20,"withdrawn_as_lost":true}"#;
     std::fs::write(dir.join("saved-grader"), seed(&grader, withdrawn, 1)).unwrap();
+}
+
+/// A document's JSON without its `definitions` (which then load as the
+/// defaults).
+fn without_definitions(doc: &str) -> String {
+    let key = r#""definitions":"#;
+    let start = doc.find(key).expect("a saved portfolio has definitions");
+    let value_start = start + key.len();
+    let mut values =
+        serde_json::Deserializer::from_str(&doc[value_start..]).into_iter::<serde_json::Value>();
+    values.next().unwrap().unwrap();
+    let mut end = value_start + values.byte_offset();
+    if doc[end..].starts_with(',') {
+        end += 1;
+    }
+    let out = format!("{}{}", &doc[..start], &doc[end..]);
+    let out = out.replace(",}", "}");
+    assert_eq!(
+        Portfolio::from_json(&out).unwrap().to_json(),
+        doc,
+        "the document without its definitions is another one"
+    );
+    out
+}
+
+/// The header and the rows of the export's first `first` that show
+/// something the others do not: the first row of each stage, and every row
+/// without an account or a rating, with an amount not written as
+/// `1,234.00`, and the first naming an account a kept row named.
+fn export_rows(export: &str, first: usize) -> Vec<&str> {
+    let mut lines = export.lines();
+    let mut rows = vec![lines.next().unwrap()];
+    let mut stages = Vec::new();
+    let mut accounts = Vec::new();
+    let mut repeated = false;
+    for line in lines.take(first) {
+        let cells = csv_cells(line);
+        let (account, stage, amount, rating) = (&cells[2], &cells[5], &cells[6], &cells[12]);
+        let plain_amount = amount.contains('.') && !amount.contains('k');
+        let new_stage = !stages.contains(stage);
+        let repeat_account = !repeated && !account.is_empty() && accounts.contains(account);
+        repeated |= repeat_account;
+        if new_stage || account.is_empty() || rating.is_empty() || !plain_amount || repeat_account {
+            stages.push(stage.clone());
+            accounts.push(account.clone());
+            rows.push(line);
+        }
+    }
+    rows
+}
+
+/// The cells of one CSV line (quoted cells hold no quotes in the sample).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            _ => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
 }
