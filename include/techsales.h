@@ -686,6 +686,12 @@ typedef struct techsales_batch_summary {
    * Items whose input was refused.
    */
   size_t invalid;
+  /**
+   * Items with too few ratings known to evaluate
+   * (`TECHSALES_GRADE_ITEM_STATUS_NOT_ENOUGH_KNOWN`). The four counts add
+   * up to the batch's length.
+   */
+  size_t not_enough_known;
 } techsales_batch_summary;
 
 #ifdef __cplusplus

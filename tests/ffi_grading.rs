@@ -305,7 +305,10 @@ fn a_column_batch_agrees_with_the_rust_api_and_with_one_by_one() {
             &mut summary,
         )
     });
-    assert_eq!(summary.graded + summary.failed + summary.invalid, n);
+    assert_eq!(
+        summary.graded + summary.failed + summary.invalid + summary.not_enough_known,
+        n
+    );
     assert!(summary.graded > 0 && summary.failed > 0 && summary.invalid > 0);
 
     // The Rust API on the same columns, close dates as day numbers.
@@ -335,9 +338,15 @@ fn a_column_batch_agrees_with_the_rust_api_and_with_one_by_one() {
         (
             rust_summary.graded,
             rust_summary.failed,
-            rust_summary.invalid
+            rust_summary.invalid,
+            rust_summary.not_enough_known
         ),
-        (summary.graded, summary.failed, summary.invalid)
+        (
+            summary.graded,
+            summary.failed,
+            summary.invalid,
+            summary.not_enough_known
+        )
     );
     let mut seen = [0usize; 6];
     for i in 0..n {
@@ -395,6 +404,7 @@ fn an_empty_batch_may_pass_null_columns() {
         graded: 9,
         failed: 9,
         invalid: 9,
+        not_enough_known: 9,
     };
     ok(unsafe {
         techsales_grader_grade_columns(
@@ -410,7 +420,15 @@ fn an_empty_batch_may_pass_null_columns() {
             &mut summary,
         )
     });
-    assert_eq!((summary.graded, summary.failed, summary.invalid), (0, 0, 0));
+    assert_eq!(
+        (
+            summary.graded,
+            summary.failed,
+            summary.invalid,
+            summary.not_enough_known
+        ),
+        (0, 0, 0, 0)
+    );
 }
 
 #[test]
@@ -491,7 +509,10 @@ fn overlapping_or_misaligned_columns_are_refused() {
         );
     }
     assert!(status.iter().all(|&s| s == 0) && grade.iter().all(|&s| s == 0));
-    assert_eq!(summary.graded + summary.failed + summary.invalid, 0);
+    assert_eq!(
+        summary.graded + summary.failed + summary.invalid + summary.not_enough_known,
+        0
+    );
 }
 
 #[test]
@@ -836,4 +857,49 @@ fn too_many_threads_are_refused_and_nothing_is_written() {
     assert_eq!(counts, [0, 0, 0]);
     let (r, ..) = grade_on_threads(&g, &c, TECHSALES_MAX_THREADS);
     assert_eq!(r, techsales_result::Ok);
+}
+
+/// Regression (fuzz `ffi_typed_calls`, "rows lost"): a batch whose rows
+/// have too few ratings known lost them from the C summary, whose counts
+/// then added up to less than the batch; they are counted apart.
+#[test]
+fn the_c_summary_counts_rows_with_too_little_known() {
+    let g = OwnedGrader::new(None);
+    let n = 4;
+    // Rows 0 and 1 known; rows 2 and 3 with one rating known only.
+    let columns: Vec<Vec<f64>> = (0..FACTOR_COUNT)
+        .map(|i| {
+            let sparse = if i == 0 { 7.0 } else { f64::NAN };
+            vec![7.0, 1.0, sparse, sparse]
+        })
+        .collect();
+    let pointers: Vec<*const f64> = columns.iter().map(|c| c.as_ptr()).collect();
+    let close = vec![AS_OF + 30; n];
+    let possibility = vec![0.8; n];
+    let (mut status, mut grade, mut score) = (vec![0u32; n], vec![0u32; n], vec![0.0; n]);
+    let mut summary = techsales_batch_summary::default();
+    ok(unsafe {
+        techsales_grader_grade_columns(
+            g.0,
+            AS_OF,
+            pointers.as_ptr(),
+            close.as_ptr(),
+            possibility.as_ptr(),
+            n,
+            status.as_mut_ptr(),
+            grade.as_mut_ptr(),
+            score.as_mut_ptr(),
+            &mut summary,
+        )
+    });
+    assert_eq!(
+        (
+            summary.graded,
+            summary.failed,
+            summary.invalid,
+            summary.not_enough_known
+        ),
+        (1, 1, 0, 2)
+    );
+    assert_eq!(status[2], ItemStatus::NotEnoughKnown.code());
 }

@@ -256,7 +256,7 @@ fuzz_target!(|data: &[u8]| {
             let opportunity = Opportunity {
                 ratings: Ratings::from_array(ratings),
                 expected_close: as_of + TimeDelta::days(30),
-                possibility: 0.5,
+                possibility: Some(0.5),
             };
             let rust_grade = rust_grader.grade(&opportunity, as_of);
             assert_eq!(

@@ -608,7 +608,7 @@ fn grade_columns(
     check(code, "grade_columns");
     if code == techsales_result::Ok {
         assert_eq!(
-            summary.graded + summary.failed + summary.invalid,
+            summary.graded + summary.failed + summary.invalid + summary.not_enough_known,
             n,
             "rows lost"
         );

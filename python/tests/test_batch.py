@@ -65,7 +65,7 @@ def test_each_row_of_a_batch_is_what_grading_it_alone_gives(grader):
         assert (ts.NO_GRADE if one.grade is None else int(one.grade)) == batch.grade[i]
         assert same_bits(np.array([one.score]), batch.score[i : i + 1])
     counts = batch.summary
-    assert counts.graded + counts.failed + counts.invalid == 3000
+    assert counts.graded + counts.failed + counts.invalid + counts.not_enough_known == 3000
     assert counts.graded == int((batch.status == 0).sum())
 
 

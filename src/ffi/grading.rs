@@ -68,6 +68,10 @@ pub struct techsales_batch_summary {
     pub failed: usize,
     /// Items whose input was refused.
     pub invalid: usize,
+    /// Items with too few ratings known to evaluate
+    /// (`TECHSALES_GRADE_ITEM_STATUS_NOT_ENOUGH_KNOWN`). The four counts add
+    /// up to the batch's length.
+    pub not_enough_known: usize,
 }
 
 /// The date of a day count since the Unix epoch.
@@ -616,6 +620,7 @@ pub unsafe extern "C" fn techsales_grader_grade_columns_threads(
             graded: summary.graded,
             failed: summary.failed,
             invalid: summary.invalid,
+            not_enough_known: summary.not_enough_known,
         })
     })
 }

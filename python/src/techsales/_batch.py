@@ -89,7 +89,9 @@ def grade_prepared(
         C.byref(summary),
     )
     return BatchResult(
-        status, grade, score, BatchSummary(summary.graded, summary.failed, summary.invalid)
+        status, grade, score, BatchSummary(
+            summary.graded, summary.failed, summary.invalid, summary.not_enough_known
+        )
     )
 
 

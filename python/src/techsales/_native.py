@@ -66,7 +66,7 @@ class ResourcePolicy(C.Structure):
 class BatchSummary(C.Structure):
     """`techsales_batch_summary`."""
 
-    _fields_ = [("graded", SZ), ("failed", SZ), ("invalid", SZ)]
+    _fields_ = [("graded", SZ), ("failed", SZ), ("invalid", SZ), ("not_enough_known", SZ)]
 
 
 def _declare(name: str, restype: Any, *argtypes: Any) -> None:

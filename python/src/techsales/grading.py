@@ -64,11 +64,13 @@ class ResourcePolicy:
 
 @dataclass(frozen=True)
 class BatchSummary:
-    """How many items were graded, failed evaluation, or were refused."""
+    """How many items were graded, failed evaluation, were refused, or had
+    too few ratings known to evaluate; the four add up to the batch."""
 
     graded: int
     failed: int
     invalid: int
+    not_enough_known: int = 0
 
 
 @dataclass(frozen=True)
