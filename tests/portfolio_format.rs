@@ -246,3 +246,28 @@ fn grading_inputs_are_graded_as_of_the_portfolio_date() {
     assert_eq!(assessment.as_of, date(6, 30));
     assert!(p.assess(&grader, p.opportunity("O-1").unwrap()).is_none());
 }
+
+/// A format 2 document written before the possibility became optional
+/// (the bundled sample, unchanged since) loads, keeps every possibility it
+/// gave, and saves back the same document; a grading configuration of that
+/// time, without `strong_disagreement`, loads with its default.
+#[test]
+fn a_document_from_before_the_optional_possibility_still_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/portfolio.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let book = Portfolio::from_json(&text).unwrap();
+    let graded: Vec<_> = book
+        .opportunities()
+        .iter()
+        .filter_map(|o| o.grading.as_deref())
+        .collect();
+    assert!(!graded.is_empty());
+    assert!(graded.iter().all(|g| g.possibility.is_some()));
+    let value = |json: &str| serde_json::from_str::<serde_json::Value>(json).unwrap();
+    assert_eq!(value(&book.to_json()), value(&text));
+
+    let old_config = r#"{"possibility": {"intercept": -4.0, "slope": 0.9}}"#;
+    let config = techsales::grading::GradingConfig::from_json(old_config).unwrap();
+    assert_eq!(config.possibility.strong_disagreement, 0.3);
+    assert_eq!(config.possibility.intercept, -4.0);
+}
