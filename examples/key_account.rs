@@ -108,7 +108,8 @@ fn main() -> Result<()> {
     println!("graded: {}", walk.deal.win_probability(&walk.definition));
     walk.advance(day(2, 12))?;
 
-    // Sales entry: the coach and the economic buyer meet both nodes.
+    // Sales entry: the coach and the economic, technical and user buyers
+    // meet both nodes.
     walk.apply(
         day(2, 18),
         "liu",
@@ -142,6 +143,23 @@ fn main() -> Result<()> {
             contact: Box::new(economic_buyer),
         },
     )?;
+    for (id, name, role) in [
+        (
+            "t-01",
+            "Ms Sun, process engineer",
+            BuyingRole::TechnicalBuyer,
+        ),
+        ("u-01", "Mr Qian, shift supervisor", BuyingRole::UserBuyer),
+    ] {
+        let contact = BuyingInfluence::new(id, name, role, InfluenceDegree::Medium).met();
+        walk.apply(
+            day(2, 26),
+            "liu",
+            KeyAccountEvent::ContactRecorded {
+                contact: Box::new(contact),
+            },
+        )?;
+    }
     for record in walk.deal.key_node_records().skip(1) {
         println!(
             "key node met: {} [{}] ({})",

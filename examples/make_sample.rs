@@ -314,6 +314,12 @@ impl DealWalk<'_> {
     }
 }
 
+/// A name for a contact of deal `id`, chosen by the id.
+fn person(id: &str, salt: usize) -> &'static str {
+    let sum: usize = id.bytes().map(usize::from).sum();
+    PEOPLE[(sum + salt) % PEOPLE.len()]
+}
+
 fn stage_work(walk: &mut DealWalk<'_>, stage: Stage, rng: &mut Lcg) -> Result<bool> {
     // Sometimes the customer is seen a step ahead of us.
     let step = if rng.chance(0.2) {
@@ -346,6 +352,24 @@ fn stage_work(walk: &mut DealWalk<'_>, stage: Stage, rng: &mut Lcg) -> Result<bo
                 walk.apply(KeyAccountEvent::ContactRecorded {
                     contact: Box::new(buyer),
                 })?;
+                // Source 002: the technical and the user buyer come with the
+                // economic one (names picked without the generator, so
+                // the rest of the book stays as it was).
+                for (suffix, role, salt) in [
+                    ("t1", BuyingRole::TechnicalBuyer, 1),
+                    ("u1", BuyingRole::UserBuyer, 2),
+                ] {
+                    let contact = BuyingInfluence::new(
+                        format!("{}-{suffix}", walk.id),
+                        person(&walk.id, salt),
+                        role,
+                        InfluenceDegree::Medium,
+                    )
+                    .met();
+                    walk.apply(KeyAccountEvent::ContactRecorded {
+                        contact: Box::new(contact),
+                    })?;
+                }
             }
         }
         Stage::Proposal => {

@@ -366,8 +366,14 @@ impl PlannerConfig {
     /// product, market or region: readiness is checked under the
     /// [`Selectivity`] rule for `scope`.
     pub fn plan_in(&self, input: PlanInput<'_>, scope: Scope<'_>) -> Plan {
+        self.plan_under(input, self.selectivity.rule_for(self.readiness, scope))
+    }
+
+    /// Recommends actions like [`plan`](Self::plan), with readiness checked
+    /// under `rule` (for example the strictest of
+    /// [`Selectivity::rule_for`] over several products).
+    pub fn plan_under(&self, input: PlanInput<'_>, rule: ReadinessRule) -> Plan {
         let ty = input.customer_type;
-        let rule = self.selectivity.rule_for(self.readiness, scope);
         let readiness = rule.assess(input.readiness);
         if ty == CustomerType::MarketTaker && !readiness.candidate {
             return Plan::NotWorthInvestingNow {

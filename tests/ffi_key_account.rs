@@ -88,7 +88,8 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
         ));
         ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
         assert_eq!(d.stage(), 1);
-        // Sales entry: coverage (a coach and a met economic buyer) meets both nodes.
+        // Sales entry: coverage (a coach and the economic, technical and user
+        // buyers) meets both nodes.
         ok(techsales_key_account_set_contact(
             d.deal,
             d.def,
@@ -113,6 +114,20 @@ fn a_deal_runs_through_all_six_stages_with_one_forced_node() {
             true,
             1,
         ));
+        for (id, role) in [(c"t1", 1), (c"u1", 2)] {
+            ok(techsales_key_account_set_contact(
+                d.deal,
+                d.def,
+                next(),
+                actor,
+                id.as_ptr(),
+                c"Sun".as_ptr(),
+                role,
+                1,
+                true,
+                2,
+            ));
+        }
         ok(techsales_key_account_advance(d.deal, d.def, next(), actor));
         assert_eq!(d.stage(), 2);
         // Proposal: standards not influenced; force the move.

@@ -13,7 +13,7 @@ use techsales::cycle::{Stage as CycleStage, Step, TechnicalSale};
 use techsales::ffi::portfolio::*;
 use techsales::ffi::*;
 use techsales::portfolio::{
-    render_html, render_report, render_report_in, Portfolio, ReportOptions,
+    render_html, render_report, render_report_in, Portfolio, ReportOptions, FORMAT_VERSION,
 };
 use techsales::{Labelled, Language};
 
@@ -466,9 +466,13 @@ fn null_bad_utf8_and_malformed_json_are_errors_never_crashes() {
             techsales_portfolio_from_json(c("{").as_ptr(), &mut p),
             techsales_result::InvalidJson
         );
-        let v2 = sample_text().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+        let other = sample_text().replacen(
+            &format!("\"format_version\": {FORMAT_VERSION}"),
+            "\"format_version\": 99",
+            1,
+        );
         assert_eq!(
-            techsales_portfolio_from_json(c(&v2).as_ptr(), &mut p),
+            techsales_portfolio_from_json(c(&other).as_ptr(), &mut p),
             techsales_result::UnsupportedVersion
         );
         assert!(p.is_null());
@@ -534,7 +538,11 @@ fn a_portfolio_loads_from_its_file_as_from_its_text() {
     let dir = std::env::temp_dir().join(format!("techsales-from-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let tampered = dir.join("other-version.json");
-    let v99 = sample_text().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let v99 = sample_text().replacen(
+        &format!("\"format_version\": {FORMAT_VERSION}"),
+        "\"format_version\": 99",
+        1,
+    );
     std::fs::write(&tampered, v99).unwrap();
     let missing = dir.join("missing.json");
     let bad_utf8 = [0xffu8, 0xfe, 0];

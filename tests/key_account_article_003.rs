@@ -111,12 +111,13 @@ fn article_003_customer_screening_suppliers_but_development_never_done() {
     let next: Vec<WorkItem> = diagnosis.next_items().collect();
     assert_development_first_then_insiders(&next);
 
-    // Neither a coach nor the economic buyer is known: the sales-entry
-    // nodes are not met by coverage either.
+    // The technical and user buyers are met, but neither a coach nor the
+    // economic buyer is known: the sales-entry nodes are not met by
+    // coverage either.
     assert_eq!(diagnosis.coverage.coaches, 0);
     assert_eq!(
         diagnosis.coverage.missing_roles,
-        [BuyingRole::EconomicBuyer]
+        [BuyingRole::EconomicBuyer, BuyingRole::Coach]
     );
     assert!(deal.state().met().is_empty());
 

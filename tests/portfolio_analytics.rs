@@ -524,3 +524,66 @@ proptest! {
         }
     }
 }
+
+/// Sources 000 and 002: the loyalty network is built selectively, since not
+/// every product, market or region can sustain continuous differentiation.
+/// An account's plan checks readiness under the rules for its industry (its
+/// market), its region and the products of its open deals.
+#[test]
+fn account_plans_check_readiness_for_the_accounts_market_region_and_products() {
+    use techsales::customer::readiness::ReadinessRule;
+    use techsales::customer::{Readiness, ReadinessCriterion};
+    use techsales::differentiation::Plan;
+    use techsales::portfolio::account_plans;
+
+    let strict = ReadinessRule {
+        min_criteria: 3,
+        max_wait_reasons: 0,
+    };
+    let mut definitions = Definitions::default();
+    let selectivity = &mut definitions.planner.selectivity;
+    selectivity.markets.insert("mining".into(), strict);
+    selectivity.regions.insert("north".into(), strict);
+    selectivity.products.insert("valve".into(), strict);
+    // Market-takers meeting the customer rule's two criteria.
+    let taker = |id: &str, industry: Option<&str>, region: Option<&str>| {
+        let mut account = typed(id, CustomerType::MarketTaker, day(1, 1));
+        account.customer.readiness = Readiness::new(
+            [
+                ReadinessCriterion::EarlyAdopter,
+                ReadinessCriterion::ChangeLeadership,
+            ],
+            [],
+        );
+        account.industry = industry.map(str::to_owned);
+        account.region = region.map(str::to_owned);
+        account
+    };
+    let accounts = vec![
+        taker("plain", Some("chemicals"), Some("south")),
+        taker("miner", Some("mining"), None),
+        taker("northern", None, Some("north")),
+        taker("valve-buyer", None, None),
+        taker("valve-bought", None, None),
+    ];
+    let open = walk(&definitions.process, day(2, 1), Some(Grade::A), &[], None);
+    let closed = walk(
+        &definitions.process,
+        day(2, 1),
+        Some(Grade::A),
+        &[],
+        Some((day(3, 1), Outcome::Lost)),
+    );
+    let mut valve_open = record("O-1", "valve-buyer", 100, date(9, 1), open);
+    valve_open.product = Some("valve".into());
+    let mut valve_closed = record("O-2", "valve-bought", 100, date(9, 1), closed);
+    valve_closed.product = Some("valve".into());
+    let portfolio = empty(day(6, 30), definitions)
+        .with_records(accounts, vec![valve_open, valve_closed])
+        .unwrap();
+    let held_back: Vec<bool> = account_plans(&portfolio)
+        .iter()
+        .map(|plan| matches!(plan, Plan::NotWorthInvestingNow { .. }))
+        .collect();
+    assert_eq!(held_back, [false, true, true, true, false]);
+}

@@ -58,11 +58,11 @@ fn the_document_starts_with_its_format_version() {
 
 #[test]
 fn a_newer_version_is_refused_even_when_its_fields_are_unknown() {
-    let future = r#"{"format_version": 3, "name": "x", "ledger": {"new": true}}"#;
+    let future = r#"{"format_version": 4, "name": "x", "ledger": {"new": true}}"#;
     let e = Portfolio::from_json(future).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "unsupported portfolio format version 3; this library reads version 2"
+        "unsupported portfolio format version 4; this library reads version 3"
     );
     // Only a whole number is a version; anything else is serde's refusal.
     let odd = r#"{"format_version": "1.0", "name": "x"}"#;
@@ -79,10 +79,12 @@ fn a_missing_version_or_bad_json_names_the_place() {
         matches!(&e, PortfolioError::Json { message, .. } if message.contains("format_version")),
         "{e}"
     );
-    let e = Portfolio::from_json("{\n  \"format_version\": 2,\n  \"name\": ]").unwrap_err();
-    match e {
-        PortfolioError::Json { line, .. } => assert_eq!(line, 3),
-        other => panic!("{other:?}"),
+    for version in [1, 2, FORMAT_VERSION] {
+        let text = format!("{{\n  \"format_version\": {version},\n  \"name\": ]");
+        match Portfolio::from_json(&text).unwrap_err() {
+            PortfolioError::Json { line, .. } => assert_eq!(line, 3, "version {version}"),
+            other => panic!("{other:?}"),
+        }
     }
     assert!(Portfolio::from_slice(&[0xff, 0xfe]).is_err());
 }

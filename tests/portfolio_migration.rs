@@ -107,3 +107,181 @@ fn a_version_1_portfolio_loads_and_its_figures_are_unchanged_where_their_meaning
     assert_eq!(again, portfolio);
     assert!(none.is_none());
 }
+
+#[path = "support/portfolio_fixtures.rs"]
+mod fixtures;
+
+use techsales::journal::Entry;
+use techsales::key_account::{
+    Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountEvent, KeyAccountProcess,
+    KeyNode, Stage,
+};
+use techsales::portfolio::{Definitions, PortfolioError};
+
+/// A deal that passed sales entry on a coach and the economic buyer alone,
+/// under the coverage rule that was the default before format version 3.
+fn deal_covered_by_the_economic_buyer(definitions: &Definitions) -> KeyAccountProcess {
+    let mut p = KeyAccountProcess::new(fixtures::day(3, 1));
+    let coach = BuyingInfluence::new("c1", "Li", BuyingRole::Coach, InfluenceDegree::Low)
+        .with_attitude(Attitude::Supportive);
+    let buyer = BuyingInfluence::new(
+        "e1",
+        "Wang",
+        BuyingRole::EconomicBuyer,
+        InfluenceDegree::High,
+    );
+    let events = [
+        KeyAccountEvent::KeyNodeMet {
+            node: KeyNode::OpportunityGraded,
+            evidence: "evaluated".into(),
+            grade: Some(techsales::grading::Grade::A),
+        },
+        KeyAccountEvent::Advanced,
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(coach),
+        },
+        KeyAccountEvent::ContactRecorded {
+            contact: Box::new(buyer),
+        },
+        KeyAccountEvent::Advanced,
+    ];
+    for (i, event) in events.into_iter().enumerate() {
+        let at = fixtures::day(3, 2 + i as u32);
+        p.apply(&definitions.process, Entry::new(at, "liu", event))
+            .unwrap();
+    }
+    assert_eq!(p.state().stage(), Stage::Proposal);
+    p
+}
+
+/// A format-2 document as this library wrote it, but with the coverage
+/// rule left out of its definitions (as hand-written documents have it).
+fn version_2_without_key_roles() -> String {
+    let mut old = Definitions::default();
+    old.process.coverage.key_roles = [BuyingRole::EconomicBuyer].into();
+    let deal = deal_covered_by_the_economic_buyer(&old);
+    let portfolio = fixtures::empty(fixtures::day(6, 30), old)
+        .with_records(
+            vec![fixtures::scored("C-1", 70.0, 80.0, fixtures::day(1, 1))],
+            vec![fixtures::record(
+                "O-1",
+                "C-1",
+                1_000,
+                fixtures::date(7, 1),
+                deal,
+            )],
+        )
+        .unwrap();
+    // Edited as text, so that `format_version` stays first.
+    let coverage = serde_json::to_string(&portfolio.definitions().process.coverage).unwrap();
+    let text = portfolio
+        .to_json()
+        .replacen(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":2",
+            1,
+        )
+        .replacen(&format!(",\"coverage\":{coverage}"), "", 1);
+    assert!(!text.contains("key_roles"));
+    text
+}
+
+/// Format 3 changed the default coverage rule (source 002: the economic,
+/// technical and user buyers and a coach); a format-2 document that left
+/// the rule out meant the economic buyer alone, and keeps that meaning.
+#[test]
+fn a_version_2_portfolio_keeps_the_coverage_rule_it_was_written_under() {
+    let text = version_2_without_key_roles();
+    let (whole, migration) = Portfolio::load(text.as_bytes()).unwrap();
+    let migration = migration.expect("a version-2 document is migrated");
+    assert_eq!(migration.from_version, 2);
+    assert!(migration.coverage_rule_kept);
+    assert!(
+        migration
+            .notes()
+            .iter()
+            .any(|n| n.contains("economic buyer alone")),
+        "{:?}",
+        migration.notes()
+    );
+    assert_eq!(
+        whole.definitions().process.coverage.key_roles,
+        [BuyingRole::EconomicBuyer].into()
+    );
+    assert_eq!(
+        whole.opportunities()[0].process.state().stage(),
+        Stage::Proposal
+    );
+    // From a stream it is the same.
+    let streamed = Portfolio::load_reader(text.as_bytes()).unwrap();
+    assert_eq!(streamed, (whole.clone(), Some(migration)));
+    // Saved again, it is format 3 and names the rule it keeps.
+    let saved: serde_json::Value = serde_json::from_str(&whole.to_json()).unwrap();
+    assert_eq!(saved["format_version"], FORMAT_VERSION);
+    assert_eq!(
+        saved["definitions"]["process"]["coverage"]["key_roles"],
+        serde_json::json!(["economic_buyer"])
+    );
+    // Read as format 3, the same journal does not replay under today's
+    // default: the migration is what keeps the document loading.
+    let as_current = text.replacen(
+        "\"format_version\":2",
+        &format!("\"format_version\":{FORMAT_VERSION}"),
+        1,
+    );
+    assert!(Portfolio::from_json(&as_current).is_err());
+    // A stream migrates only a document whose version comes first (as this
+    // library writes it); the text itself is migrated in any order.
+    let mut reordered: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let reordered = {
+        let version = reordered.as_object_mut().unwrap().remove("format_version");
+        let mut text = reordered.to_string();
+        text.pop();
+        format!("{text},\"format_version\":{}}}", version.unwrap())
+    };
+    assert_eq!(Portfolio::load(reordered.as_bytes()).unwrap().0, whole);
+    assert!(matches!(
+        Portfolio::load_reader(reordered.as_bytes()),
+        Err(PortfolioError::UnsupportedVersion { found, .. }) if found == "2"
+    ));
+}
+
+#[test]
+fn a_version_2_portfolio_with_its_rule_written_out_changes_nothing() {
+    let current = fixtures::two_deals();
+    let text = current.to_json().replacen(
+        &format!("\"format_version\":{FORMAT_VERSION}"),
+        "\"format_version\":2",
+        1,
+    );
+    let (loaded, migration) = Portfolio::load(text.as_bytes()).unwrap();
+    let migration = migration.unwrap();
+    assert_eq!(migration.from_version, 2);
+    assert!(!migration.coverage_rule_kept);
+    assert_eq!(
+        migration.notes(),
+        ["migrated from format version 2: nothing changed"]
+    );
+    assert_eq!(loaded, current);
+    assert_eq!(Portfolio::load_reader(text.as_bytes()).unwrap().0, current);
+}
+
+#[test]
+fn a_version_2_portfolio_without_definitions_keeps_the_old_default() {
+    let text = r#"{"format_version": 2, "name": "North", "as_of": "2026-03-31T00:00:00Z",
+                   "currency": "EUR", "accounts": [], "opportunities": []}"#;
+    for (portfolio, migration) in [
+        Portfolio::load(text.as_bytes()).unwrap(),
+        Portfolio::load_reader(text.as_bytes()).unwrap(),
+    ] {
+        assert!(migration.unwrap().coverage_rule_kept);
+        assert_eq!(
+            portfolio.definitions().process.coverage.key_roles,
+            [BuyingRole::EconomicBuyer].into()
+        );
+    }
+    let current = text.replace("\"format_version\": 2", "\"format_version\": 3");
+    let (portfolio, migration) = Portfolio::load(current.as_bytes()).unwrap();
+    assert!(migration.is_none());
+    assert_eq!(portfolio.definitions().process.coverage.key_roles.len(), 4);
+}

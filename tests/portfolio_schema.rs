@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use techsales::portfolio::{json_schema, json_schema_text, Portfolio};
+use techsales::portfolio::{json_schema, json_schema_text, Portfolio, FORMAT_VERSION};
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -245,7 +245,7 @@ fn the_schema_refuses_what_the_loader_refuses() {
         ("unknown field", Box::new(|d| d["colour"] = "red".into())),
         (
             "newer version",
-            Box::new(|d| d["format_version"] = 3.into()),
+            Box::new(|d| d["format_version"] = (FORMAT_VERSION + 1).into()),
         ),
         (
             "missing name",

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use techsales::key_account::Stage;
 use techsales::labels::Labelled;
 use techsales::limits::{LimitError, MAX_NESTING_DEPTH};
-use techsales::portfolio::{Portfolio, PortfolioError};
+use techsales::portfolio::{Portfolio, PortfolioError, FORMAT_VERSION};
 
 /// A reader that gives at most `chunk` bytes a read, as a socket may.
 struct Chunked<'a> {
@@ -154,15 +154,16 @@ fn a_version_1_document_is_migrated_from_a_stream_as_from_its_text() {
 
 #[test]
 fn other_versions_are_refused_from_a_stream() {
-    let text =
-        fixtures::two_deals()
-            .to_json()
-            .replacen("\"format_version\":2", "\"format_version\":7", 1);
+    let text = fixtures::two_deals().to_json().replacen(
+        &format!("\"format_version\":{FORMAT_VERSION}"),
+        "\"format_version\":7",
+        1,
+    );
     assert_eq!(
         streamed(&text, 64).unwrap_err(),
         PortfolioError::UnsupportedVersion {
             found: "7".into(),
-            supported: 2
+            supported: FORMAT_VERSION
         }
     );
 }

@@ -232,12 +232,18 @@ fn check_refused(import: &CsvImport, max_refused: Option<f64>) -> Result<(), Fai
     Ok(())
 }
 
-/// Loads the portfolio as the file is read, never holding its whole text.
+/// Loads the portfolio as the file is read, never holding its whole text,
+/// and says on stderr what migrating an older format version changed.
 fn load_portfolio(path: &Path) -> Result<Portfolio, Failure> {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
-    with_spinner("loading the portfolio", || Portfolio::from_reader(file))
-        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+    let (portfolio, migration) =
+        with_spinner("loading the portfolio", || Portfolio::load_reader(file))
+            .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    for note in migration.iter().flat_map(|m| m.notes()) {
+        eprintln!("{}: {note}", path.display());
+    }
+    Ok(portfolio)
 }
 
 /// Moves the report date to the end of `day`, refusing a day before the

@@ -805,3 +805,29 @@ fn a_report_on_an_open_pipeline_without_dates_or_amounts_shows_it() {
         .unwrap();
     assert!(total.contains("(6 of unknown amount)"), "{total}");
 }
+
+#[test]
+fn a_report_on_an_older_portfolio_says_what_migrating_it_changed() {
+    let dir = scratch("older_portfolio");
+    let sample = std::fs::read_to_string(data("portfolio.json")).unwrap();
+    let current = format!(
+        "\"format_version\": {}",
+        techsales::portfolio::FORMAT_VERSION
+    );
+    assert!(sample.contains(&current));
+    let older = write(
+        &dir,
+        "older.json",
+        &sample.replacen(&current, "\"format_version\": 2", 1),
+    );
+    let report = techsales(&["report", &older]);
+    assert_eq!(code(&report), 0, "{}", stderr(&report));
+    assert!(
+        stderr(&report).contains("migrated from format version 2: nothing changed"),
+        "{}",
+        stderr(&report)
+    );
+    let current_report = techsales(&["report", &data("portfolio.json")]);
+    assert_eq!(stdout(&report), stdout(&current_report));
+    assert!(!stderr(&current_report).contains("migrated"));
+}

@@ -250,7 +250,8 @@ static void key_account(void) {
   OK(techsales_key_account_advance(deal, def, t += DAY, me));
   CHECK(stage(deal) == TECHSALES_KEY_ACCOUNT_STAGE_SALES_ENTRY);
 
-  /* Sales entry: a coach and a met economic buyer cover both nodes. */
+  /* Sales entry: a coach and the economic, technical and user buyers
+     cover both nodes. */
   OK(techsales_key_account_set_contact(deal, def, t += DAY, me, "c1", "Wang",
                                        TECHSALES_BUYING_ROLE_COACH,
                                        TECHSALES_INFLUENCE_DEGREE_MEDIUM, true,
@@ -258,6 +259,14 @@ static void key_account(void) {
   OK(techsales_key_account_set_contact(deal, def, t += DAY, me, "e1", "Zhao",
                                        TECHSALES_BUYING_ROLE_ECONOMIC_BUYER,
                                        TECHSALES_INFLUENCE_DEGREE_HIGH, true,
+                                       TECHSALES_ATTITUDE_SUPPORTIVE));
+  OK(techsales_key_account_set_contact(deal, def, t += DAY, me, "t1", "Sun",
+                                       TECHSALES_BUYING_ROLE_TECHNICAL_BUYER,
+                                       TECHSALES_INFLUENCE_DEGREE_MEDIUM, true,
+                                       TECHSALES_ATTITUDE_NEUTRAL));
+  OK(techsales_key_account_set_contact(deal, def, t += DAY, me, "u1", "Qian",
+                                       TECHSALES_BUYING_ROLE_USER_BUYER,
+                                       TECHSALES_INFLUENCE_DEGREE_LOW, true,
                                        TECHSALES_ATTITUDE_SUPPORTIVE));
   OK(techsales_key_account_advance(deal, def, t += DAY, me));
   CHECK(stage(deal) == TECHSALES_KEY_ACCOUNT_STAGE_PROPOSAL);

@@ -218,6 +218,16 @@ void key_account() {
                        TECHSALES_BUYING_ROLE_ECONOMIC_BUYER, TECHSALES_INFLUENCE_DEGREE_HIGH,
                        true, TECHSALES_ATTITUDE_SUPPORTIVE),
                    "contact");
+  techsales::check(techsales_key_account_set_contact(
+                       deal.get(), def.get(), t += DAY, me, "t1", "Sun",
+                       TECHSALES_BUYING_ROLE_TECHNICAL_BUYER, TECHSALES_INFLUENCE_DEGREE_MEDIUM,
+                       true, TECHSALES_ATTITUDE_NEUTRAL),
+                   "contact");
+  techsales::check(techsales_key_account_set_contact(
+                       deal.get(), def.get(), t += DAY, me, "u1", "Qian",
+                       TECHSALES_BUYING_ROLE_USER_BUYER, TECHSALES_INFLUENCE_DEGREE_LOW, true,
+                       TECHSALES_ATTITUDE_SUPPORTIVE),
+                   "contact");
   techsales::check(techsales_key_account_advance(deal.get(), def.get(), t += DAY, me), "advance");
   CHECK(stage(deal.get()) == TECHSALES_KEY_ACCOUNT_STAGE_PROPOSAL);
 

@@ -111,13 +111,16 @@ impl BuyingInfluence {
 
 /// When coverage of the buying influences counts as "insiders found" and
 /// "key people identified". Source 002: every complex sale has an economic,
-/// a technical and a user buyer and a coach, and "the more coaches you have
-/// the better". "Key people identified" needs a contact for each of
-/// `key_roles` (default: the economic buyer alone, as before; the three
-/// buyer roles of source 002 are the stricter setting) and "insiders found"
-/// at least `min_coaches` coaches (meeting them is not required). Coaches
-/// count wherever they are, inside or outside the account; more of them,
-/// up to `full_coaches`, raise the coverage figure.
+/// a technical and a user buyer, and a coach to guide us to them, and "the
+/// more coaches you have the better". "Key people identified" needs a
+/// contact for each of `key_roles` (default, from source 002: the economic,
+/// technical and user buyer and a coach; a coach opposed to us does not
+/// count) and "insiders found" at least `min_coaches` coaches (meeting them
+/// is not required). Coaches count wherever they are, inside or outside the
+/// account; more of them, up to `full_coaches`, raise the coverage figure.
+///
+/// Portfolio documents before format version 3 meant the economic buyer
+/// alone when they left `key_roles` out, and keep that rule when migrated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageRule {
@@ -142,7 +145,7 @@ impl Default for CoverageRule {
         CoverageRule {
             derive: true,
             min_coaches: 1,
-            key_roles: BTreeSet::from([BuyingRole::EconomicBuyer]),
+            key_roles: BuyingRole::ALL.iter().copied().collect(),
             require_met: false,
             full_coaches: 3,
         }
@@ -185,10 +188,10 @@ pub struct Coverage {
     pub high_influence_not_met: Vec<String>,
     /// Ids of contacts opposed to us.
     pub opposed: Vec<String>,
-    /// The coverage points: one per key role covered, and one per coach up
-    /// to the rule's `full_coaches`.
+    /// The coverage points: one per key buyer role covered, and one per
+    /// coach up to the rule's `full_coaches`.
     pub points: u32,
-    /// The points of full coverage: the key roles and `full_coaches`.
+    /// The points of full coverage: the key buyer roles and `full_coaches`.
     pub max_points: u32,
     /// The rule's `full_coaches`.
     pub full_coaches: u32,
@@ -207,7 +210,7 @@ impl Coverage {
     pub fn explain(&self, language: Language) -> String {
         let percent = (self.figure() * 100.0).round();
         let roles = self.max_points - self.full_coaches;
-        let covered = roles - self.missing_roles.len() as u32;
+        let covered = roles - buyer_roles(&self.missing_roles);
         let missing = self
             .missing_roles
             .iter()
@@ -250,8 +253,8 @@ impl CoverageRule {
             .filter(|&role| !self.role_covered(contacts, role))
             .collect();
         let full = u32::from(self.full_coaches);
-        let roles = self.key_roles.len() as u32;
-        let covered = roles - missing_roles.len() as u32;
+        let roles = buyer_roles(&self.key_roles);
+        let covered = roles - buyer_roles(&missing_roles);
         Coverage {
             points: covered + (coaches.min(full as usize) as u32),
             max_points: roles + full,
@@ -296,8 +299,26 @@ impl CoverageRule {
     fn role_covered(&self, contacts: &[BuyingInfluence], role: BuyingRole) -> bool {
         contacts
             .iter()
-            .any(|c| c.role == role && (c.met || !self.require_met))
+            .any(|c| c.role == role && self.covers_key_role(c))
     }
+
+    /// Whether `contact` covers its role when that is a key role: met when
+    /// the rule asks for it, and, for a coach, not opposed to us (opposed
+    /// buyers still hold their role).
+    pub(crate) fn covers_key_role(&self, contact: &BuyingInfluence) -> bool {
+        self.key_roles.contains(&contact.role)
+            && (contact.met || !self.require_met)
+            && !(contact.role == BuyingRole::Coach && contact.attitude == Attitude::Opposed)
+    }
+}
+
+/// The buyer roles among `roles`: a coach among the key roles is counted
+/// once, in the coaches' share of the coverage points.
+fn buyer_roles<'a>(roles: impl IntoIterator<Item = &'a BuyingRole>) -> u32 {
+    roles
+        .into_iter()
+        .filter(|&&role| role != BuyingRole::Coach)
+        .count() as u32
 }
 
 fn count_coaches(contacts: &[BuyingInfluence]) -> usize {
@@ -326,22 +347,59 @@ mod tests {
         )
     }
 
+    fn buyer(id: &str, role: BuyingRole) -> BuyingInfluence {
+        BuyingInfluence::new(id, "Zhou", role, InfluenceDegree::Medium)
+    }
+
+    /// Source 002: every complex sale has an economic, a technical and a
+    /// user buyer, and a coach who guides us to them.
     #[test]
-    fn default_rule_needs_a_coach_and_an_identified_economic_buyer() {
+    fn default_rule_needs_the_three_buyers_and_a_coach() {
         let rule = CoverageRule::default();
+        let buyers = [
+            economic_buyer(),
+            buyer("t1", BuyingRole::TechnicalBuyer),
+            buyer("u1", BuyingRole::UserBuyer),
+        ];
         assert_eq!(rule.derived_nodes(&[]), KeyNodeSet::EMPTY);
         assert_eq!(
             rule.derived_nodes(&[coach()]),
             KeyNodeSet::of(&[KeyNode::InsidersFound])
         );
-        assert_eq!(
-            rule.derived_nodes(&[economic_buyer()]),
-            KeyNodeSet::of(&[KeyNode::KeyPeopleIdentified])
-        );
+        assert_eq!(rule.derived_nodes(&buyers), KeyNodeSet::EMPTY);
         assert_eq!(
             rule.derived_nodes(&[coach(), economic_buyer()]),
+            KeyNodeSet::of(&[KeyNode::InsidersFound])
+        );
+        let mut all = buyers.to_vec();
+        all.push(coach());
+        assert_eq!(
+            rule.derived_nodes(&all),
             KeyNodeSet::of(&[KeyNode::InsidersFound, KeyNode::KeyPeopleIdentified])
         );
+        let coverage = rule.assess(&buyers);
+        assert_eq!(coverage.missing_roles, [BuyingRole::Coach]);
+        // The coach is counted once, in the coaches' share: 3 of 3 + 3.
+        assert_eq!((coverage.points, coverage.max_points), (3, 6));
+        assert!(coverage
+            .explain(Language::English)
+            .contains("key roles 3/3, coaches 0"));
+    }
+
+    #[test]
+    fn an_opposed_coach_does_not_complete_the_key_people() {
+        let rule = CoverageRule::default();
+        let mut contacts = vec![
+            economic_buyer(),
+            buyer("t1", BuyingRole::TechnicalBuyer),
+            buyer("u1", BuyingRole::UserBuyer),
+            coach().with_attitude(Attitude::Opposed),
+        ];
+        assert_eq!(rule.derived_nodes(&contacts), KeyNodeSet::EMPTY);
+        contacts.push(buyer("c2", BuyingRole::Coach));
+        assert!(rule
+            .derived_nodes(&contacts)
+            .contains(KeyNode::KeyPeopleIdentified));
     }
 
     #[test]

@@ -42,18 +42,36 @@ pub struct Migration {
     pub policy_forcings: usize,
     /// Free-text reasons kept as notes of the `other` reason.
     pub reasons_to_other: usize,
+    /// Whether a portfolio's definition left the coverage rule's
+    /// `key_roles` out, and so keeps the rule it meant before format
+    /// version 3: the economic buyer alone makes "key people identified".
+    pub coverage_rule_kept: bool,
 }
 
 impl Migration {
     /// One line per change, for people to read.
     pub fn notes(&self) -> Vec<String> {
-        let mut notes = vec![format!(
-            "migrated from format version {}: {} won deals booked and completed, {} moves recorded as forcings of the grade policy, {} free-text reasons kept as notes of `{OTHER_REASON}`",
-            self.from_version, self.booked, self.policy_forcings, self.reasons_to_other
-        )];
+        let mut notes = Vec::new();
+        if self.from_version == 1 {
+            notes.push(format!(
+                "migrated from format version 1: {} won deals booked and completed, {} moves recorded as forcings of the grade policy, {} free-text reasons kept as notes of `{OTHER_REASON}`",
+                self.booked, self.policy_forcings, self.reasons_to_other
+            ));
+        }
         for id in &self.won_without_contract {
             notes.push(format!(
                 "{id}: won under format version 1 without a signed contract; now open in project implementation, awaiting its booking"
+            ));
+        }
+        if self.coverage_rule_kept {
+            notes.push(format!(
+                "migrated from format version {}: the coverage rule names no key roles, so it keeps the economic buyer alone for \"key people identified\" (the default is now the economic, technical and user buyer and a coach)",
+                self.from_version
+            ));
+        } else if self.from_version != 1 {
+            notes.push(format!(
+                "migrated from format version {}: nothing changed",
+                self.from_version
             ));
         }
         notes
@@ -65,6 +83,7 @@ impl Migration {
         self.won_without_contract.extend(other.won_without_contract);
         self.policy_forcings += other.policy_forcings;
         self.reasons_to_other += other.reasons_to_other;
+        self.coverage_rule_kept |= other.coverage_rule_kept;
     }
 }
 

@@ -1556,7 +1556,7 @@ impl ProcessState {
         for node in new.iter() {
             let evidence = match node {
                 KeyNode::InsidersFound => self.contact_ids(|c| c.role == BuyingRole::Coach),
-                _ => self.contact_ids(|c| definition.coverage.key_roles.contains(&c.role)),
+                _ => self.contact_ids(|c| definition.coverage.covers_key_role(c)),
             };
             self.met.insert(node);
             self.key_nodes.push(NodeMark::whole(KeyNodeRecord {
@@ -2259,9 +2259,31 @@ mod tests {
             ),
         )
         .unwrap();
+        // The default rule (source 002) wants the technical and the user
+        // buyer as well.
+        assert!(!p.state().met().contains(KeyNode::KeyPeopleIdentified));
+        for (id, role) in [
+            ("t1", BuyingRole::TechnicalBuyer),
+            ("u1", BuyingRole::UserBuyer),
+        ] {
+            let contact = BuyingInfluence::new(id, "Zhao", role, InfluenceDegree::Medium);
+            p.apply(
+                &def,
+                at(
+                    3,
+                    KeyAccountEvent::ContactRecorded {
+                        contact: Box::new(contact),
+                    },
+                ),
+            )
+            .unwrap();
+        }
         let record = p.key_node_record(KeyNode::KeyPeopleIdentified).unwrap();
         assert_eq!(record.source, NodeSource::Coverage);
-        assert_eq!(record.evidence, "economic_buyer: e1");
+        assert_eq!(
+            record.evidence,
+            "coach: c1, economic_buyer: e1, technical_buyer: t1, user_buyer: u1"
+        );
         assert_eq!(record.at, day(3));
         // Removing a contact does not undo a milestone.
         p.apply(

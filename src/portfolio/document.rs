@@ -14,7 +14,9 @@
 //! The document carries a `format_version`. Version 1 is migrated on
 //! loading (its won deals become booked and completed, moves the grade
 //! policy now forbids become recorded forcings, free-text reasons become
-//! notes of the `other` reason) and [`Portfolio::load`] says what changed;
+//! notes of the `other` reason), and so is version 2 (a definition that
+//! leaves the coverage rule's key roles out keeps the economic buyer alone,
+//! the default of those versions); [`Portfolio::load`] says what changed;
 //! any other version is refused with a message saying which one was found
 //! and which one this library reads. Loading ([`Portfolio::from_json`],
 //! [`Portfolio::from_slice`]) checks consistency: every journal
@@ -46,8 +48,10 @@ use crate::key_account::{
 use crate::labels::Labelled;
 
 /// The version of the portfolio document this library writes and reads
-/// (version 1 is migrated when read: see [`Portfolio::load`]).
-pub const FORMAT_VERSION: u32 = 2;
+/// (versions 1 and 2 are migrated when read: see [`Portfolio::load`]).
+/// Version 3 changed the default coverage rule: a version-2 definition
+/// that leaves `key_roles` out keeps the economic buyer alone.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The most digits a currency's minor unit may have (kept out of the
 /// public constants, which the C header lists).
@@ -640,6 +644,46 @@ fn default_minor_digits() -> u8 {
     2
 }
 
+/// The coverage rule's key roles before format version 3, when left out.
+pub(super) const V2_KEY_ROLES: [&str; 1] = ["economic_buyer"];
+
+/// Writes the key roles a document before format version 3 meant into a
+/// definition that leaves them out (`document` is the whole document);
+/// whether it did.
+pub(super) fn keep_v2_coverage_rule(document: &mut serde_json::Value) -> bool {
+    let Some(object) = document.as_object_mut() else {
+        return false;
+    };
+    let definitions = object
+        .entry("definitions")
+        .or_insert_with(|| serde_json::json!({}));
+    keep_v2_key_roles(definitions)
+}
+
+/// [`keep_v2_coverage_rule`] for the `definitions` object alone.
+pub(super) fn keep_v2_key_roles(definitions: &mut serde_json::Value) -> bool {
+    let Some(definitions) = definitions.as_object_mut() else {
+        return false;
+    };
+    let process = definitions
+        .entry("process")
+        .or_insert_with(|| serde_json::json!({}));
+    let Some(process) = process.as_object_mut() else {
+        return false;
+    };
+    let coverage = process
+        .entry("coverage")
+        .or_insert_with(|| serde_json::json!({}));
+    let Some(coverage) = coverage.as_object_mut() else {
+        return false;
+    };
+    if coverage.contains_key("key_roles") {
+        return false;
+    }
+    coverage.insert("key_roles".into(), serde_json::json!(V2_KEY_ROLES));
+    true
+}
+
 fn v1_json_error(e: serde_json::Error) -> PortfolioError {
     PortfolioError::Json {
         message: format!("format version 1: {e}"),
@@ -751,6 +795,10 @@ impl Portfolio {
                 let (portfolio, migration) = Self::from_v1(json)?;
                 (portfolio, Some(migration))
             }
+            Err(PortfolioError::UnsupportedVersion { found, .. }) if found == "2" => {
+                let (portfolio, migration) = Self::from_v2(json)?;
+                (portfolio, Some(migration))
+            }
             Err(e) => return Err(e),
         };
         Ok((portfolio.into_checked()?, migration))
@@ -763,9 +811,30 @@ impl Portfolio {
         Self::from_v1_value(value)
     }
 
+    /// Reads a version-2 document: only the default coverage rule changed
+    /// since, so a definition that leaves it out keeps the old one.
+    fn from_v2(json: &[u8]) -> Result<(Self, Migration), PortfolioError> {
+        let json_error = |e: serde_json::Error| PortfolioError::Json {
+            message: format!("format version 2: {e}"),
+            line: e.line(),
+            column: e.column(),
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(json).map_err(json_error)?;
+        let migration = Migration {
+            from_version: 2,
+            coverage_rule_kept: keep_v2_coverage_rule(&mut value),
+            ..Migration::default()
+        };
+        value["format_version"] = FORMAT_VERSION.into();
+        let mut portfolio: Self = serde_json::from_value(value).map_err(json_error)?;
+        portfolio.complete_stored_states();
+        Ok((portfolio, migration))
+    }
+
     /// [`from_v1`](Self::from_v1) for a document already parsed.
     fn from_v1_value(mut value: serde_json::Value) -> Result<(Self, Migration), PortfolioError> {
         let json_error = v1_json_error;
+        let coverage_rule_kept = keep_v2_coverage_rule(&mut value);
         // Version 1 held the grade policies only with the grading; they now
         // gate the process too.
         let policies = value.pointer("/definitions/grading/policies").cloned();
@@ -783,6 +852,7 @@ impl Portfolio {
         };
         let mut migration = Migration {
             from_version: 1,
+            coverage_rule_kept,
             ..Migration::default()
         };
         if let Some(records) = value
@@ -826,11 +896,18 @@ impl Portfolio {
                     found: found.to_string(),
                     supported: FORMAT_VERSION,
                 },
-                None => PortfolioError::Json {
-                    message: e.to_string(),
-                    line: e.line(),
-                    column: e.column(),
-                },
+                None => {
+                    // Text that is not JSON at all is named where it breaks,
+                    // not where an older version was refused.
+                    let e = serde_json::from_slice::<serde::de::IgnoredAny>(json)
+                        .err()
+                        .unwrap_or(e);
+                    PortfolioError::Json {
+                        message: e.to_string(),
+                        line: e.line(),
+                        column: e.column(),
+                    }
+                }
             }
         })
     }

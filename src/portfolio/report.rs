@@ -16,6 +16,7 @@
 //! lists stop after [`ReportOptions::list_limit`] entries with the count of
 //! the rest.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -28,7 +29,7 @@ use super::document::Portfolio;
 use super::lifecycle::{amount_changes, probability_trend, AmountChange};
 use super::svg::tr;
 use crate::customer::CustomerType;
-use crate::differentiation::{Plan, PlanInput};
+use crate::differentiation::{Plan, PlanInput, Scope};
 use crate::key_account::{diagnose, win_probability, ProcessDefinition, Stage};
 use crate::labels::{Cell, Labelled, Language};
 
@@ -1040,21 +1041,54 @@ fn write_report(
 }
 
 /// The recommended differentiation plan of every account, in account
-/// order, under the portfolio's planner.
+/// order, under the portfolio's planner. Readiness is checked under the
+/// strictest of the planner's rule and the selectivity rules for the
+/// account's industry (its market), its region and the products of its
+/// open deals (sources 000, 002: not every product, market or region can
+/// sustain continuous differentiation).
 pub fn account_plans(portfolio: &Portfolio) -> Vec<Plan> {
     let planner = &portfolio.definitions().planner;
+    let mut products: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for deal in portfolio.opportunities() {
+        if let (Some(account), Some(product), true) = (
+            deal.account.as_deref(),
+            deal.product.as_deref(),
+            deal.process.state().is_open(),
+        ) {
+            products.entry(account).or_default().insert(product);
+        }
+    }
     portfolio
         .accounts()
         .iter()
         .map(|account| {
             let customer = &account.customer;
             let in_progress = account.actions.in_progress();
-            planner.plan(PlanInput {
-                customer_type: customer.customer_type(),
-                scores: customer.scores(),
-                readiness: &customer.readiness,
-                in_progress: &in_progress,
-            })
+            let selectivity = &planner.selectivity;
+            let scope = Scope {
+                product: None,
+                market: account.industry.as_deref(),
+                region: account.region.as_deref(),
+            };
+            let rule = products.get(account.id()).into_iter().flatten().fold(
+                selectivity.rule_for(planner.readiness, scope),
+                |rule, &p| {
+                    let product = Scope {
+                        product: Some(p),
+                        ..Scope::default()
+                    };
+                    selectivity.rule_for(rule, product)
+                },
+            );
+            planner.plan_under(
+                PlanInput {
+                    customer_type: customer.customer_type(),
+                    scores: customer.scores(),
+                    readiness: &customer.readiness,
+                    in_progress: &in_progress,
+                },
+                rule,
+            )
         })
         .collect()
 }

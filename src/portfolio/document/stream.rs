@@ -13,11 +13,11 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::{
-    default_minor_digits, Account, CycleRecord, Definitions, FormatVersion, OpportunityRecord,
-    Portfolio, PortfolioError, FORMAT_VERSION,
+    default_minor_digits, keep_v2_key_roles, Account, CycleRecord, Definitions, FormatVersion,
+    OpportunityRecord, Portfolio, PortfolioError, FORMAT_VERSION,
 };
 use crate::grading::Grader;
-use crate::key_account::Migration;
+use crate::key_account::{BuyingRole, Migration};
 use crate::limits::{LimitError, LimitedJson, MAX_PORTFOLIO_BYTES};
 
 /// The read buffer: large enough that the reads below it are few.
@@ -32,13 +32,14 @@ impl Portfolio {
     ///
     /// The result is the one [`from_slice`](Self::from_slice) gives for the
     /// same text; when a document has several problems, the first one met
-    /// in reading order is reported. A version-1 document is migrated when
-    /// its `format_version` comes first, as this library wrote it.
+    /// in reading order is reported. A version-1 or version-2 document is
+    /// migrated when its `format_version` comes first, as this library
+    /// wrote it.
     ///
     /// ```
     /// use techsales::portfolio::Portfolio;
     ///
-    /// let text = r#"{"format_version": 2, "name": "North", "as_of": "2026-03-31T00:00:00Z",
+    /// let text = r#"{"format_version": 3, "name": "North", "as_of": "2026-03-31T00:00:00Z",
     ///                "currency": "EUR", "accounts": [], "opportunities": []}"#;
     /// let portfolio = Portfolio::from_reader(text.as_bytes()).unwrap();
     /// assert_eq!(portfolio.name(), "North");
@@ -85,11 +86,16 @@ impl Portfolio {
             Loaded::Current {
                 portfolio,
                 journals_checked: true,
+                migration,
             } => {
                 portfolio.check_all_but_journals()?;
-                Ok((*portfolio, None))
+                Ok((*portfolio, migration))
             }
-            Loaded::Current { portfolio, .. } => Ok(((*portfolio).into_checked()?, None)),
+            Loaded::Current {
+                portfolio,
+                migration,
+                ..
+            } => Ok(((*portfolio).into_checked()?, migration)),
             Loaded::Version1(value) => {
                 let (portfolio, migration) = Self::from_v1_value(value)?;
                 Ok((portfolio.into_checked()?, Some(migration)))
@@ -100,11 +106,12 @@ impl Portfolio {
 
 /// What the reading gave.
 enum Loaded {
-    /// A current document, its deals' journals checked as they arrived
-    /// or not.
+    /// A current document (or a version-2 one, migrated as it was read),
+    /// its deals' journals checked as they arrived or not.
     Current {
         portfolio: Box<Portfolio>,
         journals_checked: bool,
+        migration: Option<Migration>,
     },
     /// A version-1 document, read whole, to be migrated.
     Version1(serde_json::Value),
@@ -197,12 +204,25 @@ impl<'de> Visitor<'de> for &Loader {
         let mut cycles: Option<Vec<CycleRecord>> = None;
         let mut journals_checked = false;
         let mut first = true;
+        // A version-2 document whose version comes first is migrated as it
+        // is read: only its definitions' coverage rule may need the old
+        // default.
+        let mut migration: Option<Migration> = None;
         while let Some(field) = map.next_key::<Field>()? {
             match field {
                 Field::FormatVersion => {
                     let found: u64 = map.next_value()?;
                     if found == 1 && first {
                         return version_1(map).map(Loaded::Version1);
+                    }
+                    if found == 2 && first {
+                        migration = Some(Migration {
+                            from_version: 2,
+                            ..Migration::default()
+                        });
+                        once(&mut version, FormatVersion::CURRENT, "format_version")?;
+                        first = false;
+                        continue;
                     }
                     if found != u64::from(FORMAT_VERSION) {
                         return Err(self.refuse(PortfolioError::UnsupportedVersion {
@@ -216,7 +236,17 @@ impl<'de> Visitor<'de> for &Loader {
                 Field::AsOf => once(&mut as_of, map.next_value()?, "as_of")?,
                 Field::Currency => once(&mut currency, map.next_value()?, "currency")?,
                 Field::MinorDigits => once(&mut minor_digits, map.next_value()?, "minor_digits")?,
-                Field::Definitions => once(&mut definitions, map.next_value()?, "definitions")?,
+                Field::Definitions => {
+                    let read = match &mut migration {
+                        Some(migration) => {
+                            let mut value: serde_json::Value = map.next_value()?;
+                            migration.coverage_rule_kept = keep_v2_key_roles(&mut value);
+                            Definitions::deserialize(value).map_err(de::Error::custom)?
+                        }
+                        None => map.next_value()?,
+                    };
+                    once(&mut definitions, read, "definitions")?
+                }
                 Field::Accounts => once(&mut accounts, map.next_value()?, "accounts")?,
                 Field::Opportunities => {
                     if opportunities.is_some() {
@@ -224,10 +254,11 @@ impl<'de> Visitor<'de> for &Loader {
                     }
                     // Each deal is checked as it arrives when what it is
                     // checked against came first (as this library writes
-                    // it); otherwise the whole document is checked at the
-                    // end.
+                    // it): the version, which says what the definitions
+                    // mean, and the definitions and accounts; otherwise the
+                    // whole document is checked at the end.
                     let read = match (definitions.take(), accounts.take()) {
-                        (Some(d), Some(a)) => {
+                        (Some(d), Some(a)) if version.is_some() => {
                             let shell = Portfolio::shell(d, a);
                             let deals = self.checked_deals(&mut map, &shell)?;
                             definitions = Some(shell.definitions);
@@ -258,7 +289,14 @@ impl<'de> Visitor<'de> for &Loader {
             as_of: as_of.ok_or_else(|| de::Error::missing_field("as_of"))?,
             currency: currency.ok_or_else(|| de::Error::missing_field("currency"))?,
             minor_digits: minor_digits.unwrap_or_else(default_minor_digits),
-            definitions: definitions.unwrap_or_default(),
+            definitions: match (definitions, &mut migration) {
+                (Some(definitions), _) => definitions,
+                (None, None) => Definitions::default(),
+                (None, Some(migration)) => {
+                    migration.coverage_rule_kept = true;
+                    v2_default_definitions()
+                }
+            },
             accounts: accounts.unwrap_or_default(),
             opportunities: opportunities.unwrap_or_default(),
             cycles: cycles.unwrap_or_default(),
@@ -266,6 +304,7 @@ impl<'de> Visitor<'de> for &Loader {
         Ok(Loaded::Current {
             portfolio: Box::new(portfolio),
             journals_checked,
+            migration,
         })
     }
 }
@@ -346,6 +385,13 @@ impl<'de> Visitor<'de> for Deals<'_> {
         deals.shrink_to_fit();
         Ok(deals)
     }
+}
+
+/// The definitions a version-2 document without any meant.
+fn v2_default_definitions() -> Definitions {
+    let mut definitions = Definitions::default();
+    definitions.process.coverage.key_roles = [BuyingRole::EconomicBuyer].into();
+    definitions
 }
 
 /// The rest of a version-1 document after its `format_version`, read whole
