@@ -1685,6 +1685,31 @@ techsales_result techsales_portfolio_import_csv(const char *csv,
                                                 char **out_import_json);
 
 /**
+ * Imports a CRM export with the files beside it: `accounts_csv`,
+ * `contacts_csv` and `products_csv` are each NULL or the file the mapping
+ * declares in `accounts`, `contacts` or `products`. A file the mapping
+ * declares but that is NULL, or one given that it does not declare, gives
+ * `TECHSALES_RESULT_INVALID_ARGUMENT` naming it. Otherwise as
+ * [`techsales_portfolio_import_csv`]; with a contacts file the summary
+ * also holds `"contact_rows":N,"contacts_imported":N`, and refused rows of
+ * the other files are named by their file (`"contacts line 3: ..."`).
+ *
+ * # Safety
+ * `csv` and `mapping_json` NULL or NUL-terminated; `accounts_csv`,
+ * `contacts_csv` and `products_csv` NULL (absent) or NUL-terminated;
+ * out-parameters NULL or writable. Free the handle with
+ * [`techsales_portfolio_free`] and the string with
+ * [`techsales_string_free`].
+ */
+techsales_result techsales_portfolio_import_csv_files(const char *csv,
+                                                      const char *accounts_csv,
+                                                      const char *contacts_csv,
+                                                      const char *products_csv,
+                                                      const char *mapping_json,
+                                                      struct techsales_portfolio **out_portfolio,
+                                                      char **out_import_json);
+
+/**
  * Frees a portfolio. NULL is ignored.
  *
  * # Safety

@@ -616,3 +616,187 @@ fn analytics_on_any_thread_count_are_the_same_json() {
     assert_eq!(r, techsales_result::NullParameter);
     assert!(out.is_null());
 }
+
+/// The vendor sample with its contacts file through the C ABI: the
+/// contacts arrive, a file the mapping declares but that is NULL (or one
+/// given that it does not declare) is an invalid argument naming it, and
+/// NULL or invalid UTF-8 where text is required are errors; nothing is
+/// written on error.
+#[test]
+fn a_crm_export_imports_with_its_files_beside_it() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/mappings/");
+    let read = |name: &str| std::fs::read_to_string(format!("{dir}{name}")).unwrap();
+    let (csv, contacts, mapping) = (
+        c(&read("salesforce.csv")),
+        c(&read("salesforce_contacts.csv")),
+        c(&read("salesforce.json")),
+    );
+    let (mut p, mut summary) = (ptr::null_mut(), ptr::null_mut());
+    ok(unsafe {
+        techsales_portfolio_import_csv_files(
+            csv.as_ptr(),
+            ptr::null(),
+            contacts.as_ptr(),
+            ptr::null(),
+            mapping.as_ptr(),
+            &mut p,
+            &mut summary,
+        )
+    });
+    let book = Book(p);
+    let summary: Value = serde_json::from_str(&take(summary)).unwrap();
+    assert_eq!(summary["contact_rows"], 11);
+    assert_eq!(summary["contacts_imported"], 9);
+    let rejected: Vec<&str> = summary["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        rejected
+            .iter()
+            .any(|r| r.starts_with("contacts line 7: role")),
+        "{rejected:?}"
+    );
+    let doc: Value = serde_json::from_str(&book.to_json()).unwrap();
+    let deal = doc["opportunities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "006A000002")
+        .unwrap();
+    let contacts_json = deal["process"]["state"]["contacts"].as_array().unwrap();
+    let roles: Vec<&str> = contacts_json
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["economic_buyer", "technical_buyer"]);
+
+    let bad_utf8 = [0xffu8, 0xfe, 0];
+    let bad = bad_utf8.as_ptr().cast::<c_char>();
+    let call = |csv: *const c_char,
+                contacts: *const c_char,
+                products: *const c_char,
+                mapping: *const c_char,
+                out: *mut *mut techsales_portfolio| {
+        let mut summary = ptr::null_mut();
+        let r = unsafe {
+            techsales_portfolio_import_csv_files(
+                csv,
+                ptr::null(),
+                contacts,
+                products,
+                mapping,
+                out,
+                &mut summary,
+            )
+        };
+        assert!(summary.is_null(), "written on error");
+        r
+    };
+    let mut p = ptr::null_mut();
+    // The declared contacts file left out.
+    let r = call(
+        csv.as_ptr(),
+        ptr::null(),
+        ptr::null(),
+        mapping.as_ptr(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::InvalidArgument);
+    assert!(last_error().contains("contacts"), "{}", last_error());
+    // A products file the mapping does not declare.
+    let products = c("id\nP-1\n");
+    let r = call(
+        csv.as_ptr(),
+        contacts.as_ptr(),
+        products.as_ptr(),
+        mapping.as_ptr(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::InvalidArgument);
+    assert!(last_error().contains("products"), "{}", last_error());
+    // NULL where text is required, invalid UTF-8 in any text.
+    let r = call(
+        ptr::null(),
+        contacts.as_ptr(),
+        ptr::null(),
+        mapping.as_ptr(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::NullParameter);
+    let r = call(
+        csv.as_ptr(),
+        contacts.as_ptr(),
+        ptr::null(),
+        ptr::null(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::NullParameter);
+    let r = call(
+        bad,
+        contacts.as_ptr(),
+        ptr::null(),
+        mapping.as_ptr(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::InvalidUtf8);
+    let r = call(csv.as_ptr(), bad, ptr::null(), mapping.as_ptr(), &mut p);
+    assert_eq!(r, techsales_result::InvalidUtf8);
+    assert!(last_error().contains("contacts_csv"), "{}", last_error());
+    let r = call(
+        csv.as_ptr(),
+        contacts.as_ptr(),
+        bad,
+        mapping.as_ptr(),
+        &mut p,
+    );
+    assert_eq!(r, techsales_result::InvalidUtf8);
+    let r = call(csv.as_ptr(), contacts.as_ptr(), ptr::null(), bad, &mut p);
+    assert_eq!(r, techsales_result::InvalidUtf8);
+    assert!(p.is_null(), "written on error");
+    // NULL out-parameters.
+    let r = call(
+        csv.as_ptr(),
+        contacts.as_ptr(),
+        ptr::null(),
+        mapping.as_ptr(),
+        ptr::null_mut(),
+    );
+    assert_eq!(r, techsales_result::NullParameter);
+    let mut p = ptr::null_mut();
+    let r = unsafe {
+        techsales_portfolio_import_csv_files(
+            csv.as_ptr(),
+            ptr::null(),
+            contacts.as_ptr(),
+            ptr::null(),
+            mapping.as_ptr(),
+            &mut p,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(r, techsales_result::NullParameter);
+    assert!(p.is_null());
+    // The mapping refused names the field.
+    let broken = c(&read("salesforce.json").replace(
+        "\"default_influence\": \"medium\"",
+        "\"default_influence\": \"huge\"",
+    ));
+    let r = call(
+        csv.as_ptr(),
+        contacts.as_ptr(),
+        ptr::null(),
+        broken.as_ptr(),
+        &mut p,
+    );
+    assert!(
+        matches!(
+            r,
+            techsales_result::ConfigError | techsales_result::InvalidJson
+        ),
+        "{r:?}"
+    );
+    assert!(last_error().contains("huge"), "{}", last_error());
+}

@@ -16,8 +16,8 @@ use techsales::grading::PossibilitySource;
 use techsales::key_account::{FactorKind, KeyNode, KeyNodeSet, NodeSource, Outcome, Stage};
 use techsales::labels::Labelled;
 use techsales::portfolio::{
-    import_csv, import_csv_files, mapping_json_schema_text, pipeline, CsvImport, CsvMapping,
-    ImportFile, RowProblem, WarningKind,
+    import_csv, import_csv_files, import_csv_with, mapping_json_schema_text, pipeline, CsvFiles,
+    CsvImport, CsvMapping, ImportFile, RowProblem, WarningKind,
 };
 
 fn data(path: &str) -> PathBuf {
@@ -30,9 +30,21 @@ fn mapping(name: &str) -> CsvMapping {
     CsvMapping::from_json(&std::fs::read_to_string(data(&format!("{name}.json"))).unwrap()).unwrap()
 }
 
+/// The vendor's sample imported with the files its mapping declares, read
+/// where the mapping says (relative to it), as the CLI reads them.
 fn vendor(name: &str) -> CsvImport {
+    let m = mapping(name);
     let export = std::fs::read(data(&format!("{name}.csv"))).unwrap();
-    import_csv(export.as_slice(), &mapping(name)).unwrap()
+    let beside = |file: Option<&String>| file.map(|f| std::fs::read(data(f)).unwrap());
+    let accounts = beside(m.accounts.as_ref().and_then(|a| a.file.as_ref()));
+    let contacts = beside(m.contacts.as_ref().and_then(|c| c.file.as_ref()));
+    let products = beside(m.products.as_ref().and_then(|p| p.file.as_ref()));
+    let files = CsvFiles {
+        accounts: accounts.as_deref(),
+        contacts: contacts.as_deref(),
+        products: products.as_deref(),
+    };
+    import_csv_with(export.as_slice(), files, &m).unwrap()
 }
 
 /// Every deal's (CRM stage, base probability) as imported.
@@ -135,7 +147,7 @@ fn vendor_stage_tables_give_each_deal_the_vendors_probability() {
 fn salesforce_sample_reads_outcome_flags_and_reports_its_bad_row() {
     let import = vendor("salesforce");
     assert_eq!((import.rows, import.imported), (11, 10));
-    assert_eq!(import.rejected.len(), 1);
+    assert_eq!(import.rejected_deals(), 1);
     let bad = &import.rejected[0];
     assert_eq!(bad.line, 12);
     assert_eq!(bad.column.as_deref(), Some("Close Date"));
@@ -205,6 +217,7 @@ fn odoo_sample_reads_archived_leads_as_lost_in_their_last_stage() {
 fn suitecrm_sample_refuses_a_row_in_another_currency() {
     let import = vendor("suitecrm");
     assert_eq!((import.rows, import.imported), (11, 10));
+    assert_eq!(import.rejected_deals(), 1);
     assert!(matches!(
         import.rejected[0].problem,
         RowProblem::CurrencyMismatch { .. }
@@ -945,4 +958,134 @@ fn crm_loss_reason_texts_map_onto_listed_reasons_and_the_rest_stays_other_with_i
         matches!(&refused, ConfigError::Invalid { field, .. } if field == "loss_reasons.Bad luck"),
         "{refused}"
     );
+}
+
+/// The contacts of a deal as (contact id, role key, met).
+fn contacts_of(import: &CsvImport, deal: &str) -> Vec<(String, &'static str, bool)> {
+    import
+        .portfolio
+        .opportunity(deal)
+        .unwrap()
+        .process
+        .state()
+        .contacts()
+        .iter()
+        .map(|c| (c.id.clone(), c.role.key(), c.met))
+        .collect()
+}
+
+/// Salesforce's OpportunityContactRole export: each role the mapping
+/// covers arrives on its deal as our role, not met (the export does not
+/// say); the Influencer it leaves unmapped and the contact of the refused
+/// deal are reported with their lines.
+#[test]
+fn salesforce_sample_contacts_arrive_with_their_roles() {
+    let import = vendor("salesforce");
+    assert_eq!(import.contact_rows, Some(11));
+    assert_eq!(import.contacts_imported, 9);
+    assert_eq!(
+        contacts_of(&import, "006A000002"),
+        [
+            ("003A000001".to_owned(), "economic_buyer", false),
+            ("003A000002".to_owned(), "technical_buyer", false),
+        ]
+    );
+    assert_eq!(
+        contacts_of(&import, "006A000003"),
+        [
+            ("003A000003".to_owned(), "economic_buyer", false),
+            ("003A000004".to_owned(), "user_buyer", false),
+        ]
+    );
+    assert_eq!(
+        contacts_of(&import, "006A000004"),
+        [("003A000005".to_owned(), "technical_buyer", false)]
+    );
+    // Closed deals keep the contacts recorded before their outcome.
+    assert_eq!(contacts_of(&import, "006A000008").len(), 1);
+    assert_eq!(contacts_of(&import, "006A000009").len(), 1);
+    let rose = &import
+        .portfolio
+        .opportunity("006A000002")
+        .unwrap()
+        .process
+        .state()
+        .contacts()[0];
+    assert_eq!(rose.name, "Rose Gonzalez");
+    assert_eq!(rose.influence.key(), "medium");
+    assert_eq!(rose.attitude.key(), "unknown");
+    let contacts: Vec<(u64, &str)> = import
+        .rejected
+        .iter()
+        .filter(|r| r.file == ImportFile::Contacts)
+        .map(|r| (r.line, r.problem.reason()))
+        .collect();
+    assert_eq!(
+        contacts,
+        [(7, "role not in the mapping"), (12, "deal not imported")]
+    );
+    let summary = import.summary();
+    assert!(
+        summary.contains("contacts: 11 rows read, 9 recorded on 7 deals, 2 refused"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("contacts: role not in the mapping: 1 (first at line 7)"),
+        "{summary}"
+    );
+}
+
+/// SuiteCRM's opportunities_contacts table: every row's role is covered,
+/// so every contact arrives, named by its id (the table has no names).
+#[test]
+fn suitecrm_sample_contacts_arrive_with_their_roles() {
+    let import = vendor("suitecrm");
+    assert_eq!(
+        (import.contact_rows, import.contacts_imported),
+        (Some(6), 6)
+    );
+    assert!(import.rejected.iter().all(|r| r.file == ImportFile::Deals));
+    assert_eq!(
+        contacts_of(&import, "3b1c6f0e-0003"),
+        [
+            ("5d2e7a10-0001".to_owned(), "economic_buyer", false),
+            ("5d2e7a10-0002".to_owned(), "technical_buyer", false),
+        ]
+    );
+    assert_eq!(
+        contacts_of(&import, "3b1c6f0e-0005"),
+        [
+            ("5d2e7a10-0003".to_owned(), "technical_buyer", false),
+            ("5d2e7a10-0004".to_owned(), "user_buyer", false),
+        ]
+    );
+    assert_eq!(
+        contacts_of(&import, "3b1c6f0e-0007"),
+        [("5d2e7a10-0005".to_owned(), "economic_buyer", false)]
+    );
+    assert_eq!(
+        contacts_of(&import, "3b1c6f0e-0009"),
+        [("5d2e7a10-0006".to_owned(), "economic_buyer", false)]
+    );
+    let deal = import.portfolio.opportunity("3b1c6f0e-0003").unwrap();
+    assert_eq!(deal.process.state().contacts()[0].name, "5d2e7a10-0001");
+}
+
+/// Version 2 stays: a mapping written before contacts and products loads
+/// as it is, and writes neither back.
+#[test]
+fn a_mapping_without_contacts_or_products_still_loads() {
+    let mut value: serde_json::Value = serde_json::from_str(SIMPLE).unwrap();
+    value["format_version"] = 2.into();
+    let m = CsvMapping::from_json(&value.to_string()).unwrap();
+    assert!(m.contacts.is_none() && m.products.is_none());
+    let written = serde_json::to_value(&m).unwrap();
+    assert!(written.get("contacts").is_none() && written.get("products").is_none());
+    let import = import_csv(
+        "id,account,stage,amount,opened\nO-1,A,Open,1,2026-01-01\n".as_bytes(),
+        &m,
+    )
+    .unwrap();
+    assert_eq!((import.imported, import.contact_rows), (1, None));
+    assert!(!import.summary().contains("contacts:"));
 }

@@ -10,9 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
-    account_plans, calibrate, import_csv, import_csv_files, learn_from, pipeline, pipeline_with,
-    render_html, render_report_in, render_svg, stalled, CsvImport, CsvMapping, Definitions,
-    Portfolio, ReportOptions, Weights, LEARNED_CONFIG_FILE,
+    account_plans, calibrate, import_csv_with, learn_from, pipeline, pipeline_with, render_html,
+    render_report_in, render_svg, stalled, CsvFiles, CsvImport, CsvMapping, Definitions, Portfolio,
+    ReportOptions, Weights, LEARNED_CONFIG_FILE,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -150,19 +150,37 @@ fn run_import(export: &Path, mapping: &Path) -> Result<CsvImport, Failure> {
         ProgressBar::hidden()
     };
     let deals = bar.wrap_read(std::io::BufReader::new(file));
-    // An accounts file sits where the mapping says, relative to the mapping.
-    let accounts = mapping_value
-        .accounts
-        .as_ref()
-        .and_then(|a| a.file.as_ref());
-    let result = match accounts {
-        Some(file) => {
-            let path = mapping.parent().unwrap_or(Path::new(".")).join(file);
-            let accounts = read(&path)?;
-            import_csv_files(deals, accounts.as_slice(), &mapping_value)
-        }
-        None => import_csv(deals, &mapping_value),
+    // The files beside the deals sit where the mapping says, relative to
+    // the mapping.
+    let beside = |declared: Option<&String>| -> Result<Option<Vec<u8>>, Failure> {
+        declared
+            .map(|file| read(&mapping.parent().unwrap_or(Path::new(".")).join(file)))
+            .transpose()
     };
+    let accounts = beside(
+        mapping_value
+            .accounts
+            .as_ref()
+            .and_then(|a| a.file.as_ref()),
+    )?;
+    let contacts = beside(
+        mapping_value
+            .contacts
+            .as_ref()
+            .and_then(|c| c.file.as_ref()),
+    )?;
+    let products = beside(
+        mapping_value
+            .products
+            .as_ref()
+            .and_then(|p| p.file.as_ref()),
+    )?;
+    let files = CsvFiles {
+        accounts: accounts.as_deref(),
+        contacts: contacts.as_deref(),
+        products: products.as_deref(),
+    };
+    let result = import_csv_with(deals, files, &mapping_value);
     bar.finish_and_clear();
     result.map_err(|e| Failure::Input(format!("{}: {e}", export.display())))
 }

@@ -831,3 +831,25 @@ fn a_report_on_an_older_portfolio_says_what_migrating_it_changed() {
     assert_eq!(stdout(&report), stdout(&current_report));
     assert!(!stderr(&current_report).contains("migrated"));
 }
+
+/// The contacts file sits where the mapping says, relative to the mapping:
+/// the report's import summary counts the contacts recorded and refused.
+#[test]
+fn a_report_reads_the_contacts_file_the_mapping_declares() {
+    let mappings = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/data/mappings");
+    let output = techsales(&[
+        "report",
+        mappings.join("salesforce.csv").to_str().unwrap(),
+        mappings.join("salesforce.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("contacts: 11 rows read, 9 recorded on 7 deals, 2 refused"),
+        "{report}"
+    );
+    assert!(
+        report.contains("refused contacts line 7: role `Influencer`"),
+        "{report}"
+    );
+}

@@ -22,9 +22,10 @@ use crate::key_account::{checklist, KeyAccountEvent, Stage};
 use crate::portfolio::report::movements_since;
 use crate::portfolio::{
     actions_in_progress, amount_changes, bookings, calibrate, cycle_analytics, forecast,
-    import_csv, pipeline, probability_trend, quadrant, render_html, render_report_in, render_svg,
-    slipped_deals, stage_durations, stage_flows, stalled, top_deals, win_loss, Account, CsvError,
-    CsvMapping, CycleRecord, OpportunityRecord, Portfolio, PortfolioError, ReportOptions,
+    import_csv, import_csv_with, pipeline, probability_trend, quadrant, render_html,
+    render_report_in, render_svg, slipped_deals, stage_durations, stage_flows, stalled, top_deals,
+    win_loss, Account, CsvError, CsvFiles, CsvImport, CsvMapping, CycleRecord, OpportunityRecord,
+    Portfolio, PortfolioError, ReportOptions,
 };
 
 /// A whole book: accounts, deals, cycles and the definitions in use
@@ -151,14 +152,65 @@ pub unsafe extern "C" fn techsales_portfolio_import_csv(
         let (csv, mapping) = (try_str!(csv), try_json!(mapping_json));
         let mapping = CsvMapping::from_json(mapping).map_err(config_error)?;
         let import = import_csv(csv.as_bytes(), &mapping).map_err(csv_error)?;
-        let texts = |items: Vec<String>| serde_json::Value::from(items);
-        let summary = serde_json::json!({
-            "rows": import.rows,
-            "imported": import.imported,
-            "rejected": texts(import.rejected.iter().map(ToString::to_string).collect()),
-            "warnings": texts(import.warnings.iter().map(ToString::to_string).collect()),
-        });
-        let summary = json_out(&summary)?;
+        let summary = json_out(&import_summary(&import))?;
+        import_out.set(summary)?;
+        portfolio_out.set(into_portfolio(import.portfolio))
+    })
+}
+
+/// The import's counts, refused rows and warnings, as the import functions
+/// hand them out.
+fn import_summary(import: &CsvImport) -> serde_json::Value {
+    let texts = |items: Vec<String>| serde_json::Value::from(items);
+    let mut summary = serde_json::json!({
+        "rows": import.rows,
+        "imported": import.imported,
+        "rejected": texts(import.rejected.iter().map(ToString::to_string).collect()),
+        "warnings": texts(import.warnings.iter().map(ToString::to_string).collect()),
+    });
+    if let Some(rows) = import.contact_rows {
+        summary["contact_rows"] = rows.into();
+        summary["contacts_imported"] = import.contacts_imported.into();
+    }
+    summary
+}
+
+/// Imports a CRM export with the files beside it: `accounts_csv`,
+/// `contacts_csv` and `products_csv` are each NULL or the file the mapping
+/// declares in `accounts`, `contacts` or `products`. A file the mapping
+/// declares but that is NULL, or one given that it does not declare, gives
+/// `TECHSALES_RESULT_INVALID_ARGUMENT` naming it. Otherwise as
+/// [`techsales_portfolio_import_csv`]; with a contacts file the summary
+/// also holds `"contact_rows":N,"contacts_imported":N`, and refused rows of
+/// the other files are named by their file (`"contacts line 3: ..."`).
+///
+/// # Safety
+/// `csv` and `mapping_json` NULL or NUL-terminated; `accounts_csv`,
+/// `contacts_csv` and `products_csv` NULL (absent) or NUL-terminated;
+/// out-parameters NULL or writable. Free the handle with
+/// [`techsales_portfolio_free`] and the string with
+/// [`techsales_string_free`].
+#[no_mangle]
+pub unsafe extern "C" fn techsales_portfolio_import_csv_files(
+    csv: *const c_char,
+    accounts_csv: *const c_char,
+    contacts_csv: *const c_char,
+    products_csv: *const c_char,
+    mapping_json: *const c_char,
+    out_portfolio: *mut *mut techsales_portfolio,
+    out_import_json: *mut *mut c_char,
+) -> techsales_result {
+    guard(|| {
+        let (portfolio_out, import_out) = (try_out!(out_portfolio), try_out!(out_import_json));
+        let (csv, mapping) = (try_str!(csv), try_json!(mapping_json));
+        let files = CsvFiles {
+            accounts: try_opt_str!(accounts_csv).map(str::as_bytes),
+            contacts: try_opt_str!(contacts_csv).map(str::as_bytes),
+            products: try_opt_str!(products_csv).map(str::as_bytes),
+        };
+        let mapping = CsvMapping::from_json(mapping).map_err(config_error)?;
+        let import = import_csv_with(csv.as_bytes(), files, &mapping).map_err(csv_error)?;
+        let summary = json_out(&import_summary(&import))?;
         import_out.set(summary)?;
         portfolio_out.set(into_portfolio(import.portfolio))
     })

@@ -3,9 +3,12 @@
 //! A [`CsvMapping`], given as JSON, says which column holds what and how
 //! the CRM's own stage names map onto the six stages, each with the CRM's
 //! probability for it; an [`OutcomeRule`] can read won, lost and open from
-//! flags kept apart from the stage. An accounts file beside the deals can
-//! give each account its name and customer type (or scores), joined on the
-//! account id.
+//! flags kept apart from the stage. Files beside the deals are joined on
+//! declared keys: an accounts file gives each account its name and customer
+//! type (or scores); a contacts file gives each deal its buying influences,
+//! recorded in its journal as [`KeyAccountEvent::ContactRecorded`] (the
+//! coverage they give derives its key nodes, never a forcing); a products
+//! file gives each deal its product's name, line and market.
 //!
 //! Nothing is invented. A deal imported at a later stage is moved there by
 //! one [`KeyAccountEvent::StageReported`]: the key nodes of the stages it
@@ -30,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{
     prefixed, Account, Definitions, GradingInputs, OpportunityRecord, Portfolio, PortfolioError,
+    ProductDetails,
 };
 use crate::config::{ConfigError, Validate};
 use crate::customer::record::CustomerError;
@@ -38,7 +42,8 @@ use crate::grading::{Factor as EvaluationFactor, Grade, Ratings, FACTOR_COUNT};
 use crate::journal::Entry;
 use crate::key_account::reason::{Ending, Reason, OTHER_REASON};
 use crate::key_account::{
-    KeyAccountError, KeyAccountEvent, KeyAccountProcess, KeyNode, Outcome, Stage,
+    Attitude, BuyingInfluence, BuyingRole, InfluenceDegree, KeyAccountError, KeyAccountEvent,
+    KeyAccountProcess, KeyNode, Outcome, Stage,
 };
 use crate::labels::Labelled;
 
@@ -328,6 +333,113 @@ pub struct AccountsFile {
     pub columns: AccountColumns,
 }
 
+/// The columns of a contacts file: one row per buying influence of a deal
+/// (Salesforce's OpportunityContactRole, SuiteCRM's opportunities_contacts).
+/// Contacts join on the deal alone: a buying role belongs to one decision,
+/// so a contact listed for an account but no deal is not spread over the
+/// account's deals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactColumns {
+    /// The contact's id (unique within a deal; a person in two roles needs
+    /// two rows with two ids).
+    pub id: String,
+    /// The deal the contact belongs to, joined on the deals' id column.
+    pub deal: String,
+    /// The contact's buying role, in the CRM's words (see
+    /// [`ContactsFile::roles`]).
+    pub role: String,
+    /// The contact's name (default: the contact's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How much weight the contact carries (see
+    /// [`ContactsFile::influences`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub influence: Option<String>,
+    /// Whether we met the contact in person: a value in
+    /// [`ContactsFile::met_values`] is met; any other value, an empty cell
+    /// or no column is "not recorded as met".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met: Option<String>,
+    /// The contact's attitude toward us (see [`ContactsFile::attitudes`]);
+    /// an empty cell or no column is `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attitude: Option<String>,
+}
+
+/// A contacts file beside the deals export: the buying influences of each
+/// deal, recorded in the deal's journal. Roles and influences are never
+/// guessed: a value that neither the maps below nor our keys cover, when
+/// no default is declared, refuses the contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsFile {
+    /// Where the file is, relative to the mapping file (read by tools; the
+    /// library takes the file's bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Which column holds what.
+    pub columns: ContactColumns,
+    /// The CRM's role words (matched ignoring case and surrounding spaces)
+    /// and our role each stands for: `"Economic Buyer": "economic_buyer"`.
+    /// Our keys are read as they are.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, BuyingRole>,
+    /// The role of contacts whose role is empty or not covered (when absent
+    /// such contacts are refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_role: Option<BuyingRole>,
+    /// The CRM's influence words and the degree each stands for; our keys
+    /// are read as they are.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub influences: BTreeMap<String, InfluenceDegree>,
+    /// The influence of contacts whose influence is empty or not covered,
+    /// or of every contact when there is no influence column (when absent
+    /// such contacts are refused; without an influence column it is
+    /// required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_influence: Option<InfluenceDegree>,
+    /// The CRM's attitude words and the attitude each stands for; our keys
+    /// are read as they are, and any other non-empty value refuses the
+    /// contact.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attitudes: BTreeMap<String, Attitude>,
+    /// The values of the met column read as met, ignoring case.
+    #[serde(default = "default_true_values")]
+    pub met_values: Vec<String>,
+}
+
+/// The columns of a products file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductColumns {
+    /// The product id, the key the deals' product column joins on.
+    pub id: String,
+    /// The product's name: what the deal shows as its product (default:
+    /// the id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The product line, kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
+    /// The market the product serves, kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
+}
+
+/// A products file beside the deals export, joined on the deals' product
+/// column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductsFile {
+    /// Where the file is, relative to the mapping file (read by tools; the
+    /// library takes the file's bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Which column holds what.
+    pub columns: ProductColumns,
+}
+
 /// How the CRM writes its per-deal probability.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
@@ -342,7 +454,8 @@ pub enum ProbabilityScale {
 }
 
 /// How to read one CRM export: columns, formats, the CRM's stages with
-/// their probabilities, the outcome rule and the accounts file. Loaded from
+/// their probabilities, the outcome rule and the files beside the deals
+/// (accounts, contacts, products). Loaded from
 /// JSON and refused whole, naming the field, when inconsistent; unknown
 /// fields are refused with the field named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -420,6 +533,13 @@ pub struct CsvMapping {
     /// An accounts file, joined on the deals' account column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<AccountsFile>,
+    /// A contacts file of the deals' buying influences, joined on the
+    /// deals' id column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ContactsFile>,
+    /// A products file, joined on the deals' product column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<ProductsFile>,
     /// The definitions of the imported portfolio.
     #[serde(default)]
     pub definitions: Definitions,
@@ -584,9 +704,74 @@ impl Validate for CsvMapping {
                 ));
             }
         }
+        if let Some(contacts) = &self.contacts {
+            contacts.validate_in()?;
+        }
+        if let Some(products) = &self.products {
+            let c = &products.columns;
+            let named = [("id", Some(&c.id)), ("name", c.name.as_ref())];
+            let more = [("line", c.line.as_ref()), ("market", c.market.as_ref())];
+            for (field, name) in named.into_iter().chain(more) {
+                if name.is_some_and(|n| n.trim().is_empty()) {
+                    return Err(ConfigError::invalid(
+                        format!("products.columns.{field}"),
+                        "must name a column",
+                    ));
+                }
+            }
+            if self.columns.product.is_none() {
+                return Err(ConfigError::invalid(
+                    "columns.product",
+                    "a products file is joined on the deals' product column",
+                ));
+            }
+        }
         self.definitions
             .validate()
             .map_err(|e| prefixed("definitions", e))
+    }
+}
+
+impl ContactsFile {
+    /// The checks of [`CsvMapping::validate`] on the contacts file, with
+    /// fields named from the mapping's top.
+    fn validate_in(&self) -> Result<(), ConfigError> {
+        let c = &self.columns;
+        let required = [("id", &c.id), ("deal", &c.deal), ("role", &c.role)];
+        let optional = [
+            ("name", &c.name),
+            ("influence", &c.influence),
+            ("met", &c.met),
+            ("attitude", &c.attitude),
+        ];
+        let named = required
+            .into_iter()
+            .map(|(f, n)| (f, Some(n)))
+            .chain(optional.into_iter().map(|(f, n)| (f, n.as_ref())));
+        for (field, name) in named {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(ConfigError::invalid(
+                    format!("contacts.columns.{field}"),
+                    "must name a column",
+                ));
+            }
+        }
+        unique_keys("contacts.roles", &self.roles)?;
+        unique_keys("contacts.influences", &self.influences)?;
+        unique_keys("contacts.attitudes", &self.attitudes)?;
+        if c.influence.is_none() && self.default_influence.is_none() {
+            return Err(ConfigError::invalid(
+                "contacts.default_influence",
+                "without an influence column the mapping must say which influence contacts have",
+            ));
+        }
+        if c.met.is_some() && self.met_values.iter().all(|v| v.trim().is_empty()) {
+            return Err(ConfigError::invalid(
+                "contacts.met_values",
+                "must hold at least one value",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -679,14 +864,21 @@ pub enum ImportFile {
     Deals,
     /// The accounts file.
     Accounts,
+    /// The contacts file.
+    Contacts,
+    /// The products file.
+    Products,
 }
 
 impl core::fmt::Display for ImportFile {
-    /// `deals` or `accounts`.
+    /// `deals`, `accounts`, `contacts` or `products`: the mapping's field
+    /// for the file.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
             ImportFile::Deals => "deals",
             ImportFile::Accounts => "accounts",
+            ImportFile::Contacts => "contacts",
+            ImportFile::Products => "products",
         })
     }
 }
@@ -725,10 +917,19 @@ pub enum CsvError {
     /// No row has a date and the mapping gives no `as_of`.
     #[error("no imported row has a date: give the mapping an as_of")]
     NoDate,
-    /// The mapping declares an accounts file but none was given, or the
-    /// other way round.
-    #[error("{0}")]
-    AccountsFile(String),
+    /// The mapping declares a file beside the deals (accounts, contacts or
+    /// products) but none was given.
+    #[error("the mapping declares a {file} file (see `{file}`) but none was given")]
+    FileNotGiven {
+        /// The file.
+        file: ImportFile,
+    },
+    /// A file beside the deals was given but the mapping declares none.
+    #[error("a {file} file was given but the mapping declares none (see `{file}`)")]
+    FileNotDeclared {
+        /// The file.
+        file: ImportFile,
+    },
     /// The imported rows do not make a valid portfolio (for example an
     /// invalid currency in the mapping).
     #[error(transparent)]
@@ -855,6 +1056,48 @@ pub enum RowProblem {
     /// The process refused an imported event.
     #[error("the process refused the imported history: {0}")]
     Refused(KeyAccountError),
+    /// A contact's role is empty or not covered, and the mapping gives no
+    /// default role.
+    #[error("role `{value}` is neither a key ({expected}) nor in the mapping's contacts.roles, and there is no contacts.default_role")]
+    UnknownRole {
+        /// The text in the row (empty when the cell is).
+        value: String,
+        /// Our keys.
+        expected: String,
+    },
+    /// A contact's influence is empty or not covered, and the mapping gives
+    /// no default influence.
+    #[error("influence `{value}` is neither a key ({expected}) nor in the mapping's contacts.influences, and there is no contacts.default_influence")]
+    UnknownInfluence {
+        /// The text in the row (empty when the cell is).
+        value: String,
+        /// Our keys.
+        expected: String,
+    },
+    /// A contact's attitude is not covered.
+    #[error(
+        "attitude `{value}` is neither a key ({expected}) nor in the mapping's contacts.attitudes"
+    )]
+    UnknownAttitude {
+        /// The text in the row.
+        value: String,
+        /// Our keys.
+        expected: String,
+    },
+    /// A contact names a deal the export does not have.
+    #[error("deal `{deal}` is not in the deals export")]
+    UnknownDeal {
+        /// The deal id in the row.
+        deal: String,
+    },
+    /// A contact names a deal whose row was refused.
+    #[error("deal `{deal}` (deals line {line}) was not imported")]
+    DealNotImported {
+        /// The deal id in the row.
+        deal: String,
+        /// The line of the deal's row.
+        line: u64,
+    },
 }
 
 impl RowProblem {
@@ -878,6 +1121,11 @@ impl RowProblem {
             RowProblem::DuplicateId { .. } => "duplicate id",
             RowProblem::Account(_) => "account refused",
             RowProblem::Refused(_) => "history refused",
+            RowProblem::UnknownRole { .. } => "role not in the mapping",
+            RowProblem::UnknownInfluence { .. } => "influence not in the mapping",
+            RowProblem::UnknownAttitude { .. } => "attitude not in the mapping",
+            RowProblem::UnknownDeal { .. } => "deal not in the export",
+            RowProblem::DealNotImported { .. } => "deal not imported",
         }
     }
 }
@@ -922,6 +1170,8 @@ pub enum WarningKind {
     AccountWithoutDeals,
     /// The CRM's stage probability differs from the per-deal probability.
     ProbabilityDiffers,
+    /// A deal names a product the products file does not have.
+    ProductNotInProductsFile,
 }
 
 impl WarningKind {
@@ -932,6 +1182,7 @@ impl WarningKind {
             WarningKind::AccountNotInAccountsFile => "account not in the accounts file",
             WarningKind::AccountWithoutDeals => "account without deals",
             WarningKind::ProbabilityDiffers => "CRM probability differs from its stage table",
+            WarningKind::ProductNotInProductsFile => "product not in the products file",
         }
     }
 }
@@ -973,6 +1224,10 @@ pub struct CsvImport {
     pub rejected: Vec<RowError>,
     /// Imported rows with something worth knowing, in file order.
     pub warnings: Vec<RowWarning>,
+    /// Data rows read from the contacts file (`None` without one).
+    pub contact_rows: Option<usize>,
+    /// Contacts recorded in the deals' journals.
+    pub contacts_imported: usize,
 }
 
 impl CsvImport {
@@ -1079,6 +1334,22 @@ impl CsvImport {
             out,
             "open deals whose base is the CRM's stage probability: {with_crm_base}"
         );
+        if let Some(rows) = self.contact_rows {
+            let with_contacts = deals
+                .iter()
+                .filter(|r| !r.process.state().contacts().is_empty())
+                .count();
+            let refused = self
+                .rejected
+                .iter()
+                .filter(|r| r.file == ImportFile::Contacts)
+                .count();
+            let _ = writeln!(
+                out,
+                "contacts: {rows} rows read, {} recorded on {with_contacts} deals, {refused} refused",
+                self.contacts_imported
+            );
+        }
         let _ = writeln!(out, "accounts: {}", self.portfolio.accounts().len());
         out
     }
@@ -1336,35 +1607,114 @@ impl AccountInfo {
     }
 }
 
-/// Imports the CRM export read from `reader` through `mapping` (a mapping
-/// without an accounts file).
-pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
-    mapping.validate().map_err(CsvError::Mapping)?;
-    if mapping.accounts.is_some() {
-        return Err(CsvError::AccountsFile(
-            "the mapping declares an accounts file: import with import_csv_files".into(),
-        ));
+/// The files beside a deals export, each given exactly when the mapping
+/// declares it ([`CsvMapping::accounts`], [`CsvMapping::contacts`],
+/// [`CsvMapping::products`]).
+#[derive(Debug)]
+pub struct CsvFiles<R> {
+    /// The accounts file.
+    pub accounts: Option<R>,
+    /// The contacts file.
+    pub contacts: Option<R>,
+    /// The products file.
+    pub products: Option<R>,
+}
+
+impl<R> Default for CsvFiles<R> {
+    fn default() -> Self {
+        CsvFiles {
+            accounts: None,
+            contacts: None,
+            products: None,
+        }
     }
-    let deals = read_all(reader)?;
-    import(&deals, None, mapping)
+}
+
+/// Imports the CRM export read from `reader` through `mapping` (a mapping
+/// that declares no file beside the deals).
+pub fn import_csv<R: Read>(reader: R, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
+    import_csv_with(reader, CsvFiles::<&[u8]>::default(), mapping)
 }
 
 /// Imports a deals export and the accounts file the mapping declares,
-/// joined on the account id.
+/// joined on the account id (a mapping that declares no other file).
 pub fn import_csv_files<R: Read, A: Read>(
     deals: R,
     accounts: A,
     mapping: &CsvMapping,
 ) -> Result<CsvImport, CsvError> {
+    let files = CsvFiles {
+        accounts: Some(accounts),
+        ..CsvFiles::default()
+    };
+    import_csv_with(deals, files, mapping)
+}
+
+/// Imports a deals export with the files beside it: accounts joined on the
+/// deals' account column, contacts on their id column, products on their
+/// product column. Each file must be given exactly when the mapping
+/// declares it ([`CsvError::FileNotGiven`], [`CsvError::FileNotDeclared`]).
+pub fn import_csv_with<D: Read, R: Read>(
+    deals: D,
+    files: CsvFiles<R>,
+    mapping: &CsvMapping,
+) -> Result<CsvImport, CsvError> {
     mapping.validate().map_err(CsvError::Mapping)?;
-    if mapping.accounts.is_none() {
-        return Err(CsvError::AccountsFile(
-            "an accounts file was given but the mapping declares none (see `accounts`)".into(),
-        ));
+    let given = [
+        (
+            ImportFile::Accounts,
+            mapping.accounts.is_some(),
+            files.accounts.is_some(),
+        ),
+        (
+            ImportFile::Contacts,
+            mapping.contacts.is_some(),
+            files.contacts.is_some(),
+        ),
+        (
+            ImportFile::Products,
+            mapping.products.is_some(),
+            files.products.is_some(),
+        ),
+    ];
+    for (file, declared, given) in given {
+        match (declared, given) {
+            (true, false) => return Err(CsvError::FileNotGiven { file }),
+            (false, true) => return Err(CsvError::FileNotDeclared { file }),
+            _ => {}
+        }
     }
     let deals = read_all(deals)?;
-    let accounts = read_all(accounts)?;
-    import(&deals, Some(&accounts), mapping)
+    let read = |r: Option<R>| r.map(read_all).transpose();
+    let accounts = read(files.accounts)?;
+    let contacts = read(files.contacts)?;
+    let products = read(files.products)?;
+    let sources = Sources {
+        accounts: accounts.as_deref(),
+        contacts: contacts.as_deref(),
+        products: products.as_deref(),
+    };
+    import(&deals, sources, mapping)
+}
+
+/// The bytes of the files beside the deals.
+struct Sources<'a> {
+    accounts: Option<&'a [u8]>,
+    contacts: Option<&'a [u8]>,
+    products: Option<&'a [u8]>,
+}
+
+/// A contact read from the contacts file.
+struct ContactRow {
+    line: u64,
+    contact: BuyingInfluence,
+}
+
+/// A product read from the products file.
+struct ProductRow {
+    name: Option<String>,
+    line: Option<String>,
+    market: Option<String>,
 }
 
 /// An account read from the accounts file.
@@ -1374,11 +1724,7 @@ struct AccountRow {
     used: bool,
 }
 
-fn import(
-    deals: &[u8],
-    accounts_bytes: Option<&[u8]>,
-    mapping: &CsvMapping,
-) -> Result<CsvImport, CsvError> {
+fn import(deals: &[u8], sources: Sources<'_>, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
     let compiled = Compiled::new(mapping);
     let mut rejected = Vec::new();
     let mut warnings = Vec::new();
@@ -1386,7 +1732,7 @@ fn import(
     // The accounts file first: the deals join onto it.
     let mut account_rows: HashMap<String, AccountRow> = HashMap::new();
     let mut account_order: Vec<String> = Vec::new();
-    if let (Some(bytes), Some(file)) = (accounts_bytes, &mapping.accounts) {
+    if let (Some(bytes), Some(file)) = (sources.accounts, &mapping.accounts) {
         let table = Table::open(ImportFile::Accounts, bytes, mapping)?;
         let c = &file.columns;
         let id = table.find("accounts.id", &c.id)?;
@@ -1465,6 +1811,22 @@ fn import(
         })?;
     }
 
+    // The contacts and products next, for the deals to take up.
+    let mut contact_rows = None;
+    let mut contacts: HashMap<String, Vec<ContactRow>> = HashMap::new();
+    if let (Some(bytes), Some(file)) = (sources.contacts, &mapping.contacts) {
+        let (rows, by_deal) = read_contacts(bytes, file, mapping, &mut rejected)?;
+        contact_rows = Some(rows);
+        contacts = by_deal;
+    }
+    let mut products: HashMap<String, ProductRow> = HashMap::new();
+    if let (Some(bytes), Some(file)) = (sources.products, &mapping.products) {
+        products = read_products(bytes, file, mapping, &mut rejected)?;
+    }
+    let mut contacts_imported = 0usize;
+    // The line of each deal row refused with its id, for its contacts.
+    let mut refused_deals: HashMap<String, u64> = HashMap::new();
+
     // The deals, one row at a time: each row is parsed and built into its
     // opportunity at once (or reported), so no parsed row is held.
     let as_of = match mapping.as_of {
@@ -1495,9 +1857,12 @@ fn import(
                 return;
             }
         };
-        let row = match compiled.read_row(&columns, record) {
+        let mut row = match compiled.read_row(&columns, record) {
             Ok(row) => row,
             Err(e) => {
+                if let Some(id) = &e.id {
+                    refused_deals.entry(id.clone()).or_insert(line);
+                }
                 rejected.push(RowError {
                     file: ImportFile::Deals,
                     line,
@@ -1522,6 +1887,35 @@ fn import(
             return;
         }
         first_line_of.insert(row.id.clone(), line);
+        let mut product_warning = None;
+        let mut product_details = None;
+        if let (Some(product), Some(file)) = (&row.product, &mapping.products) {
+            match products.get(product) {
+                Some(known) => {
+                    if known.line.is_some() || known.market.is_some() {
+                        product_details = Some(Box::new(ProductDetails {
+                            line: known.line.clone(),
+                            market: known.market.clone(),
+                        }));
+                    }
+                    if let Some(name) = &known.name {
+                        row.product = Some(name.clone());
+                    }
+                }
+                None => product_warning = Some(RowWarning {
+                    file: ImportFile::Deals,
+                    line,
+                    kind: WarningKind::ProductNotInProductsFile,
+                    message: format!(
+                        "product `{product}` is not in the products file{}",
+                        file.file
+                            .as_deref()
+                            .map(|f| format!(" {f}"))
+                            .unwrap_or_default()
+                    ),
+                }),
+            }
+        }
         let reject = |problem| RowError {
             file: ImportFile::Deals,
             line,
@@ -1573,9 +1967,26 @@ fn import(
                 }
             }
         }
-        let record = match compiled.build_opportunity(&row, start) {
-            Ok(record) => record,
+        let deal_contacts = contacts.remove(&row.id).unwrap_or_default();
+        let mut record = match compiled.build_opportunity(&row, start, &deal_contacts) {
+            Ok((record, refused)) => {
+                contacts_imported += deal_contacts.len() - refused.len();
+                for (line, id, problem) in refused {
+                    rejected.push(RowError {
+                        file: ImportFile::Contacts,
+                        line,
+                        column: None,
+                        id: Some(id),
+                        problem,
+                    });
+                }
+                record
+            }
             Err(problem) => {
+                // Its contacts are reported with the deal's line below.
+                if !deal_contacts.is_empty() {
+                    contacts.insert(row.id.clone(), deal_contacts);
+                }
                 rejected.push(reject(problem));
                 return;
             }
@@ -1587,6 +1998,8 @@ fn import(
             seen_accounts.insert(id.clone(), (info, line));
             accounts.push(account);
         }
+        warnings.extend(product_warning);
+        record.product_details = product_details;
         opportunities.push(record);
     })?;
     // Accounts of the file that no imported deal names are accounts of the
@@ -1617,6 +2030,29 @@ fn import(
             }),
         }
     }
+    // Contacts no imported deal took up.
+    let contact_deal = mapping.contacts.as_ref().map(|c| c.columns.deal.clone());
+    for (deal, rows) in contacts {
+        let problem = match first_line_of
+            .get(&deal)
+            .or_else(|| refused_deals.get(&deal))
+        {
+            Some(&line) => RowProblem::DealNotImported {
+                deal: deal.clone(),
+                line,
+            },
+            None => RowProblem::UnknownDeal { deal: deal.clone() },
+        };
+        for row in rows {
+            rejected.push(RowError {
+                file: ImportFile::Contacts,
+                line: row.line,
+                column: contact_deal.clone(),
+                id: Some(row.contact.id),
+                problem: problem.clone(),
+            });
+        }
+    }
     rejected.sort_by_key(|r| (r.file, r.line));
     warnings.sort_by_key(|w| (w.file, w.line));
 
@@ -1638,7 +2074,191 @@ fn import(
         imported,
         rejected,
         warnings,
+        contact_rows,
+        contacts_imported,
     })
+}
+
+/// Our keys of a labelled enum, for a refusal to list them.
+fn keys<T: Labelled + Copy>(all: &[T]) -> String {
+    all.iter().map(|t| t.key()).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads `text` as one of our values: through the mapping's `map`
+/// (normalised keys), else as our key, else the default.
+fn mapped<T: Copy + core::str::FromStr>(
+    map: &HashMap<String, T>,
+    text: Option<&str>,
+    default: Option<T>,
+) -> Option<T> {
+    text.and_then(|t| {
+        let key = normalise(t);
+        map.get(&key).copied().or_else(|| key.parse().ok())
+    })
+    .or(default)
+}
+
+/// The map with its keys normalised.
+fn normalised<T: Copy>(map: &BTreeMap<String, T>) -> HashMap<String, T> {
+    map.iter().map(|(k, v)| (normalise(k), *v)).collect()
+}
+
+/// Reads the contacts file: the contacts of each deal id, in file order,
+/// and the number of data rows. Refused rows go to `rejected`.
+fn read_contacts(
+    bytes: &[u8],
+    file: &ContactsFile,
+    mapping: &CsvMapping,
+    rejected: &mut Vec<RowError>,
+) -> Result<(usize, HashMap<String, Vec<ContactRow>>), CsvError> {
+    let roles: HashMap<String, BuyingRole> = normalised(&file.roles);
+    let influences: HashMap<String, InfluenceDegree> = normalised(&file.influences);
+    let attitudes: HashMap<String, Attitude> = normalised(&file.attitudes);
+    let met_values: Vec<String> = file.met_values.iter().map(|v| normalise(v)).collect();
+    let table = Table::open(ImportFile::Contacts, bytes, mapping)?;
+    let c = &file.columns;
+    let id = table.find("contacts.id", &c.id)?;
+    let deal = table.find("contacts.deal", &c.deal)?;
+    let role = table.find("contacts.role", &c.role)?;
+    let name = table.optional("contacts.name", &c.name)?;
+    let influence = table.optional("contacts.influence", &c.influence)?;
+    let met = table.optional("contacts.met", &c.met)?;
+    let attitude = table.optional("contacts.attitude", &c.attitude)?;
+    let mut rows = 0usize;
+    let mut by_deal: HashMap<String, Vec<ContactRow>> = HashMap::new();
+    // The first line of each (deal, contact id).
+    let mut first_line: HashMap<(String, String), u64> = HashMap::new();
+    table.for_each(|line, record| {
+        rows += 1;
+        let mut reject = |id: Option<&str>, column: Option<&str>, problem| {
+            rejected.push(RowError {
+                file: ImportFile::Contacts,
+                line,
+                column: column.map(str::to_owned),
+                id: id.map(str::to_owned),
+                problem,
+            });
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(problem) => return reject(None, None, problem),
+        };
+        let missing = |column: &str| RowProblem::Missing {
+            column: column.to_owned(),
+        };
+        let Some(contact_id) = cell(record, Some(id)) else {
+            return reject(None, Some(&c.id), missing(&c.id));
+        };
+        let Some(deal_id) = cell(record, Some(deal)) else {
+            return reject(Some(contact_id), Some(&c.deal), missing(&c.deal));
+        };
+        let role_text = cell(record, Some(role));
+        let Some(role) = mapped(&roles, role_text, file.default_role) else {
+            let problem = RowProblem::UnknownRole {
+                value: role_text.unwrap_or_default().to_owned(),
+                expected: keys(BuyingRole::ALL),
+            };
+            return reject(Some(contact_id), Some(&c.role), problem);
+        };
+        let influence_text = cell(record, influence);
+        let Some(influence) = mapped(&influences, influence_text, file.default_influence) else {
+            let problem = RowProblem::UnknownInfluence {
+                value: influence_text.unwrap_or_default().to_owned(),
+                expected: keys(InfluenceDegree::ALL),
+            };
+            let column = c.influence.as_deref();
+            return reject(Some(contact_id), column, problem);
+        };
+        let attitude_text = cell(record, attitude);
+        let Some(attitude) = mapped(&attitudes, attitude_text, None).or(match attitude_text {
+            None => Some(Attitude::Unknown),
+            Some(_) => None,
+        }) else {
+            let problem = RowProblem::UnknownAttitude {
+                value: attitude_text.unwrap_or_default().to_owned(),
+                expected: keys(Attitude::ALL),
+            };
+            return reject(Some(contact_id), c.attitude.as_deref(), problem);
+        };
+        let key = (deal_id.to_owned(), contact_id.to_owned());
+        if let Some(&first) = first_line.get(&key) {
+            let problem = RowProblem::DuplicateId {
+                id: contact_id.to_owned(),
+                first_line: first,
+            };
+            return reject(Some(contact_id), Some(&c.id), problem);
+        }
+        first_line.insert(key, line);
+        let mut contact = BuyingInfluence::new(
+            contact_id,
+            cell(record, name).unwrap_or(contact_id),
+            role,
+            influence,
+        )
+        .with_attitude(attitude);
+        contact.met = cell(record, met).is_some_and(|v| met_values.contains(&normalise(v)));
+        by_deal
+            .entry(deal_id.to_owned())
+            .or_default()
+            .push(ContactRow { line, contact });
+    })?;
+    Ok((rows, by_deal))
+}
+
+/// Reads the products file: each product by its id. Refused rows go to
+/// `rejected`.
+fn read_products(
+    bytes: &[u8],
+    file: &ProductsFile,
+    mapping: &CsvMapping,
+    rejected: &mut Vec<RowError>,
+) -> Result<HashMap<String, ProductRow>, CsvError> {
+    let table = Table::open(ImportFile::Products, bytes, mapping)?;
+    let c = &file.columns;
+    let id = table.find("products.id", &c.id)?;
+    let name = table.optional("products.name", &c.name)?;
+    let line_column = table.optional("products.line", &c.line)?;
+    let market = table.optional("products.market", &c.market)?;
+    let mut products: HashMap<String, ProductRow> = HashMap::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    table.for_each(|line, record| {
+        let mut reject = |id: Option<&str>, problem| {
+            rejected.push(RowError {
+                file: ImportFile::Products,
+                line,
+                column: Some(c.id.clone()),
+                id: id.map(str::to_owned),
+                problem,
+            });
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(problem) => return reject(None, problem),
+        };
+        let Some(key) = cell(record, Some(id)) else {
+            let problem = RowProblem::Missing {
+                column: c.id.clone(),
+            };
+            return reject(None, problem);
+        };
+        if let Some(&first) = first_line.get(key) {
+            let problem = RowProblem::DuplicateId {
+                id: key.to_owned(),
+                first_line: first,
+            };
+            return reject(Some(key), problem);
+        }
+        first_line.insert(key.to_owned(), line);
+        products.insert(
+            key.to_owned(),
+            ProductRow {
+                name: cell(record, name).map(str::to_owned),
+                line: cell(record, line_column).map(str::to_owned),
+                market: cell(record, market).map(str::to_owned),
+            },
+        );
+    })?;
+    Ok(products)
 }
 
 /// The latest date of something that happened in the deal rows that will be
@@ -2213,11 +2833,19 @@ impl<'a> Compiled<'a> {
     /// The deal's process from what the row says, and nothing more: a
     /// grade if the row has one, the CRM's stage (its earlier key nodes
     /// reported by the CRM), and the outcome.
+    ///
+    /// The deal's contacts are recorded where the CRM's stage report is
+    /// dated, before it: the coverage they give meets its key nodes with
+    /// the contacts as evidence, and the report covers the rest. A contact
+    /// the process refuses is returned with its line and id; the deal is
+    /// built all the same.
+    #[allow(clippy::type_complexity)]
     fn build_opportunity(
         &self,
         row: &Row<'_>,
         start: DateTime<Utc>,
-    ) -> RowResult<OpportunityRecord> {
+        contacts: &[ContactRow],
+    ) -> RowResult<(OpportunityRecord, Vec<(u64, String, RowProblem)>)> {
         let definition = &self.mapping.definitions.process;
         let mut process = KeyAccountProcess::new(start);
         let mut apply = |at: DateTime<Utc>, event: KeyAccountEvent| {
@@ -2243,6 +2871,15 @@ impl<'a> Compiled<'a> {
         let stage = row.our_stage();
         let stage_at = row.stage_since.map_or(start, midnight).max(start);
         let crm_stage = row.stage.map(|(name, _)| name);
+        let mut refused_contacts = Vec::new();
+        for c in contacts {
+            let event = KeyAccountEvent::ContactRecorded {
+                contact: Box::new(c.contact.clone()),
+            };
+            if let Err(e) = apply(stage_at, event) {
+                refused_contacts.push((c.line, c.contact.id.clone(), e));
+            }
+        }
         let won = row.outcome == Some(Outcome::Won);
         if crm_stage.is_some() || won {
             apply(
@@ -2309,7 +2946,7 @@ impl<'a> Compiled<'a> {
             })
         });
         record.process = process;
-        Ok(record)
+        Ok((record, refused_contacts))
     }
 }
 

@@ -188,6 +188,19 @@ pub struct GradingInputs {
     pub possibility: Option<f64>,
 }
 
+/// What a CRM's products file says of a deal's product beyond its name,
+/// kept as the CRM writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDetails {
+    /// The product line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
+    /// The market the product serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
+}
+
 /// One opportunity: what it is worth, when it should close, how it grades,
 /// and where its six-stage process stands. Kept lean: ids up to 24 bytes
 /// are stored inline and definitions are the portfolio's.
@@ -230,6 +243,10 @@ pub struct OpportunityRecord {
     /// The product or product line sold, when the CRM names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// The product's line and market, when a products file gives them.
+    // Boxed: most deals have none, and every record stays small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_details: Option<Box<ProductDetails>>,
     /// The grading inputs, when the opportunity was rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grading: Option<Box<GradingInputs>>,
@@ -276,6 +293,7 @@ impl OpportunityRecord {
             closed_stage_unknown: false,
             crm_probability: None,
             product: None,
+            product_details: None,
             grading: None,
             process: KeyAccountProcess::new(opened_at),
         }

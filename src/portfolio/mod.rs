@@ -39,15 +39,16 @@ pub use analytics::{
     StageCalibration, StageDurations, StageFlow, StalledDeal, YearMonth,
 };
 pub use csv_import::{
-    import_csv, import_csv_files, mapping_json_schema, mapping_json_schema_text, AccountColumns,
-    AccountsFile, ColumnMapping, CsvError, CsvImport, CsvMapping, ImportFile, MappingVersion,
-    OutcomeRule, ProbabilityScale, RatingColumns, RowError, RowProblem, RowWarning, StageTarget,
+    import_csv, import_csv_files, import_csv_with, mapping_json_schema, mapping_json_schema_text,
+    AccountColumns, AccountsFile, ColumnMapping, ContactColumns, ContactsFile, CsvError, CsvFiles,
+    CsvImport, CsvMapping, ImportFile, MappingVersion, OutcomeRule, ProbabilityScale,
+    ProductColumns, ProductsFile, RatingColumns, RowError, RowProblem, RowWarning, StageTarget,
     WarningKind, MAPPING_FORMAT_VERSION,
 };
 pub use cycles::{cycle_analytics, CycleAnalytics};
 pub use document::{
     format_minor, Account, CycleRecord, Definitions, GradingInputs, OpportunityRecord, Portfolio,
-    PortfolioError, VariantOffer, FORMAT_VERSION,
+    PortfolioError, ProductDetails, VariantOffer, FORMAT_VERSION,
 };
 pub use html::render as render_html;
 pub use learned::{closed_deals, learn_from, LearnedModel, LEARNED_CONFIG_FILE};
