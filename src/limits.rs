@@ -153,12 +153,12 @@ mod blocks {
 
     use super::{scan_from, string_end, LimitError, MAX_NESTING_DEPTH, MAX_TEXT_BYTES};
 
-    const BLOCK: usize = 64;
+    pub(super) const BLOCK: usize = 64;
 
     /// Bit `i` set when byte `i` of `block` is a quote, a backslash or a
     /// bracket.
     #[allow(unsafe_code)]
-    fn special(block: &[u8; BLOCK]) -> u64 {
+    pub(super) fn special(block: &[u8; BLOCK]) -> u64 {
         let mut mask = 0u64;
         // SAFETY: SSE2 is enabled (this module is built only then), and
         // each unaligned load reads 16 of the 64 bytes `block` borrows.
@@ -309,11 +309,51 @@ impl<R> LimitedJson<R> {
         if bytes.len() > self.limit - self.at {
             return Err(LimitError::LongerThan { limit: self.limit });
         }
-        for &byte in bytes {
+        let mut i = 0;
+        while let Some(&byte) = bytes.get(i) {
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            if matches!(self.scan, Scan::Structure | Scan::Text { .. }) {
+                let block = bytes.get(i..i + blocks::BLOCK);
+                if let Some(block) = block.and_then(|b| <&[u8; blocks::BLOCK]>::try_from(b).ok()) {
+                    i += self.check_block(block)?;
+                    continue;
+                }
+            }
             self.scan = self.step(byte)?;
             self.at += 1;
+            i += 1;
         }
         Ok(())
+    }
+
+    /// Checks the bytes of `block` that matter (see [`blocks`]) with
+    /// [`step`](Self::step), and how many bytes of it were checked: all of
+    /// them, or those up to an escape, whose next bytes the caller takes
+    /// one by one. Between two such bytes nothing changes but the length
+    /// of a string, which the next one checked (or the block's last byte)
+    /// is the furthest of, so the errors are those of a byte-by-byte scan.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn check_block(&mut self, block: &[u8; blocks::BLOCK]) -> Result<usize, LimitError> {
+        let base = self.at;
+        let mut mask = blocks::special(block);
+        while mask != 0 {
+            let offset = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            self.at = base + offset;
+            self.scan = self.step(block[offset])?;
+            self.at += 1;
+            if !matches!(self.scan, Scan::Structure | Scan::Text { .. }) {
+                return Ok(offset + 1);
+            }
+        }
+        let last = base + blocks::BLOCK - 1;
+        if let Scan::Text { start } = self.scan {
+            if last > start + 1 + MAX_TEXT_BYTES {
+                return Err(LimitError::TextTooLong { at_byte: start });
+            }
+        }
+        self.at = last + 1;
+        Ok(blocks::BLOCK)
     }
 
     /// The scan after `byte`, read at `self.at`; the same rules as
@@ -461,7 +501,9 @@ mod tests {
             let depth_run = "[".repeat(MAX_NESTING_DEPTH - 2);
             for text in [bytes.clone(), [depth_run.as_bytes(), &bytes].concat()] {
                 let whole = check_json_within(&text, MAX_JSON_BYTES);
-                proptest::prop_assert_eq!(streamed(&text, MAX_JSON_BYTES, 7), whole);
+                for chunk in [7, 100, 4096] {
+                    proptest::prop_assert_eq!(streamed(&text, MAX_JSON_BYTES, chunk), whole.clone());
+                }
             }
         }
     }
@@ -484,10 +526,11 @@ mod tests {
             shift in 0usize..64,
         ) {
             let text = [vec![b' '; shift], parts.concat()].concat();
-            proptest::prop_assert_eq!(
-                check_json_within(&text, MAX_JSON_BYTES),
-                scan_from(&text, 0, 0)
-            );
+            let bytewise = scan_from(&text, 0, 0);
+            proptest::prop_assert_eq!(check_json_within(&text, MAX_JSON_BYTES), bytewise.clone());
+            for chunk in [5, 64, 130, 4096] {
+                proptest::prop_assert_eq!(streamed(&text, MAX_JSON_BYTES, chunk), bytewise.clone());
+            }
         }
     }
 
@@ -500,14 +543,20 @@ mod tests {
             format!("{}[\"a\\u0000\"]", " ".repeat(61)),
             format!("{}[\"{}\\", " ".repeat(10), "b".repeat(100)),
             format!("[\"{long}"),
+            // Left open, ending on a block's last byte.
+            format!("[\"{}", "x".repeat(64 * (MAX_TEXT_BYTES / 64 + 1) - 2)),
         ];
         for text in texts {
+            let bytewise = scan_from(text.as_bytes(), 0, 0);
             assert_eq!(
                 check_json_within(text.as_bytes(), MAX_JSON_BYTES),
-                scan_from(text.as_bytes(), 0, 0),
+                bytewise,
                 "{}",
                 &text[..text.len().min(80)]
             );
+            for chunk in [64, 1000, 1 << 16] {
+                assert_eq!(streamed(text.as_bytes(), MAX_JSON_BYTES, chunk), bytewise);
+            }
         }
     }
 
