@@ -15,7 +15,7 @@ if [ ${#routines[@]} -eq 0 ]; then
         replay:replay replay:append_only replay:cycle_replay
         replay:cycle_replay_from_copy replay:cycle_append_only
         import:csv_records import:import_csv
-        portfolio_ffi:load_rust portfolio_ffi:load_c_abi
+        portfolio_ffi:load_rust portfolio_ffi:load_c_abi portfolio_ffi:load_rust_reader
     )
 fi
 

@@ -6,8 +6,9 @@
 //! the text (the C side's NUL-terminated input is made once, outside).
 //!
 //! Run: `cargo bench --bench portfolio_ffi`; `BENCH_ONE_PASS=load_rust`
-//! (or `load_c_abi`, `report_rust`, `report_c_abi`) runs one routine once,
-//! for `benches/instructions.sh`.
+//! (or `load_c_abi`, `report_rust`, `report_c_abi`, and `load_rust_reader`,
+//! the same load through `Portfolio::from_reader` as files are loaded)
+//! runs one routine once, for `benches/instructions.sh`.
 
 mod paired;
 mod support;
@@ -88,6 +89,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("load_rust", |b| b.iter(|| load_free_rust(black_box(&text))));
     group.bench_function("load_c_abi", |b| b.iter(|| load_free_c(black_box(&c_text))));
+    group.bench_function("load_rust_reader", |b| {
+        b.iter(|| drop(Portfolio::from_reader(black_box(text.as_bytes())).expect("loads")))
+    });
     group.bench_function("report_rust", |b| {
         b.iter(|| report_free_rust(black_box(&portfolio), &options))
     });
@@ -121,6 +125,9 @@ fn one_pass(name: &str) {
     match name {
         "load_rust" => support::measured(text.len(), || load_free_rust(&text)),
         "load_c_abi" => support::measured(text.len(), || load_free_c(&c_text)),
+        "load_rust_reader" => support::measured(text.len(), || {
+            drop(Portfolio::from_reader(text.as_bytes()).expect("the sample loads"))
+        }),
         "report_rust" => support::measured(text.len(), || report_free_rust(&portfolio, &options)),
         "report_c_abi" => support::measured(text.len(), || report_free_c(handle)),
         other => panic!("no routine {other} in this bench"),
