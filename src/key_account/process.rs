@@ -1146,6 +1146,30 @@ impl ProcessState {
         self.closure.is_none() && self.nurture.is_none()
     }
 
+    /// Checks `entry`, which follows an entry at `last`, and applies it as
+    /// the journal's entry at `position`; on refusal nothing changes.
+    fn accept(
+        &mut self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+        last: DateTime<Utc>,
+        position: usize,
+    ) -> Result<(), KeyAccountError> {
+        if entry.at < last {
+            return Err(OutOfOrder {
+                last,
+                given: entry.at,
+            }
+            .into());
+        }
+        self.check(definition, entry)?;
+        // A journal never reaches four billion entries: the limits on a
+        // document's size come long before.
+        let position = u32::try_from(position).map_err(|_| KeyAccountError::JournalFull)?;
+        self.commit(definition, entry, position);
+        Ok(())
+    }
+
     /// Checks `entry` against the state without changing anything.
     fn check(
         &self,
@@ -1187,7 +1211,7 @@ impl ProcessState {
                 evidence,
                 grade,
             } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)?;
+                require_text(evidence, || KeyAccountError::MissingEvidence)?;
                 match (*node == KeyNode::OpportunityGraded, grade.is_some()) {
                     (false, true) => return Err(KeyAccountError::GradeOnOtherNode { node: *node }),
                     (true, false) => return Err(KeyAccountError::GradeMissing),
@@ -1199,17 +1223,17 @@ impl ProcessState {
                 Ok(())
             }
             KeyAccountEvent::Regraded { evidence, .. } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)?;
+                require_text(evidence, || KeyAccountError::MissingEvidence)?;
                 if !self.met.contains(KeyNode::OpportunityGraded) {
                     return Err(KeyAccountError::NotGraded);
                 }
                 Ok(())
             }
             KeyAccountEvent::GradeSetByHand { reason, .. } => {
-                require_text(reason, KeyAccountError::MissingReason)
+                require_text(reason, || KeyAccountError::MissingReason)
             }
             KeyAccountEvent::Nurtured { evidence, .. } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)
+                require_text(evidence, || KeyAccountError::MissingEvidence)
             }
             KeyAccountEvent::Advanced => {
                 nurtured()?;
@@ -1228,7 +1252,7 @@ impl ProcessState {
                 }
             }
             KeyAccountEvent::ForcedAdvance { reason } => {
-                require_text(reason, KeyAccountError::MissingReason)?;
+                require_text(reason, || KeyAccountError::MissingReason)?;
                 nurtured()?;
                 self.next_stage()?;
                 if self.missing_to_advance(definition).is_empty()
@@ -1240,7 +1264,7 @@ impl ProcessState {
             }
             KeyAccountEvent::ProcurementStepObserved { .. } => Ok(()),
             KeyAccountEvent::ContactRecorded { contact } => {
-                require_text(&contact.id, KeyAccountError::MissingContactId)?;
+                require_text(&contact.id, || KeyAccountError::MissingContactId)?;
                 // The cap keeps each event's look-ups, and so loading, linear.
                 if self.contacts.len() >= crate::limits::MAX_CONTACTS
                     && self.contact(&contact.id).is_none()
@@ -1295,10 +1319,10 @@ impl ProcessState {
                 check_known_history("possibility", from.as_ref(), recorded.as_ref())
             }
             KeyAccountEvent::OwnerChanged { owner } => {
-                require_text(owner, KeyAccountError::MissingActor)
+                require_text(owner, || KeyAccountError::MissingActor)
             }
             KeyAccountEvent::ForecastCategorySet { category, reason } => {
-                require_text(reason, KeyAccountError::MissingReason)?;
+                require_text(reason, || KeyAccountError::MissingReason)?;
                 if *category == Some(ForecastCategory::Closed) {
                     return Err(KeyAccountError::ClosedCategoryByHand);
                 }
@@ -1310,7 +1334,7 @@ impl ProcessState {
                 probability,
                 ..
             } => {
-                require_text(crm_stage, KeyAccountError::MissingCrmStage)?;
+                require_text(crm_stage, || KeyAccountError::MissingCrmStage)?;
                 // A nurtured deal waits for a new evaluation, whatever the
                 // CRM says of its stage.
                 nurtured()?;
@@ -1344,9 +1368,12 @@ impl ProcessState {
     }
 
     fn next_stage(&self) -> Result<Stage, KeyAccountError> {
-        self.stage
-            .next()
-            .ok_or(KeyAccountError::NoNextStage { stage: self.stage })
+        // The error is built only on refusal (with `ok_or`, every advance
+        // built and dropped one).
+        match self.stage.next() {
+            Some(next) => Ok(next),
+            None => Err(KeyAccountError::NoNextStage { stage: self.stage }),
+        }
     }
 
     /// Applies an entry that [`check`](Self::check) accepted, which the
@@ -1649,7 +1676,11 @@ fn check_known_history<T: PartialEq + std::fmt::Display>(
 /// `trim().is_empty()`, but it stops at the first other character instead
 /// of trimming both ends (this runs on every event).
 fn is_blank(text: &str) -> bool {
-    text.chars().all(char::is_whitespace)
+    // Most texts start with a visible ASCII character, never whitespace.
+    match text.as_bytes().first() {
+        Some(byte) if byte.is_ascii_graphic() => false,
+        _ => text.chars().all(char::is_whitespace),
+    }
 }
 
 /// Reads a list without the spare capacity the parser's growth leaves: a
@@ -1668,9 +1699,11 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
+// The error is built only on refusal: building and dropping it on every
+// accepted event costs more than the check.
+fn require_text(text: &str, error: fn() -> KeyAccountError) -> Result<(), KeyAccountError> {
     if is_blank(text) {
-        Err(error)
+        Err(error())
     } else {
         Ok(())
     }
@@ -1855,19 +1888,8 @@ impl KeyAccountProcess {
         entry: Entry<KeyAccountEvent>,
     ) -> Result<(), KeyAccountError> {
         let last = self.journal.last_at().unwrap_or(self.state.opened_at);
-        if entry.at < last {
-            return Err(OutOfOrder {
-                last,
-                given: entry.at,
-            }
-            .into());
-        }
-        self.state.check(definition, &entry)?;
-        // A journal never reaches four billion entries: the limits on a
-        // document's size come long before.
-        let position =
-            u32::try_from(self.journal.len()).map_err(|_| KeyAccountError::JournalFull)?;
-        self.state.commit(definition, &entry, position);
+        self.state
+            .accept(definition, &entry, last, self.journal.len())?;
         self.journal.push(entry);
         Ok(())
     }
@@ -1901,15 +1923,34 @@ impl KeyAccountProcess {
         opened_at: DateTime<Utc>,
         entries: impl IntoIterator<Item = Entry<KeyAccountEvent>>,
     ) -> Result<Self, ReplayError> {
-        let entries = entries.into_iter();
-        // Room for the whole journal at once, not grown entry by entry.
-        let mut process = KeyAccountProcess::with_capacity(opened_at, entries.size_hint().0);
-        for (index, entry) in entries.enumerate() {
-            process
-                .apply(definition, entry)
+        // A vector is collected in place: its entries are checked where
+        // they lie and become the journal, none moved or copied.
+        let mut entries: Vec<Entry<KeyAccountEvent>> = entries.into_iter().collect();
+        entries.shrink_to_fit();
+        let mut state = ProcessState::new(opened_at);
+        // Room for the records of the nodes met by hand at once.
+        let marks = entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.event,
+                    KeyAccountEvent::KeyNodeMet { .. } | KeyAccountEvent::Regraded { .. }
+                )
+            })
+            .count();
+        state.key_nodes.reserve_exact(marks);
+        let mut last = opened_at;
+        for (index, entry) in entries.iter().enumerate() {
+            state
+                .accept(definition, entry, last, index)
                 .map_err(|error| ReplayError { index, error })?;
+            last = entry.at;
         }
-        Ok(process)
+        Ok(KeyAccountProcess {
+            format_version: FormatVersion::CURRENT,
+            state,
+            journal: Journal::from_accepted(entries),
+        })
     }
 
     /// The deal rebuilt from its own journal; equal to `self` when the
