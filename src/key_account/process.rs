@@ -1009,12 +1009,16 @@ impl ProcessState {
             return Some(KeyAccountError::GradeSetByHand { grade });
         }
         let forbidden = !definition.policies.get(grade).enter_sales_process;
-        (forbidden && self.policy_override != Some(grade)).then_some(
-            KeyAccountError::PolicyForbidsEntry {
+        // Not `then_some`: that builds (and drops) the error on every
+        // advance the policy allows.
+        if forbidden && self.policy_override != Some(grade) {
+            Some(KeyAccountError::PolicyForbidsEntry {
                 grade,
                 stage: self.stage,
-            },
-        )
+            })
+        } else {
+            None
+        }
     }
 
     /// The customer's procurement step, as last observed.
@@ -1146,8 +1150,100 @@ impl ProcessState {
         self.closure.is_none() && self.nurture.is_none()
     }
 
+    /// The checks every event goes through first: a named actor, and a
+    /// deal still open (or booked and being delivered).
+    #[inline]
+    fn check_actor_and_closure(
+        &self,
+        entry: &Entry<KeyAccountEvent>,
+    ) -> Result<(), KeyAccountError> {
+        if is_blank(&entry.actor) {
+            return Err(KeyAccountError::MissingActor);
+        }
+        if let Some(closure) = &self.closure {
+            // A booked deal goes on being delivered until it is cancelled.
+            let delivering = closure.booking.is_some() && closure.cancellation.is_none();
+            if !delivering {
+                return Err(KeyAccountError::Closed {
+                    outcome: closure.outcome,
+                });
+            }
+            match &entry.event {
+                KeyAccountEvent::Lost { .. } | KeyAccountEvent::Withdrawn { .. } => {
+                    return Err(KeyAccountError::BookedDealNotLost)
+                }
+                KeyAccountEvent::Booked { .. }
+                | KeyAccountEvent::Nurtured { .. }
+                | KeyAccountEvent::ForecastCategorySet { .. } => {
+                    return Err(KeyAccountError::AlreadyBooked)
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks an advance (after [`check_actor_and_closure`](Self::check_actor_and_closure)):
+    /// no nurture, a next stage, its key nodes met or forced, no policy
+    /// against it. Returns the next stage.
+    #[inline]
+    fn check_advance(&self, definition: &ProcessDefinition) -> Result<Stage, KeyAccountError> {
+        if let Some(n) = &self.nurture {
+            return Err(KeyAccountError::InNurture {
+                review_on: n.review_on,
+            });
+        }
+        let next = self.next_stage()?;
+        let missing = self.missing_to_advance(definition);
+        if !missing.is_empty() {
+            return Err(KeyAccountError::KeyNodesMissing {
+                stage: self.stage,
+                next,
+                missing,
+            });
+        }
+        match self.policy_block(definition) {
+            Some(error) => Err(error),
+            None => Ok(next),
+        }
+    }
+
+    /// Checks `entry`, which follows an entry at `last`, and applies it as
+    /// the journal's entry at `position`; on refusal nothing changes. An
+    /// advance, the commonest gated event, is checked and applied in one
+    /// dispatch; any other goes through [`accept`](Self::accept).
+    #[inline(always)]
+    fn accept_any(
+        &mut self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+        last: DateTime<Utc>,
+        position: usize,
+    ) -> Result<(), KeyAccountError> {
+        if !matches!(entry.event, KeyAccountEvent::Advanced) {
+            return self.accept(definition, entry, last, position);
+        }
+        // The same checks in the same order as `accept`.
+        if entry.at < last {
+            return Err(OutOfOrder {
+                last,
+                given: entry.at,
+            }
+            .into());
+        }
+        self.check_actor_and_closure(entry)?;
+        let next = self.check_advance(definition)?;
+        if u32::try_from(position).is_err() {
+            return Err(KeyAccountError::JournalFull);
+        }
+        self.stage = next;
+        self.stage_entered_at = entry.at;
+        Ok(())
+    }
+
     /// Checks `entry`, which follows an entry at `last`, and applies it as
     /// the journal's entry at `position`; on refusal nothing changes.
+    #[inline(never)]
     fn accept(
         &mut self,
         definition: &ProcessDefinition,
@@ -1176,29 +1272,7 @@ impl ProcessState {
         definition: &ProcessDefinition,
         entry: &Entry<KeyAccountEvent>,
     ) -> Result<(), KeyAccountError> {
-        if is_blank(&entry.actor) {
-            return Err(KeyAccountError::MissingActor);
-        }
-        if let Some(closure) = &self.closure {
-            // A booked deal goes on being delivered until it is cancelled.
-            let delivering = closure.booking.is_some() && closure.cancellation.is_none();
-            if !delivering {
-                return Err(KeyAccountError::Closed {
-                    outcome: closure.outcome,
-                });
-            }
-            match &entry.event {
-                KeyAccountEvent::Lost { .. } | KeyAccountEvent::Withdrawn { .. } => {
-                    return Err(KeyAccountError::BookedDealNotLost)
-                }
-                KeyAccountEvent::Booked { .. }
-                | KeyAccountEvent::Nurtured { .. }
-                | KeyAccountEvent::ForecastCategorySet { .. } => {
-                    return Err(KeyAccountError::AlreadyBooked)
-                }
-                _ => {}
-            }
-        }
+        self.check_actor_and_closure(entry)?;
         let nurtured = || match &self.nurture {
             Some(n) => Err(KeyAccountError::InNurture {
                 review_on: n.review_on,
@@ -1235,22 +1309,7 @@ impl ProcessState {
             KeyAccountEvent::Nurtured { evidence, .. } => {
                 require_text(evidence, || KeyAccountError::MissingEvidence)
             }
-            KeyAccountEvent::Advanced => {
-                nurtured()?;
-                let next = self.next_stage()?;
-                let missing = self.missing_to_advance(definition);
-                if !missing.is_empty() {
-                    return Err(KeyAccountError::KeyNodesMissing {
-                        stage: self.stage,
-                        next,
-                        missing,
-                    });
-                }
-                match self.policy_block(definition) {
-                    Some(error) => Err(error),
-                    None => Ok(()),
-                }
-            }
+            KeyAccountEvent::Advanced => self.check_advance(definition).map(|_| ()),
             KeyAccountEvent::ForcedAdvance { reason } => {
                 require_text(reason, || KeyAccountError::MissingReason)?;
                 nurtured()?;
@@ -1889,7 +1948,7 @@ impl KeyAccountProcess {
     ) -> Result<(), KeyAccountError> {
         let last = self.journal.last_at().unwrap_or(self.state.opened_at);
         self.state
-            .accept(definition, &entry, last, self.journal.len())?;
+            .accept_any(definition, &entry, last, self.journal.len())?;
         self.journal.push(entry);
         Ok(())
     }
@@ -1942,7 +2001,7 @@ impl KeyAccountProcess {
         let mut last = opened_at;
         for (index, entry) in entries.iter().enumerate() {
             state
-                .accept(definition, entry, last, index)
+                .accept_any(definition, entry, last, index)
                 .map_err(|error| ReplayError { index, error })?;
             last = entry.at;
         }
