@@ -97,6 +97,12 @@ impl<E> Journal<E> {
         self.entries.push(entry);
     }
 
+    /// A journal of entries a state machine has accepted in this order (a
+    /// replay checks them in place, so none is moved).
+    pub(crate) fn from_accepted(entries: Vec<Entry<E>>) -> Self {
+        Journal { entries }
+    }
+
     /// The entries, oldest first.
     pub fn entries(&self) -> &[Entry<E>] {
         &self.entries

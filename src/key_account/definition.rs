@@ -377,8 +377,26 @@ impl ProcessDefinition {
     }
 
     /// The key nodes required by `stage` and every stage before it.
+    #[inline]
     pub fn required_through(&self, stage: Stage) -> KeyNodeSet {
-        self.required_before(stage).union(self.required(stage))
+        // The same unions as `required_before` and `required`, one match:
+        // this is the gate of every advance.
+        let s = &self.stages;
+        let through_development = s.development.key_nodes;
+        let through_sales_entry = through_development.union(s.sales_entry.key_nodes);
+        let through_proposal = through_sales_entry.union(s.proposal.key_nodes);
+        let through_bidding = through_proposal.union(s.bidding.key_nodes);
+        let through_negotiation = through_bidding.union(s.business_negotiation.key_nodes);
+        match stage {
+            Stage::Development => through_development,
+            Stage::SalesEntry => through_sales_entry,
+            Stage::Proposal => through_proposal,
+            Stage::Bidding => through_bidding,
+            Stage::BusinessNegotiation => through_negotiation,
+            Stage::ProjectImplementation => {
+                through_negotiation.union(s.project_implementation.key_nodes)
+            }
+        }
     }
 
     /// The base win probability of `stage`.

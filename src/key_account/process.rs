@@ -1009,12 +1009,16 @@ impl ProcessState {
             return Some(KeyAccountError::GradeSetByHand { grade });
         }
         let forbidden = !definition.policies.get(grade).enter_sales_process;
-        (forbidden && self.policy_override != Some(grade)).then_some(
-            KeyAccountError::PolicyForbidsEntry {
+        // Not `then_some`: that builds (and drops) the error on every
+        // advance the policy allows.
+        if forbidden && self.policy_override != Some(grade) {
+            Some(KeyAccountError::PolicyForbidsEntry {
                 grade,
                 stage: self.stage,
-            },
-        )
+            })
+        } else {
+            None
+        }
     }
 
     /// The customer's procurement step, as last observed.
@@ -1146,10 +1150,11 @@ impl ProcessState {
         self.closure.is_none() && self.nurture.is_none()
     }
 
-    /// Checks `entry` against the state without changing anything.
-    fn check(
+    /// The checks every event goes through first: a named actor, and a
+    /// deal still open (or booked and being delivered).
+    #[inline]
+    fn check_actor_and_closure(
         &self,
-        definition: &ProcessDefinition,
         entry: &Entry<KeyAccountEvent>,
     ) -> Result<(), KeyAccountError> {
         if is_blank(&entry.actor) {
@@ -1175,6 +1180,99 @@ impl ProcessState {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Checks an advance (after [`check_actor_and_closure`](Self::check_actor_and_closure)):
+    /// no nurture, a next stage, its key nodes met or forced, no policy
+    /// against it. Returns the next stage.
+    #[inline]
+    fn check_advance(&self, definition: &ProcessDefinition) -> Result<Stage, KeyAccountError> {
+        if let Some(n) = &self.nurture {
+            return Err(KeyAccountError::InNurture {
+                review_on: n.review_on,
+            });
+        }
+        let next = self.next_stage()?;
+        let missing = self.missing_to_advance(definition);
+        if !missing.is_empty() {
+            return Err(KeyAccountError::KeyNodesMissing {
+                stage: self.stage,
+                next,
+                missing,
+            });
+        }
+        match self.policy_block(definition) {
+            Some(error) => Err(error),
+            None => Ok(next),
+        }
+    }
+
+    /// Checks `entry`, which follows an entry at `last`, and applies it as
+    /// the journal's entry at `position`; on refusal nothing changes. An
+    /// advance, the commonest gated event, is checked and applied in one
+    /// dispatch; any other goes through [`accept`](Self::accept).
+    #[inline(always)]
+    fn accept_any(
+        &mut self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+        last: DateTime<Utc>,
+        position: usize,
+    ) -> Result<(), KeyAccountError> {
+        if !matches!(entry.event, KeyAccountEvent::Advanced) {
+            return self.accept(definition, entry, last, position);
+        }
+        // The same checks in the same order as `accept`.
+        if entry.at < last {
+            return Err(OutOfOrder {
+                last,
+                given: entry.at,
+            }
+            .into());
+        }
+        self.check_actor_and_closure(entry)?;
+        let next = self.check_advance(definition)?;
+        if u32::try_from(position).is_err() {
+            return Err(KeyAccountError::JournalFull);
+        }
+        self.stage = next;
+        self.stage_entered_at = entry.at;
+        Ok(())
+    }
+
+    /// Checks `entry`, which follows an entry at `last`, and applies it as
+    /// the journal's entry at `position`; on refusal nothing changes.
+    #[inline(never)]
+    fn accept(
+        &mut self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+        last: DateTime<Utc>,
+        position: usize,
+    ) -> Result<(), KeyAccountError> {
+        if entry.at < last {
+            return Err(OutOfOrder {
+                last,
+                given: entry.at,
+            }
+            .into());
+        }
+        self.check(definition, entry)?;
+        // A journal never reaches four billion entries: the limits on a
+        // document's size come long before.
+        let position = u32::try_from(position).map_err(|_| KeyAccountError::JournalFull)?;
+        self.commit(definition, entry, position);
+        Ok(())
+    }
+
+    /// Checks `entry` against the state without changing anything.
+    fn check(
+        &self,
+        definition: &ProcessDefinition,
+        entry: &Entry<KeyAccountEvent>,
+    ) -> Result<(), KeyAccountError> {
+        self.check_actor_and_closure(entry)?;
         let nurtured = || match &self.nurture {
             Some(n) => Err(KeyAccountError::InNurture {
                 review_on: n.review_on,
@@ -1187,7 +1285,7 @@ impl ProcessState {
                 evidence,
                 grade,
             } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)?;
+                require_text(evidence, || KeyAccountError::MissingEvidence)?;
                 match (*node == KeyNode::OpportunityGraded, grade.is_some()) {
                     (false, true) => return Err(KeyAccountError::GradeOnOtherNode { node: *node }),
                     (true, false) => return Err(KeyAccountError::GradeMissing),
@@ -1199,36 +1297,21 @@ impl ProcessState {
                 Ok(())
             }
             KeyAccountEvent::Regraded { evidence, .. } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)?;
+                require_text(evidence, || KeyAccountError::MissingEvidence)?;
                 if !self.met.contains(KeyNode::OpportunityGraded) {
                     return Err(KeyAccountError::NotGraded);
                 }
                 Ok(())
             }
             KeyAccountEvent::GradeSetByHand { reason, .. } => {
-                require_text(reason, KeyAccountError::MissingReason)
+                require_text(reason, || KeyAccountError::MissingReason)
             }
             KeyAccountEvent::Nurtured { evidence, .. } => {
-                require_text(evidence, KeyAccountError::MissingEvidence)
+                require_text(evidence, || KeyAccountError::MissingEvidence)
             }
-            KeyAccountEvent::Advanced => {
-                nurtured()?;
-                let next = self.next_stage()?;
-                let missing = self.missing_to_advance(definition);
-                if !missing.is_empty() {
-                    return Err(KeyAccountError::KeyNodesMissing {
-                        stage: self.stage,
-                        next,
-                        missing,
-                    });
-                }
-                match self.policy_block(definition) {
-                    Some(error) => Err(error),
-                    None => Ok(()),
-                }
-            }
+            KeyAccountEvent::Advanced => self.check_advance(definition).map(|_| ()),
             KeyAccountEvent::ForcedAdvance { reason } => {
-                require_text(reason, KeyAccountError::MissingReason)?;
+                require_text(reason, || KeyAccountError::MissingReason)?;
                 nurtured()?;
                 self.next_stage()?;
                 if self.missing_to_advance(definition).is_empty()
@@ -1240,7 +1323,7 @@ impl ProcessState {
             }
             KeyAccountEvent::ProcurementStepObserved { .. } => Ok(()),
             KeyAccountEvent::ContactRecorded { contact } => {
-                require_text(&contact.id, KeyAccountError::MissingContactId)?;
+                require_text(&contact.id, || KeyAccountError::MissingContactId)?;
                 // The cap keeps each event's look-ups, and so loading, linear.
                 if self.contacts.len() >= crate::limits::MAX_CONTACTS
                     && self.contact(&contact.id).is_none()
@@ -1295,10 +1378,10 @@ impl ProcessState {
                 check_known_history("possibility", from.as_ref(), recorded.as_ref())
             }
             KeyAccountEvent::OwnerChanged { owner } => {
-                require_text(owner, KeyAccountError::MissingActor)
+                require_text(owner, || KeyAccountError::MissingActor)
             }
             KeyAccountEvent::ForecastCategorySet { category, reason } => {
-                require_text(reason, KeyAccountError::MissingReason)?;
+                require_text(reason, || KeyAccountError::MissingReason)?;
                 if *category == Some(ForecastCategory::Closed) {
                     return Err(KeyAccountError::ClosedCategoryByHand);
                 }
@@ -1310,7 +1393,7 @@ impl ProcessState {
                 probability,
                 ..
             } => {
-                require_text(crm_stage, KeyAccountError::MissingCrmStage)?;
+                require_text(crm_stage, || KeyAccountError::MissingCrmStage)?;
                 // A nurtured deal waits for a new evaluation, whatever the
                 // CRM says of its stage.
                 nurtured()?;
@@ -1344,9 +1427,12 @@ impl ProcessState {
     }
 
     fn next_stage(&self) -> Result<Stage, KeyAccountError> {
-        self.stage
-            .next()
-            .ok_or(KeyAccountError::NoNextStage { stage: self.stage })
+        // The error is built only on refusal (with `ok_or`, every advance
+        // built and dropped one).
+        match self.stage.next() {
+            Some(next) => Ok(next),
+            None => Err(KeyAccountError::NoNextStage { stage: self.stage }),
+        }
     }
 
     /// Applies an entry that [`check`](Self::check) accepted, which the
@@ -1649,7 +1735,11 @@ fn check_known_history<T: PartialEq + std::fmt::Display>(
 /// `trim().is_empty()`, but it stops at the first other character instead
 /// of trimming both ends (this runs on every event).
 fn is_blank(text: &str) -> bool {
-    text.chars().all(char::is_whitespace)
+    // Most texts start with a visible ASCII character, never whitespace.
+    match text.as_bytes().first() {
+        Some(byte) if byte.is_ascii_graphic() => false,
+        _ => text.chars().all(char::is_whitespace),
+    }
 }
 
 /// Reads a list without the spare capacity the parser's growth leaves: a
@@ -1668,9 +1758,11 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-fn require_text(text: &str, error: KeyAccountError) -> Result<(), KeyAccountError> {
+// The error is built only on refusal: building and dropping it on every
+// accepted event costs more than the check.
+fn require_text(text: &str, error: fn() -> KeyAccountError) -> Result<(), KeyAccountError> {
     if is_blank(text) {
-        Err(error)
+        Err(error())
     } else {
         Ok(())
     }
@@ -1855,19 +1947,8 @@ impl KeyAccountProcess {
         entry: Entry<KeyAccountEvent>,
     ) -> Result<(), KeyAccountError> {
         let last = self.journal.last_at().unwrap_or(self.state.opened_at);
-        if entry.at < last {
-            return Err(OutOfOrder {
-                last,
-                given: entry.at,
-            }
-            .into());
-        }
-        self.state.check(definition, &entry)?;
-        // A journal never reaches four billion entries: the limits on a
-        // document's size come long before.
-        let position =
-            u32::try_from(self.journal.len()).map_err(|_| KeyAccountError::JournalFull)?;
-        self.state.commit(definition, &entry, position);
+        self.state
+            .accept_any(definition, &entry, last, self.journal.len())?;
         self.journal.push(entry);
         Ok(())
     }
@@ -1901,15 +1982,34 @@ impl KeyAccountProcess {
         opened_at: DateTime<Utc>,
         entries: impl IntoIterator<Item = Entry<KeyAccountEvent>>,
     ) -> Result<Self, ReplayError> {
-        let entries = entries.into_iter();
-        // Room for the whole journal at once, not grown entry by entry.
-        let mut process = KeyAccountProcess::with_capacity(opened_at, entries.size_hint().0);
-        for (index, entry) in entries.enumerate() {
-            process
-                .apply(definition, entry)
+        // A vector is collected in place: its entries are checked where
+        // they lie and become the journal, none moved or copied.
+        let mut entries: Vec<Entry<KeyAccountEvent>> = entries.into_iter().collect();
+        entries.shrink_to_fit();
+        let mut state = ProcessState::new(opened_at);
+        // Room for the records of the nodes met by hand at once.
+        let marks = entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.event,
+                    KeyAccountEvent::KeyNodeMet { .. } | KeyAccountEvent::Regraded { .. }
+                )
+            })
+            .count();
+        state.key_nodes.reserve_exact(marks);
+        let mut last = opened_at;
+        for (index, entry) in entries.iter().enumerate() {
+            state
+                .accept_any(definition, entry, last, index)
                 .map_err(|error| ReplayError { index, error })?;
+            last = entry.at;
         }
-        Ok(process)
+        Ok(KeyAccountProcess {
+            format_version: FormatVersion::CURRENT,
+            state,
+            journal: Journal::from_accepted(entries),
+        })
     }
 
     /// The deal rebuilt from its own journal; equal to `self` when the
