@@ -198,6 +198,37 @@ def test_a_crm_export_imports_from_text_or_path_with_its_summary():
         ts.Portfolio.import_csv(csv, "{not a mapping")
 
 
+def test_the_side_files_a_mapping_declares_are_read_beside_it_or_given():
+    mappings = DATA / "mappings"
+    csv, mapping = mappings / "salesforce.csv", mappings / "salesforce.json"
+    book, summary = ts.Portfolio.import_csv(csv, mapping)
+    with book:
+        assert summary["contact_rows"] == 11
+        assert summary["contacts_imported"] == 9
+        assert any("role `Influencer`" in line for line in summary["rejected"])
+        recorded = [
+            entry["event"]["contact"]["role"]
+            for deal in book.to_dict()["opportunities"]
+            for entry in deal["process"]["journal"]
+            if entry["event"]["type"] == "contact_recorded"
+        ]
+        assert len(recorded) == 9 and "economic_buyer" in recorded
+        declared = json.loads(mapping.read_text(encoding="utf-8"))
+        # Given as a dict, the mapping has no folder: the file must be given.
+        with pytest.raises(ts.InvalidArgumentError, match="contacts"):
+            ts.Portfolio.import_csv(csv, declared)
+        again, same = ts.Portfolio.import_csv(
+            csv.read_text(encoding="utf-8"), declared, contacts=mappings / "salesforce_contacts.csv"
+        )
+        with again:
+            assert same == summary
+            assert again.to_json() == book.to_json()
+    with pytest.raises(ts.InvalidArgumentError, match="declares none"):
+        ts.Portfolio.import_csv(
+            mappings / "hubspot.csv", mappings / "hubspot.json", contacts=mappings / "salesforce_contacts.csv"
+        )
+
+
 def test_a_closed_portfolio_raises_closed_error():
     with ts.Portfolio.load(SAMPLE) as book:
         pass

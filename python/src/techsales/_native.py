@@ -164,6 +164,7 @@ _SIGNATURES: list[tuple[Any, ...]] = [
     # portfolio
     ("techsales_portfolio_from_json", R, S, P(H)),
     ("techsales_portfolio_import_csv", R, S, S, P(H), OUT_STR),
+    ("techsales_portfolio_import_csv_files", R, S, S, S, S, S, P(H), OUT_STR),
     ("techsales_portfolio_free", None, H),
     ("techsales_portfolio_to_json", R, H, OUT_STR),
     ("techsales_portfolio_put_account", R, H, S),

@@ -77,22 +77,58 @@ class Portfolio(Handle):
         return cls(out)
 
     @classmethod
-    def import_csv(cls, csv: str | os.PathLike[str], mapping: Source) -> tuple["Portfolio", dict[str, Any]]:
+    def import_csv(
+        cls,
+        csv: str | os.PathLike[str],
+        mapping: Source,
+        *,
+        accounts: str | os.PathLike[str] | None = None,
+        contacts: str | os.PathLike[str] | None = None,
+        products: str | os.PathLike[str] | None = None,
+    ) -> tuple["Portfolio", dict[str, Any]]:
         """Imports a CRM export (CSV text or path) through its column mapping.
+
+        The accounts, contacts and products files the mapping declares are
+        given as text or paths; when the mapping is a file, a side file not
+        given is read where the mapping's `file` says, relative to the
+        mapping, as the command line does.
 
         Returns the portfolio and the import summary: `rows`, `imported`,
         and the `rejected` rows and `warnings` as messages. Rows that
         cannot be imported do not stop the import; a refused mapping raises
-        `ConfigError`.
+        `ConfigError`, and a side file declared but not given (or given but
+        not declared) `InvalidArgumentError`.
         """
+        mapping_text = _text(mapping, "mapping")
+        sides = {"accounts": accounts, "contacts": contacts, "products": products}
+        if isinstance(mapping, os.PathLike) or (isinstance(mapping, str) and os.path.isfile(mapping)):
+            try:
+                declared = json.loads(Path(mapping).read_text(encoding="utf-8"))
+            except ValueError:
+                declared = {}
+            for name, given in sides.items():
+                side = declared.get(name) if isinstance(declared, dict) else None
+                if given is None and isinstance(side, dict) and isinstance(side.get("file"), str):
+                    sides[name] = Path(mapping).parent / side["file"]
         out, summary = C.c_void_p(), C.c_void_p()
-        N.call(
-            N.lib.techsales_portfolio_import_csv,
-            _text(csv, "csv"),
-            _text(mapping, "mapping"),
-            C.byref(out),
-            C.byref(summary),
-        )
+        if all(given is None for given in sides.values()):
+            N.call(
+                N.lib.techsales_portfolio_import_csv,
+                _text(csv, "csv"),
+                mapping_text,
+                C.byref(out),
+                C.byref(summary),
+            )
+        else:
+            side_texts = [None if given is None else _text(given, name) for name, given in sides.items()]
+            N.call(
+                N.lib.techsales_portfolio_import_csv_files,
+                _text(csv, "csv"),
+                *side_texts,
+                mapping_text,
+                C.byref(out),
+                C.byref(summary),
+            )
         portfolio = cls(out)
         try:
             report = json.loads(C.string_at(summary.value).decode("utf-8"))
