@@ -34,6 +34,12 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+/// A hash map with a fast, per-process seeded hasher, for the ids and names
+/// that imports and checks look up by the million.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set with the hasher of [`FastMap`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 pub mod catalogue;
 pub mod config;
 pub mod customer;

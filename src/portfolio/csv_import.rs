@@ -24,7 +24,9 @@
 //! refusals and warnings by reason. Only a broken mapping or a missing
 //! column refuses a whole file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::FastMap as HashMap;
 use std::io::Read;
 
 use chrono::format::{Item, StrftimeItems};
@@ -573,7 +575,7 @@ fn normalise(text: &str) -> String {
 
 /// Checks that no two keys of `map` are equal once normalised.
 fn unique_keys<V>(field: &str, map: &BTreeMap<String, V>) -> Result<(), ConfigError> {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, &str> = HashMap::default();
     for key in map.keys() {
         if let Some(first) = seen.insert(normalise(key), key) {
             return Err(ConfigError::invalid(
@@ -1730,7 +1732,7 @@ fn import(deals: &[u8], sources: Sources<'_>, mapping: &CsvMapping) -> Result<Cs
     let mut warnings = Vec::new();
 
     // The accounts file first: the deals join onto it.
-    let mut account_rows: HashMap<String, AccountRow> = HashMap::new();
+    let mut account_rows: HashMap<String, AccountRow> = HashMap::default();
     let mut account_order: Vec<String> = Vec::new();
     if let (Some(bytes), Some(file)) = (sources.accounts, &mapping.accounts) {
         let table = Table::open(ImportFile::Accounts, bytes, mapping)?;
@@ -1813,19 +1815,19 @@ fn import(deals: &[u8], sources: Sources<'_>, mapping: &CsvMapping) -> Result<Cs
 
     // The contacts and products next, for the deals to take up.
     let mut contact_rows = None;
-    let mut contacts: HashMap<String, Vec<ContactRow>> = HashMap::new();
+    let mut contacts: HashMap<String, Vec<ContactRow>> = HashMap::default();
     if let (Some(bytes), Some(file)) = (sources.contacts, &mapping.contacts) {
         let (rows, by_deal) = read_contacts(bytes, file, mapping, &mut rejected)?;
         contact_rows = Some(rows);
         contacts = by_deal;
     }
-    let mut products: HashMap<String, ProductRow> = HashMap::new();
+    let mut products: HashMap<String, ProductRow> = HashMap::default();
     if let (Some(bytes), Some(file)) = (sources.products, &mapping.products) {
         products = read_products(bytes, file, mapping, &mut rejected)?;
     }
     let mut contacts_imported = 0usize;
     // The line of each deal row refused with its id, for its contacts.
-    let mut refused_deals: HashMap<String, u64> = HashMap::new();
+    let mut refused_deals: HashMap<String, u64> = HashMap::default();
 
     // The deals, one row at a time: each row is parsed and built into its
     // opportunity at once (or reported), so no parsed row is held.
@@ -1838,9 +1840,9 @@ fn import(deals: &[u8], sources: Sources<'_>, mapping: &CsvMapping) -> Result<Cs
     let table = Table::open(ImportFile::Deals, deals, mapping)?;
     let columns = compiled.columns(&table)?;
     let mut rows = 0usize;
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    let mut first_line_of: HashMap<String, u64> = HashMap::default();
     let mut accounts: Vec<Account> = Vec::new();
-    let mut seen_accounts: HashMap<String, (AccountInfo, u64)> = HashMap::new();
+    let mut seen_accounts: HashMap<String, (AccountInfo, u64)> = HashMap::default();
     let mut opportunities: Vec<OpportunityRecord> = Vec::new();
     table.for_each(|line, record| {
         rows += 1;
@@ -2125,9 +2127,9 @@ fn read_contacts(
     let met = table.optional("contacts.met", &c.met)?;
     let attitude = table.optional("contacts.attitude", &c.attitude)?;
     let mut rows = 0usize;
-    let mut by_deal: HashMap<String, Vec<ContactRow>> = HashMap::new();
+    let mut by_deal: HashMap<String, Vec<ContactRow>> = HashMap::default();
     // The first line of each (deal, contact id).
-    let mut first_line: HashMap<(String, String), u64> = HashMap::new();
+    let mut first_line: HashMap<(String, String), u64> = HashMap::default();
     table.for_each(|line, record| {
         rows += 1;
         let mut reject = |id: Option<&str>, column: Option<&str>, problem| {
@@ -2219,8 +2221,8 @@ fn read_products(
     let name = table.optional("products.name", &c.name)?;
     let line_column = table.optional("products.line", &c.line)?;
     let market = table.optional("products.market", &c.market)?;
-    let mut products: HashMap<String, ProductRow> = HashMap::new();
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut products: HashMap<String, ProductRow> = HashMap::default();
+    let mut first_line: HashMap<String, u64> = HashMap::default();
     table.for_each(|line, record| {
         let mut reject = |id: Option<&str>, problem| {
             rejected.push(RowError {

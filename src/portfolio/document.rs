@@ -46,6 +46,7 @@ use crate::key_account::{
     KeyAccountError, KeyAccountEvent, KeyAccountProcess, Migration, ProcessDefinition, ReplayError,
 };
 use crate::labels::Labelled;
+use crate::{FastMap, FastSet};
 
 /// The version of the portfolio document this library writes and reads
 /// (versions 1 and 2 are migrated when read: see [`Portfolio::load`]).
@@ -977,7 +978,8 @@ impl Portfolio {
         self.check_header()?;
         let accounts = self.check_accounts()?;
         let grader = self.grader()?;
-        let mut opportunities = HashSet::with_capacity(self.opportunities.len());
+        let mut opportunities =
+            FastSet::with_capacity_and_hasher(self.opportunities.len(), Default::default());
         for (index, record) in self.opportunities.iter().enumerate() {
             Self::check_opportunity_fields(index, record, &grader, |id| accounts.contains(id))?;
             if journals {
@@ -991,8 +993,8 @@ impl Portfolio {
         }
         // Only cycles need the map; without them it would be the check's
         // largest allocation.
-        let deal_accounts: HashMap<&str, &str> = if self.cycles.is_empty() {
-            HashMap::new()
+        let deal_accounts: FastMap<&str, &str> = if self.cycles.is_empty() {
+            FastMap::default()
         } else {
             self.opportunities
                 .iter()
@@ -1000,7 +1002,7 @@ impl Portfolio {
                 .map(|o| (o.id.as_str(), o.account_id().unwrap_or_default()))
                 .collect()
         };
-        let mut cycles = HashSet::with_capacity(self.cycles.len());
+        let mut cycles = FastSet::with_capacity_and_hasher(self.cycles.len(), Default::default());
         for (index, record) in self.cycles.iter().enumerate() {
             check_cycle(
                 index,
@@ -1036,8 +1038,9 @@ impl Portfolio {
     }
 
     /// Checks every account and that no two share an id; gives their ids.
-    fn check_accounts(&self) -> Result<HashSet<&str>, PortfolioError> {
-        let mut accounts = HashSet::with_capacity(self.accounts.len());
+    fn check_accounts(&self) -> Result<FastSet<&str>, PortfolioError> {
+        let mut accounts =
+            FastSet::with_capacity_and_hasher(self.accounts.len(), Default::default());
         for (index, account) in self.accounts.iter().enumerate() {
             self.check_account(index, account)?;
             if !accounts.insert(account.id()) {

@@ -4,7 +4,6 @@
 //! there and the error names it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::fmt;
 use std::io::{BufReader, Read};
 
@@ -19,6 +18,7 @@ use super::{
 use crate::grading::Grader;
 use crate::key_account::{BuyingRole, Migration};
 use crate::limits::{LimitError, LimitedJson, MAX_PORTFOLIO_BYTES};
+use crate::FastSet;
 
 /// The read buffer: large enough that the reads below it are few.
 const BUFFER_BYTES: usize = 1 << 16;
@@ -337,7 +337,7 @@ impl Loader {
 struct Check<'a> {
     shell: &'a Portfolio,
     grader: &'a Grader,
-    accounts: &'a HashSet<&'a str>,
+    accounts: &'a FastSet<&'a str>,
 }
 
 /// The list of deals, read one by one.
