@@ -11,8 +11,8 @@ use techsales::key_account::{diagnose as diagnose_state, win_probability};
 use techsales::labels::{Labelled, Language};
 use techsales::portfolio::{
     account_plans, calibrate, import_csv_with, learn_from, pipeline, pipeline_with, render_html,
-    render_report_in, render_svg, stalled, CsvFiles, CsvImport, CsvMapping, Definitions, Portfolio,
-    ReportOptions, Weights, LEARNED_CONFIG_FILE,
+    render_report_in, render_svg, stalled, CsvFiles, CsvImport, CsvMapping, Definitions,
+    ImportFile, Portfolio, ReportOptions, Weights, LEARNED_CONFIG_FILE,
 };
 
 use crate::{parse_day, parse_share, read, read_text, write_file, Failure, LanguageArg};
@@ -152,29 +152,15 @@ fn run_import(export: &Path, mapping: &Path) -> Result<CsvImport, Failure> {
     let deals = bar.wrap_read(std::io::BufReader::new(file));
     // The files beside the deals sit where the mapping says, relative to
     // the mapping.
-    let beside = |declared: Option<&String>| -> Result<Option<Vec<u8>>, Failure> {
-        declared
-            .map(|file| read(&mapping.parent().unwrap_or(Path::new(".")).join(file)))
+    let beside = |file: ImportFile| -> Result<Option<Vec<u8>>, Failure> {
+        mapping_value
+            .declared_path(file)
+            .map(|path| read(&mapping.parent().unwrap_or(Path::new(".")).join(path)))
             .transpose()
     };
-    let accounts = beside(
-        mapping_value
-            .accounts
-            .as_ref()
-            .and_then(|a| a.file.as_ref()),
-    )?;
-    let contacts = beside(
-        mapping_value
-            .contacts
-            .as_ref()
-            .and_then(|c| c.file.as_ref()),
-    )?;
-    let products = beside(
-        mapping_value
-            .products
-            .as_ref()
-            .and_then(|p| p.file.as_ref()),
-    )?;
+    let accounts = beside(ImportFile::Accounts)?;
+    let contacts = beside(ImportFile::Contacts)?;
+    let products = beside(ImportFile::Products)?;
     let files = CsvFiles {
         accounts: accounts.as_deref(),
         contacts: contacts.as_deref(),

@@ -152,10 +152,19 @@ pub unsafe extern "C" fn techsales_portfolio_import_csv(
         let (csv, mapping) = (try_str!(csv), try_json!(mapping_json));
         let mapping = CsvMapping::from_json(mapping).map_err(config_error)?;
         let import = import_csv(csv.as_bytes(), &mapping).map_err(csv_error)?;
-        let summary = json_out(&import_summary(&import))?;
-        import_out.set(summary)?;
-        portfolio_out.set(into_portfolio(import.portfolio))
+        hand_out_import(import, portfolio_out, import_out)
     })
+}
+
+/// Hands out an import: its summary (see [`import_summary`]) and its
+/// portfolio as a new handle.
+fn hand_out_import(
+    import: CsvImport,
+    portfolio_out: Out<*mut techsales_portfolio>,
+    import_out: Out<*mut c_char>,
+) -> FfiResult {
+    import_out.set(json_out(&import_summary(&import))?)?;
+    portfolio_out.set(into_portfolio(import.portfolio))
 }
 
 /// The import's counts, refused rows and warnings, as the import functions
@@ -210,9 +219,7 @@ pub unsafe extern "C" fn techsales_portfolio_import_csv_files(
         };
         let mapping = CsvMapping::from_json(mapping).map_err(config_error)?;
         let import = import_csv_with(csv.as_bytes(), files, &mapping).map_err(csv_error)?;
-        let summary = json_out(&import_summary(&import))?;
-        import_out.set(summary)?;
-        portfolio_out.set(into_portfolio(import.portfolio))
+        hand_out_import(import, portfolio_out, import_out)
     })
 }
 

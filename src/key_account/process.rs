@@ -1224,13 +1224,7 @@ impl ProcessState {
             return self.accept(definition, entry, last, position);
         }
         // The same checks in the same order as `accept`.
-        if entry.at < last {
-            return Err(OutOfOrder {
-                last,
-                given: entry.at,
-            }
-            .into());
-        }
+        check_order(entry, last)?;
         self.check_actor_and_closure(entry)?;
         let next = self.check_advance(definition)?;
         if u32::try_from(position).is_err() {
@@ -1251,13 +1245,7 @@ impl ProcessState {
         last: DateTime<Utc>,
         position: usize,
     ) -> Result<(), KeyAccountError> {
-        if entry.at < last {
-            return Err(OutOfOrder {
-                last,
-                given: entry.at,
-            }
-            .into());
-        }
+        check_order(entry, last)?;
         self.check(definition, entry)?;
         // A journal never reaches four billion entries: the limits on a
         // document's size come long before.
@@ -1665,6 +1653,20 @@ impl ProcessState {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Refuses `entry` when it is dated before the journal's last entry, at
+/// `last`.
+#[inline(always)]
+fn check_order(entry: &Entry<KeyAccountEvent>, last: DateTime<Utc>) -> Result<(), KeyAccountError> {
+    if entry.at < last {
+        return Err(OutOfOrder {
+            last,
+            given: entry.at,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Checks that `reason` is in the list for `ending`, with a competitor when

@@ -836,6 +836,29 @@ fn rating_field(factor: EvaluationFactor) -> &'static str {
 
 impl CsvMapping {
     /// Loads a mapping from JSON, refused whole (naming the field) when
+    /// Whether the mapping declares `file` beside the deals (the deals
+    /// export itself is always there).
+    pub fn declares(&self, file: ImportFile) -> bool {
+        match file {
+            ImportFile::Deals => true,
+            ImportFile::Accounts => self.accounts.is_some(),
+            ImportFile::Contacts => self.contacts.is_some(),
+            ImportFile::Products => self.products.is_some(),
+        }
+    }
+
+    /// Where the mapping says the file beside the deals is, relative to the
+    /// mapping (`None` for the deals export, an undeclared file, or one
+    /// declared without a `file`).
+    pub fn declared_path(&self, file: ImportFile) -> Option<&str> {
+        match file {
+            ImportFile::Deals => None,
+            ImportFile::Accounts => self.accounts.as_ref()?.file.as_deref(),
+            ImportFile::Contacts => self.contacts.as_ref()?.file.as_deref(),
+            ImportFile::Products => self.products.as_ref()?.file.as_deref(),
+        }
+    }
+
     /// inconsistent.
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
         crate::config::from_json(json)
@@ -1663,24 +1686,12 @@ pub fn import_csv_with<D: Read, R: Read>(
 ) -> Result<CsvImport, CsvError> {
     mapping.validate().map_err(CsvError::Mapping)?;
     let given = [
-        (
-            ImportFile::Accounts,
-            mapping.accounts.is_some(),
-            files.accounts.is_some(),
-        ),
-        (
-            ImportFile::Contacts,
-            mapping.contacts.is_some(),
-            files.contacts.is_some(),
-        ),
-        (
-            ImportFile::Products,
-            mapping.products.is_some(),
-            files.products.is_some(),
-        ),
+        (ImportFile::Accounts, files.accounts.is_some()),
+        (ImportFile::Contacts, files.contacts.is_some()),
+        (ImportFile::Products, files.products.is_some()),
     ];
-    for (file, declared, given) in given {
-        match (declared, given) {
+    for (file, given) in given {
+        match (mapping.declares(file), given) {
             (true, false) => return Err(CsvError::FileNotGiven { file }),
             (false, true) => return Err(CsvError::FileNotDeclared { file }),
             _ => {}
@@ -1691,19 +1702,12 @@ pub fn import_csv_with<D: Read, R: Read>(
     let accounts = read(files.accounts)?;
     let contacts = read(files.contacts)?;
     let products = read(files.products)?;
-    let sources = Sources {
+    let sources = CsvFiles {
         accounts: accounts.as_deref(),
         contacts: contacts.as_deref(),
         products: products.as_deref(),
     };
     import(&deals, sources, mapping)
-}
-
-/// The bytes of the files beside the deals.
-struct Sources<'a> {
-    accounts: Option<&'a [u8]>,
-    contacts: Option<&'a [u8]>,
-    products: Option<&'a [u8]>,
 }
 
 /// A contact read from the contacts file.
@@ -1726,7 +1730,11 @@ struct AccountRow {
     used: bool,
 }
 
-fn import(deals: &[u8], sources: Sources<'_>, mapping: &CsvMapping) -> Result<CsvImport, CsvError> {
+fn import(
+    deals: &[u8],
+    sources: CsvFiles<&[u8]>,
+    mapping: &CsvMapping,
+) -> Result<CsvImport, CsvError> {
     let compiled = Compiled::new(mapping);
     let mut rejected = Vec::new();
     let mut warnings = Vec::new();
