@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::steps::is_blank;
+use super::variant::RequirementTable;
 use super::{
     CriticalSituation, CycleError, CycleEvent, CycleOpening, CycleVariant, CycleVariants, Decision,
     EconomicEvaluation, EvaluationFramework, Interview, InvestmentCheck, JointTeam, Knowledge,
@@ -121,16 +123,17 @@ impl TechnicalSale {
         variant.validate()?;
         let mut progress = Progress::new();
         let entries = journal.entries();
-        let mut current = &variant;
+        let mut rules = Rules::of(&variant);
         for (index, entry) in entries.iter().enumerate() {
             let earlier = &entries[..index];
             check_entry(&progress, earlier, entry)
-                .and_then(|()| progress.accept(current, earlier, &entry.event))
+                .and_then(|()| progress.accept(&rules, earlier, &entry.event))
                 .map_err(|error| ReplayError::Refused { index, error })?;
             if let CycleEvent::VariantAdopted { variant } = &entry.event {
-                current = variant;
+                rules = Rules::of(variant);
             }
         }
+        let current = rules.variant;
         let adopted = (!std::ptr::eq(current, &variant)).then(|| Box::new(current.clone()));
         Ok(TechnicalSale {
             format_version: FormatVersion::CURRENT,
@@ -378,12 +381,13 @@ impl TechnicalSale {
 
     /// The required steps of the current stage that are not done yet.
     pub fn missing_steps(&self) -> Vec<Step> {
-        self.progress.missing_steps(self.variant())
+        self.progress.missing_steps(&Rules::of(self.variant()))
     }
 
     /// The required steps that must come before `step` and are not done.
     pub fn missing_prerequisites(&self, step: Step) -> Vec<Step> {
-        self.progress.missing_prerequisites(self.variant(), step)
+        self.progress
+            .missing_prerequisites(&Rules::of(self.variant()), step)
     }
 
     /// The technical phases whose order allows a run now: at first any phase
@@ -403,7 +407,8 @@ impl TechnicalSale {
         let earlier = self.journal.entries();
         check_entry(&self.progress, earlier, &entry)?;
         let variant = self.adopted.as_deref().unwrap_or(&self.variant);
-        self.progress.accept(variant, earlier, &entry.event)?;
+        self.progress
+            .accept(&Rules::of(variant), earlier, &entry.event)?;
         if let CycleEvent::VariantAdopted { variant } = &entry.event {
             self.adopted = Some(variant.clone());
         }
@@ -446,7 +451,7 @@ fn check_entry(
             }));
         }
     }
-    if entry.actor.trim().is_empty() {
+    if is_blank(&entry.actor) {
         return Err(CycleError::Blank {
             field: "actor".into(),
         });
@@ -533,20 +538,37 @@ fn resolution<'a>(entries: &'a [Entry<CycleEvent>], id: &str) -> Option<&'a str>
     })
 }
 
+/// The variant a deal runs under, with its requirement of every step laid
+/// out by step for the checks.
+struct Rules<'a> {
+    variant: &'a CycleVariant,
+    requirements: RequirementTable,
+}
+
+impl<'a> Rules<'a> {
+    fn of(variant: &'a CycleVariant) -> Self {
+        Rules {
+            variant,
+            requirements: RequirementTable::of(variant),
+        }
+    }
+}
+
 impl Progress {
-    fn missing_steps(&self, variant: &CycleVariant) -> Vec<Step> {
-        variant
+    fn missing_steps(&self, rules: &Rules<'_>) -> Vec<Step> {
+        rules
+            .requirements
             .required_steps(self.stage)
             .filter(|&s| !self.records.is_done(s))
             .collect()
     }
 
-    fn missing_prerequisites(&self, variant: &CycleVariant, step: Step) -> Vec<Step> {
+    fn missing_prerequisites(&self, rules: &Rules<'_>, step: Step) -> Vec<Step> {
         step.prerequisites()
             .iter()
             .copied()
             .filter(|&p| {
-                variant.requirement(p) == StepRequirement::Required && !self.records.is_done(p)
+                rules.requirements.get(p) == StepRequirement::Required && !self.records.is_done(p)
             })
             .collect()
     }
@@ -557,7 +579,7 @@ impl Progress {
     /// its first write.
     fn accept(
         &mut self,
-        variant: &CycleVariant,
+        rules: &Rules<'_>,
         earlier: &[Entry<CycleEvent>],
         event: &CycleEvent,
     ) -> Result<(), CycleError> {
@@ -565,48 +587,48 @@ impl Progress {
         let here = u32::try_from(earlier.len()).unwrap_or(u32::MAX);
         match event {
             CycleEvent::KnowledgeGathered(knowledge) => {
-                self.check_step(variant, Step::Knowledge)?;
+                self.check_step(rules, Step::Knowledge)?;
                 knowledge.check()?;
                 self.record(Step::Knowledge, here);
             }
             CycleEvent::InvestmentChecked(check) => {
-                self.check_step(variant, Step::InvestmentCheck)?;
+                self.check_step(rules, Step::InvestmentCheck)?;
                 check.check()?;
                 self.record(Step::InvestmentCheck, here);
                 self.records.not_worth_investing = !check.worth_investing;
             }
             CycleEvent::VisitPlanned(plan) => {
-                self.check_step(variant, Step::VisitPlanning)?;
+                self.check_step(rules, Step::VisitPlanning)?;
                 plan.check()?;
                 self.record(Step::VisitPlanning, here);
             }
             CycleEvent::InterviewHeld(interview) => {
-                self.check_step(variant, Step::Interview)?;
+                self.check_step(rules, Step::Interview)?;
                 interview.check()?;
                 self.record(Step::Interview, here);
             }
             CycleEvent::FrameworkAgreed(framework) => {
-                self.check_step(variant, Step::EvaluationFramework)?;
+                self.check_step(rules, Step::EvaluationFramework)?;
                 framework.check()?;
                 self.record(Step::EvaluationFramework, here);
             }
             CycleEvent::JointTeamFormed(team) => {
-                self.check_step(variant, Step::JointTeam)?;
+                self.check_step(rules, Step::JointTeam)?;
                 team.check()?;
                 self.record(Step::JointTeam, here);
             }
             CycleEvent::TechnicalPhaseRun(run) => {
-                self.check_step(variant, Step::TechnicalEvaluation)?;
+                self.check_step(rules, Step::TechnicalEvaluation)?;
                 if self.records.trials_done {
                     return Err(CycleError::AlreadyDone {
                         step: Step::TechnicalEvaluation,
                     });
                 }
                 let last = last_run(earlier, &self.records);
-                if !phase_allowed(variant, last, run.phase) {
+                if !phase_allowed(rules.variant, last, run.phase) {
                     return Err(CycleError::PhaseOutOfOrder {
                         phase: run.phase,
-                        allowed: allowed_phases(variant, last),
+                        allowed: allowed_phases(rules.variant, last),
                     });
                 }
                 self.record(Step::TechnicalEvaluation, here);
@@ -615,12 +637,12 @@ impl Progress {
                 }
             }
             CycleEvent::EconomicEvaluated(evaluation) => {
-                self.check_step(variant, Step::EconomicEvaluation)?;
+                self.check_step(rules, Step::EconomicEvaluation)?;
                 evaluation.check(known_options(earlier, &self.records))?;
                 self.record(Step::EconomicEvaluation, here);
             }
             CycleEvent::ResponsibilitiesAgreed(agreed) => {
-                self.check_step(variant, Step::ResponsibilitiesAndGuarantees)?;
+                self.check_step(rules, Step::ResponsibilitiesAndGuarantees)?;
                 agreed.check()?;
                 self.record(Step::ResponsibilitiesAndGuarantees, here);
             }
@@ -628,7 +650,7 @@ impl Progress {
                 if step.has_artefact() {
                     return Err(CycleError::ArtefactRequired { step: *step });
                 }
-                self.check_step(variant, *step)?;
+                self.check_step(rules, *step)?;
                 self.record(*step, here);
             }
             CycleEvent::ObjectionRaised { id, text } => {
@@ -672,7 +694,7 @@ impl Progress {
             }
             CycleEvent::ClientDecided { decision } => {
                 self.expect_stage(Stage::ResolvingConcerns)?;
-                self.check_stage_done(variant)?;
+                self.check_stage_done(rules)?;
                 if self.records.open_objections > 0 {
                     let open = objections(self.iteration(earlier))
                         .filter(Objection::is_open)
@@ -701,7 +723,7 @@ impl Progress {
             CycleEvent::LessonLearned { lesson } => {
                 super::steps::filled("lesson", lesson)?;
             }
-            CycleEvent::Advance { to } => self.advance(variant, *to, here)?,
+            CycleEvent::Advance { to } => self.advance(rules, *to, here)?,
             CycleEvent::InvestmentOverridden { reason } => {
                 super::steps::filled("reason", reason)?;
                 if !self.records.investment_refused() {
@@ -721,9 +743,7 @@ impl Progress {
                 }
                 match listed {
                     Some(listed) => check_reason_key(&listed.key)?,
-                    None if reason.trim().is_empty() => {
-                        return Err(CycleError::EndingWithoutReason)
-                    }
+                    None if is_blank(reason) => return Err(CycleError::EndingWithoutReason),
                     None => {}
                 }
                 self.outcome = ending.outcome();
@@ -739,7 +759,7 @@ impl Progress {
             }
             CycleEvent::RelationshipClosed { reason } => {
                 self.expect_stage(Stage::Evolution)?;
-                self.check_stage_done(variant)?;
+                self.check_stage_done(rules)?;
                 super::steps::filled("reason", reason)?;
                 self.completed_iterations = self.completed_iterations.saturating_add(1);
                 self.outcome = Outcome::RelationshipClosed;
@@ -759,7 +779,7 @@ impl Progress {
         self.records.latest[step as usize] = Some(at);
     }
 
-    fn advance(&mut self, variant: &CycleVariant, to: Stage, here: u32) -> Result<(), CycleError> {
+    fn advance(&mut self, rules: &Rules<'_>, to: Stage, here: u32) -> Result<(), CycleError> {
         if self.stage == Stage::ResolvingConcerns {
             return Err(CycleError::DecisionRequired);
         }
@@ -771,7 +791,7 @@ impl Progress {
                 given: to,
             });
         }
-        self.check_stage_done(variant)?;
+        self.check_stage_done(rules)?;
         if self.stage == Stage::Evolution {
             // A new iteration: what was recorded belongs to the last one (the
             // journal keeps it); the lessons carry over.
@@ -810,22 +830,21 @@ impl Progress {
     /// A step may be recorded when the variant does not skip it, the deal is
     /// in its stage, its required prerequisites are done and, for an
     /// investment-heavy step, no negative worth-investing check stands.
-    fn check_step(&self, variant: &CycleVariant, step: Step) -> Result<(), CycleError> {
-        let requirement = variant.requirement(step);
-        if requirement == StepRequirement::Skipped {
+    fn check_step(&self, rules: &Rules<'_>, step: Step) -> Result<(), CycleError> {
+        if rules.requirements.get(step) == StepRequirement::Skipped {
             return Err(CycleError::StepSkipped {
                 step,
-                customer_type: variant.customer_type,
+                customer_type: rules.variant.customer_type,
             });
         }
         self.expect_stage(step.stage())?;
         let ready = step.prerequisites().iter().all(|&p| {
-            self.records.is_done(p) || variant.requirement(p) != StepRequirement::Required
+            self.records.is_done(p) || rules.requirements.get(p) != StepRequirement::Required
         });
         if !ready {
             return Err(CycleError::PrerequisitesMissing {
                 step,
-                missing: self.missing_prerequisites(variant, step),
+                missing: self.missing_prerequisites(rules, step),
             });
         }
         if step.is_investment_heavy() && self.records.investment_refused() {
@@ -834,14 +853,15 @@ impl Progress {
         Ok(())
     }
 
-    fn check_stage_done(&self, variant: &CycleVariant) -> Result<(), CycleError> {
-        if variant
+    fn check_stage_done(&self, rules: &Rules<'_>) -> Result<(), CycleError> {
+        if rules
+            .requirements
             .required_steps(self.stage)
             .any(|s| !self.records.is_done(s))
         {
             return Err(CycleError::StepsMissing {
                 stage: self.stage,
-                missing: self.missing_steps(variant),
+                missing: self.missing_steps(rules),
             });
         }
         Ok(())

@@ -356,7 +356,7 @@ impl EconomicEvaluation {
         }
         let unpriced: Vec<String> = known_options
             .iter()
-            .filter(|k| !self.options.iter().any(|o| o.option.trim() == k.trim()))
+            .filter(|k| !self.options.iter().any(|o| same_option(&o.option, k)))
             .cloned()
             .collect();
         if !unpriced.is_empty() {
@@ -364,6 +364,12 @@ impl EconomicEvaluation {
         }
         Ok(())
     }
+}
+
+/// Whether two option names are the same once trimmed; equal names need no
+/// trimming.
+fn same_option(a: &str, b: &str) -> bool {
+    a == b || a.trim() == b.trim()
 }
 
 /// What one side is responsible for and what it guarantees.
@@ -570,8 +576,15 @@ mod positions {
     }
 }
 
-fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
+/// Whether `s` is empty or only whitespace (the same answer as
+/// `s.trim().is_empty()`). Most texts start with a visible ASCII character,
+/// which settles it on the first byte; the rest stop at their first visible
+/// character.
+pub(crate) fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(first) if first.is_ascii_graphic() => false,
+        _ => s.chars().all(char::is_whitespace),
+    }
 }
 
 /// Refuses a blank text.
@@ -601,5 +614,45 @@ fn no_blank(field: &str, items: &[String]) -> Result<(), CycleError> {
             field: format!("{field}[{i}]"),
         }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::is_blank;
+
+    #[test]
+    fn blank_texts_are_empty_or_only_whitespace() {
+        for blank in [
+            "",
+            " ",
+            "\t\n\u{b}\u{c}\r",
+            "\u{85}\u{a0}",
+            "\u{3000}",
+            "\u{2028} ",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for filled in ["a", " a", "a ", "\u{1f}", "\u{200b}", "\u{3000}需求", "需"] {
+            assert!(!is_blank(filled), "{filled:?}");
+        }
+    }
+
+    proptest! {
+        /// The blank test answers as `trim().is_empty()` does, whatever the
+        /// mix of ASCII and Unicode whitespace and visible characters.
+        #[test]
+        fn blank_test_agrees_with_trim(chars in prop::collection::vec(
+            prop::sample::select(vec![
+                ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1f}', '\u{85}', '\u{a0}',
+                '\u{200b}', '\u{2028}', '\u{3000}', 'a', '~', '需',
+            ]),
+            0..6,
+        )) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(is_blank(&text), text.trim().is_empty());
+        }
     }
 }

@@ -124,21 +124,77 @@ impl CycleVariant {
             .copied()
             .filter(|&s| self.requirement(s) == StepRequirement::Required)
     }
+
+    /// The requirement listed for each step, indexed by step (`None` where
+    /// the map leaves the step out), in one pass over the map.
+    fn listed_requirements(&self) -> [Option<StepRequirement>; STEPS] {
+        let mut listed = [None; STEPS];
+        for (&step, &requirement) in &self.steps {
+            if let Some(slot) = listed.get_mut(step as usize) {
+                *slot = Some(requirement);
+            }
+        }
+        listed
+    }
+}
+
+/// The number of steps in the cycle.
+const STEPS: usize = Step::ALL.len();
+
+/// A variant's requirement of every step, indexed by step. Built once for a
+/// replay (and again for each variant it adopts), so the checks of every
+/// entry index an array instead of searching the variant's map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RequirementTable([StepRequirement; STEPS]);
+
+impl RequirementTable {
+    /// The table of `variant` (a step it leaves out is required, as in
+    /// [`CycleVariant::requirement`]).
+    pub(crate) fn of(variant: &CycleVariant) -> Self {
+        Self::from_listed(variant.listed_requirements())
+    }
+
+    fn from_listed(listed: [Option<StepRequirement>; STEPS]) -> Self {
+        RequirementTable(listed.map(|listed| listed.unwrap_or(StepRequirement::Required)))
+    }
+
+    /// How the variant treats `step`.
+    pub(crate) fn get(&self, step: Step) -> StepRequirement {
+        self.0
+            .get(step as usize)
+            .copied()
+            .unwrap_or(StepRequirement::Required)
+    }
+
+    /// The required steps of `stage`, in order.
+    pub(crate) fn required_steps(&self, stage: Stage) -> impl Iterator<Item = Step> + '_ {
+        stage
+            .steps()
+            .iter()
+            .copied()
+            .filter(|&s| self.get(s) == StepRequirement::Required)
+    }
 }
 
 impl Validate for CycleVariant {
     fn validate(&self) -> Result<(), ConfigError> {
-        if let Some(step) = Step::ALL.iter().find(|s| !self.steps.contains_key(s)) {
+        let listed = self.listed_requirements();
+        if let Some((step, _)) = Step::ALL
+            .iter()
+            .zip(&listed)
+            .find(|(_, requirement)| requirement.is_none())
+        {
             return Err(ConfigError::invalid(
                 format!("steps.{}", step.key()),
                 "no requirement given; every step must be listed",
             ));
         }
+        let requirements = RequirementTable::from_listed(listed);
         for &stage in Stage::ALL {
             if stage
                 .steps()
                 .iter()
-                .all(|&s| self.requirement(s) == StepRequirement::Skipped)
+                .all(|&s| requirements.get(s) == StepRequirement::Skipped)
             {
                 return Err(ConfigError::invalid(
                     "steps",
@@ -212,5 +268,48 @@ impl Validate for CycleVariants {
             variant.validate().map_err(|e| e.nested(name))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table answers as the variant's map does, for every step.
+    fn assert_table_matches(variant: &CycleVariant) {
+        let table = RequirementTable::of(variant);
+        for &step in Step::ALL {
+            assert_eq!(table.get(step), variant.requirement(step), "{step:?}");
+        }
+        for &stage in Stage::ALL {
+            assert!(table
+                .required_steps(stage)
+                .eq(variant.required_steps(stage)));
+        }
+    }
+
+    #[test]
+    fn the_requirement_table_matches_the_variant() {
+        for &customer_type in CustomerType::ALL {
+            let variant = CycleVariant::default_for(customer_type);
+            assert_table_matches(&variant);
+            for &behaviour in BuyerBehaviour::ALL {
+                assert_table_matches(&variant.clone().shaped_for(behaviour));
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_left_out_of_the_table_is_required() {
+        let mut variant = CycleVariant::default_for(CustomerType::MarketTaker);
+        variant.steps.remove(&Step::InvestmentCheck);
+        variant.steps.remove(&Step::AfterSales);
+        assert_table_matches(&variant);
+        assert_eq!(
+            RequirementTable::of(&variant).get(Step::AfterSales),
+            StepRequirement::Required
+        );
+        let err = variant.validate().unwrap_err();
+        assert!(err.to_string().contains("steps.investment_check"), "{err}");
     }
 }
