@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::labelled_enum;
 
-use super::evaluation::{CompiledModel, KnownBlock, Scored, Verdict, FACTOR_COUNT};
+use super::evaluation::{CompiledModel, KnownBlock, Verdict, FACTOR_COUNT, RATING_MAX, RATING_MIN};
 use super::grader::{Assessment, GradeChange, GradeError, Grader, Opportunity};
 use super::possibility::PossibilityMapping;
-use super::table::{day_number, CompiledTable};
+use super::table::{CompiledTable, YearStarts};
 use super::Grade;
 
 labelled_enum! {
@@ -133,16 +133,6 @@ impl BatchSummary {
             invalid: self.invalid + other.invalid,
             not_enough_known: self.not_enough_known + other.not_enough_known,
         }
-    }
-
-    /// Counts one item without branching on its status.
-    #[inline(always)]
-    fn count(&mut self, status: ItemStatus) {
-        let code = status.code();
-        self.graded += usize::from(code == 0);
-        self.failed += usize::from((code == 1) | (code == 2));
-        self.invalid += usize::from((3..=5).contains(&code));
-        self.not_enough_known += usize::from(code == 6);
     }
 }
 
@@ -300,56 +290,176 @@ const STATUS_BY_CODE: [ItemStatus; 8] = [
     ItemStatus::CloseDateInPast,
 ];
 
-/// Grades one row from its scored ratings. Everything derived from the
-/// configuration is already in `model` and `table`, so this is a fixed run
-/// of comparisons, selects and table loads with no branch on the data
-/// (random statuses would defeat branch prediction). It must agree with
-/// [`Grader::grade`]; the property tests hold it to that.
-#[inline(always)]
-#[allow(clippy::manual_range_contains)] // `&` on purpose: `contains` branches
-fn finish_row(
-    model: &CompiledModel,
-    table: &CompiledTable,
-    mapping: &PossibilityMapping,
-    scored: Scored,
-    close_day: i32,
-    possibility: f64,
-) -> Finished {
-    let give_up = scored.knocked_out() | (scored.score < model.give_up_below);
-    let below_pass = scored.score < model.pass_threshold;
-    // NaN is a possibility not given: derived from the score (NaN again
-    // when the score is unknown, and then no grade is given anyway). The
-    // one branch here is on whether the column gives possibilities, which
-    // a CRM's column mostly does for every row or for none.
-    let given = !possibility.is_nan();
-    let possibility_valid = !given | ((possibility >= 0.0) & (possibility <= 1.0));
-    let possibility = if given {
-        possibility
-    } else {
-        mapping.possibility(scored.score).unwrap_or(f64::NAN)
-    };
-    // The verdict's status code (0 pass, 1 lower contact, 2 give up), then
-    // each refusal overriding it, the first-checked one last.
-    let mut code = 2 * u8::from(give_up) + u8::from(below_pass & !give_up);
-    code = if scored.not_enough_known() { 6 } else { code };
-    code = if table.refuses(close_day) { 5 } else { code };
-    code = if possibility_valid { code } else { 4 };
-    code = if scored.ratings_valid() { code } else { 3 };
-    let status = STATUS_BY_CODE
-        .get(usize::from(code & 7))
-        .copied()
-        .unwrap_or(ItemStatus::InvalidRating);
-    // The grade only for a graded item, by table lookup: compilers turn an
-    // `if` here into a jump taken at random.
-    let held = table.bands_held(close_day, possibility);
-    let grade_row = 4 * usize::from(code != 0) + usize::from(held & 3);
-    // NaN for refused input, by bit mask for the same reason.
-    let keep = 0u64.wrapping_sub(u64::from(code < 3));
-    let score = f64::from_bits((scored.score.to_bits() & keep) | (f64::NAN.to_bits() & !keep));
-    Finished {
-        status,
-        grade_row,
-        score,
+/// A block's rows between scoring and output: the scored columns and each
+/// row's [`Outcome`]. Each step is a loop over the block with no branch on
+/// the data, so the compiler runs several rows at a time.
+struct Block {
+    score: [f64; BLOCK],
+    lowest: [f64; BLOCK],
+    highest: [f64; BLOCK],
+    slack: [f64; BLOCK],
+    enough: [f64; BLOCK],
+    /// Possibilities with the derived ones where none is given.
+    graded_possibility: [f64; BLOCK],
+    outcome: [f64; BLOCK],
+}
+
+impl Block {
+    fn new() -> Box<Block> {
+        Box::new(Block {
+            score: [0.0; BLOCK],
+            lowest: [0.0; BLOCK],
+            highest: [0.0; BLOCK],
+            slack: [0.0; BLOCK],
+            enough: [0.0; BLOCK],
+            graded_possibility: [0.0; BLOCK],
+            outcome: [0.0; BLOCK],
+        })
+    }
+
+    /// Scores the first `m` rows from their ratings, factor by factor.
+    fn score(&mut self, model: &CompiledModel, columns: [&[f64]; FACTOR_COUNT], m: usize) {
+        let known = KnownBlock {
+            score: &mut self.score[..m],
+            lowest: &mut self.lowest[..m],
+            highest: &mut self.highest[..m],
+            slack: &mut self.slack[..m],
+            enough_known: &mut self.enough[..m],
+        };
+        // A block with every rating known in one branch-free pass; any
+        // other block row by row.
+        if !model.score_known_block(columns, known) {
+            for j in 0..m {
+                let row = columns.map(|column| column.get(j).copied().unwrap_or(f64::NAN));
+                let s = model.score(&row);
+                self.score[j] = s.score;
+                self.lowest[j] = s.lowest;
+                self.highest[j] = s.highest;
+                self.slack[j] = s.slack;
+                self.enough[j] = s.enough_known;
+            }
+        }
+    }
+
+    /// Gives each of the first `m` scored rows its outcome and output score (NaN where the input was refused), and counts
+    /// them. Everything derived from the configuration is already in
+    /// `model` and `table`. It must agree with [`Grader::grade`]; the
+    /// property tests hold it to that.
+    #[allow(clippy::manual_range_contains)] // `&` on purpose: `contains` branches
+    fn finish(
+        &mut self,
+        model: &CompiledModel,
+        table: &CompiledTable,
+        mapping: &PossibilityMapping,
+        close_days: &[i32],
+        possibilities: &[f64],
+    ) -> BatchSummary {
+        let m = close_days.len().min(possibilities.len()).min(BLOCK);
+        let (close_days, possibilities) = (&close_days[..m], &possibilities[..m]);
+        // A possibility not given is derived from the score (NaN again
+        // when the score is unknown, and then no grade is given anyway).
+        // A CRM's column mostly gives one for every row or for none, so
+        // this is decided per block.
+        let not_given = possibilities.iter().fold(false, |any, p| any | p.is_nan());
+        if not_given {
+            let derived = self.graded_possibility[..m].iter_mut();
+            for ((cell, &given), &score) in derived.zip(possibilities).zip(&self.score) {
+                *cell = if given.is_nan() {
+                    mapping.possibility(score).unwrap_or(f64::NAN)
+                } else {
+                    given
+                };
+            }
+        }
+        let graded_possibility = if not_given {
+            &self.graded_possibility[..m]
+        } else {
+            possibilities
+        };
+        // Every value here is a double, close days included (exact), so
+        // that the compiler runs two rows at a time with no packing and no
+        // branch; codes and grade rows are small whole numbers.
+        let refused_before = if table.allow_past_close_date {
+            f64::NEG_INFINITY
+        } else {
+            f64::from(table.as_of_day)
+        };
+        let last_close_day = table.last_close_day.map(f64::from);
+        let min_possibility = table.min_possibility;
+        let (lowest, highest) = (&self.lowest[..m], &self.highest[..m]);
+        let (slack, enough) = (&self.slack[..m], &self.enough[..m]);
+        let score = &mut self.score[..m];
+        let outcome = &mut self.outcome[..m];
+        for j in 0..m {
+            let day = f64::from(close_days[j]);
+            let give_up = (slack[j] < 0.0) | (score[j] < model.give_up_below);
+            let below_pass = score[j] < model.pass_threshold;
+            // NaN is a possibility not given, which is valid.
+            let p = possibilities[j];
+            let possibility_valid = p.is_nan() | ((p >= 0.0) & (p <= 1.0));
+            let ratings_valid = (lowest[j] >= RATING_MIN) & (highest[j] <= RATING_MAX);
+            // The verdict's code (0 pass, 1 lower contact, 2 give up), then
+            // each refusal overriding it, the first-checked one last.
+            let mut c = if below_pass { 1.0 } else { 0.0 };
+            c = if give_up { 2.0 } else { c };
+            c = if enough[j] == 0.0 { 6.0 } else { c };
+            c = if day < refused_before { 5.0 } else { c };
+            c = if possibility_valid { c } else { 4.0 };
+            c = if ratings_valid { c } else { 3.0 };
+            // The bands held (see `CompiledTable::bands_held`), and the
+            // grade only for a graded row.
+            let graded = graded_possibility[j];
+            let mut held = 0.0;
+            for (&last, &min) in last_close_day.iter().zip(&min_possibility) {
+                held += if (day <= last) & (graded >= min) {
+                    1.0
+                } else {
+                    0.0
+                };
+            }
+            outcome[j] = 8.0 * c + if c == 0.0 { held } else { 4.0 };
+            // NaN for refused input.
+            score[j] = if c < 3.0 { score[j] } else { f64::NAN };
+        }
+        // Three counts give all four: codes 1-2 are the rest.
+        let count = |f: fn(f64) -> bool| outcome.iter().map(|&o| usize::from(f(o))).sum::<usize>();
+        let graded = count(|o| o < 8.0);
+        let refused_or_unknown = count(|o| o >= 24.0);
+        let not_enough_known = count(|o| o >= 48.0);
+        BatchSummary {
+            graded,
+            failed: m - graded - refused_or_unknown,
+            invalid: refused_or_unknown - not_enough_known,
+            not_enough_known,
+        }
+    }
+}
+
+/// A row's outcome in [`Block`]: its status code times 8 plus its row of
+/// [`GRADE_BY_ROW`], a whole number below 64.
+#[derive(Clone, Copy)]
+struct Outcome(usize);
+
+impl Outcome {
+    /// The outcome held in a double: adding 2^52 puts a small whole number
+    /// in the low bits of the mantissa, cheaper than a saturating
+    /// conversion.
+    #[inline(always)]
+    fn of(value: f64) -> Outcome {
+        Outcome(((value + 4_503_599_627_370_496.0).to_bits() & 63) as usize)
+    }
+
+    #[inline(always)]
+    fn status(self) -> ItemStatus {
+        STATUS_BY_CODE
+            .get(self.0 >> 3)
+            .copied()
+            .unwrap_or(ItemStatus::InvalidRating)
+    }
+
+    #[inline(always)]
+    fn grade_row(self) -> usize {
+        self.0 & 7
     }
 }
 
@@ -360,27 +470,6 @@ fn possibility_cell(possibility: Option<f64>) -> f64 {
         None => f64::NAN,
         Some(p) if p.is_nan() => f64::INFINITY,
         Some(p) => p,
-    }
-}
-
-/// One row's result, its grade given as its row of [`GRADE_BY_ROW`].
-#[derive(Clone, Copy)]
-struct Finished {
-    status: ItemStatus,
-    grade_row: usize,
-    score: f64,
-}
-
-impl Finished {
-    #[inline(always)]
-    fn result(self) -> BatchResult {
-        let mut grade = None;
-        grade.set_row(self.grade_row);
-        BatchResult {
-            status: self.status,
-            grade,
-            score: self.score,
-        }
     }
 }
 
@@ -453,17 +542,17 @@ impl Grader {
         }
         let model = self.compiled_model();
         let table = self.compile_table(as_of);
+        let mapping = &self.config().possibility;
         let mut summary = BatchSummary::default();
         let mut columns = [[0.0; BLOCK]; FACTOR_COUNT];
-        let mut score = [0.0; BLOCK];
-        let mut lowest = [0.0; BLOCK];
-        let mut highest = [0.0; BLOCK];
-        let mut slack = [0.0; BLOCK];
-        let mut enough = [0.0; BLOCK];
+        let mut close_days = [0; BLOCK];
+        let mut possibilities = [0.0; BLOCK];
+        let year_starts = YearStarts::around(as_of);
+        let mut block = Block::new();
         for (opportunities, out) in opportunities.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
-            // Two short passes pipeline better than one long one: first
-            // the arithmetic on the block's ratings, turned into columns,
-            // then each status.
+            // The block's ratings turned into columns, its close days and
+            // possibilities into cells, then the same steps as the column
+            // form.
             let m = opportunities.len();
             for (j, opportunity) in opportunities.iter().enumerate() {
                 for (column, rating) in columns.iter_mut().zip(opportunity.ratings.to_array()) {
@@ -471,42 +560,32 @@ impl Grader {
                         *cell = rating;
                     }
                 }
-            }
-            let known = KnownBlock {
-                score: &mut score[..m],
-                lowest: &mut lowest[..m],
-                highest: &mut highest[..m],
-                slack: &mut slack[..m],
-                enough_known: &mut enough[..m],
-            };
-            if !model.score_known_block(columns.each_ref().map(|c| &c[..m]), known) {
-                for (j, opportunity) in opportunities.iter().enumerate() {
-                    let s = model.score(&opportunity.ratings.to_array());
-                    score[j] = s.score;
-                    lowest[j] = s.lowest;
-                    highest[j] = s.highest;
-                    slack[j] = s.slack;
-                    enough[j] = s.enough_known;
+                if let (Some(day), Some(possibility)) =
+                    (close_days.get_mut(j), possibilities.get_mut(j))
+                {
+                    *day = year_starts.day_number(opportunity.expected_close);
+                    *possibility = possibility_cell(opportunity.possibility);
                 }
             }
-            for (j, (opportunity, result)) in opportunities.iter().zip(out.iter_mut()).enumerate() {
-                let scored = Scored {
-                    score: score[j],
-                    lowest: lowest[j],
-                    highest: highest[j],
-                    slack: slack[j],
-                    enough_known: enough[j],
+            block.score(model, columns.each_ref().map(|c| &c[..m]), m);
+            summary = summary.plus(block.finish(
+                model,
+                &table,
+                mapping,
+                &close_days[..m],
+                &possibilities[..m],
+            ));
+            for (result, (&outcome, &score)) in
+                out.iter_mut().zip(block.outcome.iter().zip(&block.score))
+            {
+                let outcome = Outcome::of(outcome);
+                let mut grade = None;
+                grade.set_row(outcome.grade_row());
+                *result = BatchResult {
+                    status: outcome.status(),
+                    grade,
+                    score,
                 };
-                *result = finish_row(
-                    model,
-                    &table,
-                    &self.config().possibility,
-                    scored,
-                    day_number(opportunity.expected_close),
-                    possibility_cell(opportunity.possibility),
-                )
-                .result();
-                summary.count(result.status);
             }
         }
         Ok(summary)
@@ -592,16 +671,11 @@ impl Grader {
             .zip(statuses.chunks_mut(BLOCK))
             .zip(grades.chunks_mut(BLOCK).zip(scores.chunks_mut(BLOCK)));
         let mut summary = BatchSummary::default();
-        let mut score = [0.0; BLOCK];
-        let mut lowest = [0.0; BLOCK];
-        let mut highest = [0.0; BLOCK];
-        let mut slack = [0.0; BLOCK];
-        let mut enough = [0.0; BLOCK];
-        for (block, (((close_days, possibilities), statuses), (grades, scores))) in rows.enumerate()
+        let mut block = Block::new();
+        for (block_index, (((close_days, possibilities), statuses), (grades, scores))) in
+            rows.enumerate()
         {
-            // First the ratings of the whole block, factor columns side by
-            // side, which the compiler can run several items at a time.
-            let start = block * BLOCK;
+            let start = block_index * BLOCK;
             let end = start + close_days.len();
             let (
                 Some(c0),
@@ -629,65 +703,17 @@ impl Grader {
                 break;
             };
             let m = end - start;
-            let (score, lowest, highest, slack, enough) = (
-                &mut score[..m],
-                &mut lowest[..m],
-                &mut highest[..m],
-                &mut slack[..m],
-                &mut enough[..m],
-            );
-            let known = KnownBlock {
-                score: &mut *score,
-                lowest: &mut *lowest,
-                highest: &mut *highest,
-                slack: &mut *slack,
-                enough_known: &mut *enough,
-            };
-            // A block with every rating known in one branch-free pass;
-            // any other block row by row.
-            if !model.score_known_block([c0, c1, c2, c3, c4, c5, c6, c7, c8], known) {
-                for j in 0..m {
-                    let row = [
-                        c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
-                    ];
-                    let s = model.score(&row);
-                    score[j] = s.score;
-                    lowest[j] = s.lowest;
-                    highest[j] = s.highest;
-                    slack[j] = s.slack;
-                    enough[j] = s.enough_known;
-                }
-            }
-            // Then each item's status and grade.
-            let parts = score
-                .iter()
-                .zip(lowest.iter())
-                .zip(highest.iter().zip(slack.iter().zip(enough.iter())));
-            let items = parts.zip(close_days.iter().zip(possibilities)).zip(
-                statuses
-                    .iter_mut()
-                    .zip(grades.iter_mut().zip(scores.iter_mut())),
-            );
-            for (
-                (
-                    ((&score, &lowest), (&highest, (&slack, &enough_known))),
-                    (&close_day, &possibility),
-                ),
-                (status, (grade, out_score)),
-            ) in items
+            block.score(model, [c0, c1, c2, c3, c4, c5, c6, c7, c8], m);
+            summary = summary.plus(block.finish(model, &table, mapping, close_days, possibilities));
+            let outcomes = block.outcome.iter().map(|&outcome| Outcome::of(outcome));
+            for ((status, grade), outcome) in
+                statuses.iter_mut().zip(grades.iter_mut()).zip(outcomes)
             {
-                let scored = Scored {
-                    score,
-                    lowest,
-                    highest,
-                    slack,
-                    enough_known,
-                };
-                let result = finish_row(model, &table, mapping, scored, close_day, possibility);
-                status.set(result.status);
-                grade.set_row(result.grade_row);
-                *out_score = result.score;
-                summary.count(result.status);
+                status.set(outcome.status());
+                grade.set_row(outcome.grade_row());
+            }
+            for (score, &scored) in scores.iter_mut().zip(&block.score) {
+                *score = scored;
             }
         }
         Ok(summary)
@@ -715,7 +741,7 @@ pub fn grade_changes<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grading::Ratings;
+    use crate::grading::{day_number, Ratings};
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

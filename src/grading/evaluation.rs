@@ -749,29 +749,6 @@ pub(crate) struct Scored {
     pub(crate) enough_known: f64,
 }
 
-impl Scored {
-    /// Whether every known rating is a number within the scale.
-    #[inline(always)]
-    #[allow(clippy::manual_range_contains)] // `&` on purpose: no branch
-    pub(crate) fn ratings_valid(&self) -> bool {
-        (self.lowest >= RATING_MIN) & (self.highest <= RATING_MAX)
-    }
-
-    /// Whether some known rating is below its hard knock-out floor (a
-    /// difference of two doubles is negative exactly when the first is
-    /// smaller).
-    #[inline(always)]
-    pub(crate) fn knocked_out(&self) -> bool {
-        self.slack < 0.0
-    }
-
-    /// Whether too little is known for a verdict.
-    #[inline(always)]
-    pub(crate) fn not_enough_known(&self) -> bool {
-        self.enough_known == 0.0
-    }
-}
-
 /// The result columns of [`CompiledModel::score_known_block`], one entry
 /// per row each.
 pub(crate) struct KnownBlock<'a> {
@@ -968,6 +945,10 @@ impl CompiledModel {
         // Without soft knock-outs every penalty is 0 and their sum +0, which
         // leaves the score as it is: that loop skips them.
         let has_soft = self.penalties.iter().any(|&p| p != 0.0);
+        // A NaN rating makes its row's sum NaN (whatever its weight), so
+        // one test of each sum finds every unknown rating. A sum made NaN
+        // by infinite ratings sends the block row by row too, which gives
+        // the same results.
         let mut unknown = false;
         for j in 0..rows {
             let r = [
@@ -977,7 +958,6 @@ impl CompiledModel {
             let mut slack = [0.0; FACTOR_COUNT];
             let mut penalty = [0.0; FACTOR_COUNT];
             for i in 0..FACTOR_COUNT {
-                unknown |= r[i].is_nan();
                 contributions[i] = r[i] * w[i];
                 slack[i] = r[i] - f[i];
                 if has_soft {
@@ -985,7 +965,9 @@ impl CompiledModel {
                 }
             }
             let penalty = if has_soft { sum(&penalty) } else { 0.0 };
-            out.score[j] = max(sum(&contributions) - penalty, RATING_MIN);
+            let raw = sum(&contributions) - penalty;
+            unknown |= raw.is_nan();
+            out.score[j] = max(raw, RATING_MIN);
             out.lowest[j] = reduce(&r, min);
             out.highest[j] = reduce(&r, max);
             out.slack[j] = reduce(&slack, min);

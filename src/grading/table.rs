@@ -56,6 +56,50 @@ pub fn day_number(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
+/// The day numbers of 1 January for a run of years around a date: a batch
+/// turns a close date into its [`day_number`] with a table load instead of
+/// calendar arithmetic, and falls back to the arithmetic outside the run.
+#[derive(Debug, Clone)]
+pub(crate) struct YearStarts {
+    first_year: i32,
+    /// `day_number` of 1 January of each year from `first_year`.
+    starts: [i32; YEAR_STARTS],
+}
+
+/// Years in a [`YearStarts`] table.
+const YEAR_STARTS: usize = 128;
+
+impl YearStarts {
+    /// The table for the years around `date`, kept within the years chrono
+    /// can represent.
+    pub(crate) fn around(date: NaiveDate) -> Self {
+        let half = YEAR_STARTS as i32 / 2;
+        let first_year = date
+            .year()
+            .saturating_sub(half)
+            .clamp(NaiveDate::MIN.year() + 1, NaiveDate::MAX.year() - 2 * half);
+        let mut starts = [0; YEAR_STARTS];
+        for (year, start) in (first_year..).zip(starts.iter_mut()) {
+            *start = NaiveDate::from_yo_opt(year, 1).map_or(i32::MIN, day_number);
+        }
+        YearStarts { first_year, starts }
+    }
+
+    /// The [`day_number`] of `date`.
+    #[inline(always)]
+    pub(crate) fn day_number(&self, date: NaiveDate) -> i32 {
+        // A year before the first wraps around to a large offset, which
+        // finds no entry.
+        let offset = date.year().wrapping_sub(self.first_year) as u32 as usize;
+        match self.starts.get(offset) {
+            // Every year of the table starts on a date chrono represents,
+            // so this adds at most 365 to a valid day number.
+            Some(&start) => start.wrapping_add(date.ordinal0() as i32),
+            None => day_number(date),
+        }
+    }
+}
+
 /// The date of a day number, if it is within chrono's range.
 pub fn date_from_day_number(day: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day)
@@ -271,6 +315,29 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn year_starts_give_the_day_number_of_every_date() {
+        let centre = date(2026, 12, 4);
+        let starts = YearStarts::around(centre);
+        let mut day = date(1950, 1, 1);
+        while day < date(2100, 12, 31) {
+            assert_eq!(starts.day_number(day), day_number(day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        for far in [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            date(1, 1, 1),
+            date(-500, 3, 1),
+        ] {
+            assert_eq!(starts.day_number(far), day_number(far), "{far}");
+        }
+        let edge = YearStarts::around(NaiveDate::MAX);
+        assert_eq!(edge.day_number(NaiveDate::MAX), day_number(NaiveDate::MAX));
+        let edge = YearStarts::around(NaiveDate::MIN);
+        assert_eq!(edge.day_number(NaiveDate::MIN), day_number(NaiveDate::MIN));
     }
 
     fn grade(table: &GradeTable, as_of: NaiveDate, close: NaiveDate, p: f64) -> Grade {
