@@ -8,7 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::steps::is_blank;
 use super::variant::RequirementTable;
 use super::{
     CriticalSituation, CycleError, CycleEvent, CycleOpening, CycleVariant, CycleVariants, Decision,
@@ -18,6 +17,7 @@ use super::{
 };
 use crate::config::{ConfigError, Validate};
 use crate::customer::{Customer, CustomerType, RelationshipLevel};
+use crate::is_blank;
 use crate::journal::{Entry, Journal, OutOfOrder};
 
 /// The version of the serialised [`TechnicalSale`] this build writes.

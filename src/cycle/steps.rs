@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{CycleError, Decision, Step};
+use crate::is_blank;
 use crate::labelled_enum;
 use crate::labels::Text;
 
@@ -576,17 +577,6 @@ mod positions {
     }
 }
 
-/// Whether `s` is empty or only whitespace (the same answer as
-/// `s.trim().is_empty()`). Most texts start with a visible ASCII character,
-/// which settles it on the first byte; the rest stop at their first visible
-/// character.
-pub(crate) fn is_blank(s: &str) -> bool {
-    match s.as_bytes().first() {
-        Some(first) if first.is_ascii_graphic() => false,
-        _ => s.chars().all(char::is_whitespace),
-    }
-}
-
 /// Refuses a blank text.
 pub(crate) fn filled(field: &str, value: &str) -> Result<(), CycleError> {
     if is_blank(value) {
@@ -621,7 +611,7 @@ fn no_blank(field: &str, items: &[String]) -> Result<(), CycleError> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::is_blank;
+    use crate::is_blank;
 
     #[test]
     fn blank_texts_are_empty_or_only_whitespace() {

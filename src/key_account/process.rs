@@ -37,6 +37,7 @@ use super::migration::Migration;
 use super::reason::{Ending, Reason};
 use super::stage::{KeyNode, KeyNodeSet, PerStage, ProcurementStep, Stage};
 use crate::grading::Grade;
+use crate::is_blank;
 use crate::journal::{Actor, Entry, Journal, OutOfOrder};
 use crate::labelled_enum;
 use crate::labels::Labelled;
@@ -1730,17 +1731,6 @@ fn check_known_history<T: PartialEq + std::fmt::Display>(
             recorded: recorded.to_string(),
         }),
         (None, None) => Ok(()),
-    }
-}
-
-/// Whether `text` is empty or only whitespace: the same test as
-/// `trim().is_empty()`, but it stops at the first other character instead
-/// of trimming both ends (this runs on every event).
-fn is_blank(text: &str) -> bool {
-    // Most texts start with a visible ASCII character, never whitespace.
-    match text.as_bytes().first() {
-        Some(byte) if byte.is_ascii_graphic() => false,
-        _ => text.chars().all(char::is_whitespace),
     }
 }
 
