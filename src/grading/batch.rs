@@ -195,7 +195,7 @@ const RATING_COLUMNS: [&str; FACTOR_COUNT] = [
 pub struct ColumnInput<'a> {
     /// One column of ratings per factor, in [`super::Factor::ALL`] order.
     pub ratings: [&'a [f64]; FACTOR_COUNT],
-    /// Expected close dates as day numbers ([`day_number`]).
+    /// Expected close dates as day numbers ([`day_number`](super::day_number)).
     pub close_day: &'a [i32],
     /// Transaction possibilities (0-1); NaN where none is given, to derive
     /// it from the evaluation score.
@@ -474,9 +474,9 @@ fn possibility_cell(possibility: Option<f64>) -> f64 {
 }
 
 /// The table for close days counted `offset` days later than
-/// [`day_number`]: moving the table once per batch instead of every close
-/// day gives the same comparisons as adding `offset` to each close day,
-/// saturating (an unbounded horizon stays unbounded).
+/// [`day_number`](super::day_number): moving the table once per batch
+/// instead of every close day gives the same comparisons as adding `offset`
+/// to each close day, saturating (an unbounded horizon stays unbounded).
 fn shift_table(mut table: CompiledTable, offset: i32) -> CompiledTable {
     if offset != 0 {
         table.as_of_day = table.as_of_day.saturating_sub(offset);
@@ -618,8 +618,8 @@ impl Grader {
 
     /// [`Grader::grade_columns`] into any kind of status and grade cells
     /// (the C ABI writes codes). Each close day plus `CLOSE_DAY_OFFSET`
-    /// (saturating) is its [`day_number`], so the C ABI can pass days since
-    /// the Unix epoch.
+    /// (saturating) is its [`day_number`](super::day_number), so the C ABI
+    /// can pass days since the Unix epoch.
     pub(crate) fn grade_column_cells<
         S: StatusCell + Send,
         G: GradeCell + Send,
