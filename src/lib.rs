@@ -58,6 +58,46 @@ fn only_whitespace(text: &str) -> bool {
     text.chars().all(char::is_whitespace)
 }
 
+#[cfg(test)]
+mod blank_tests {
+    use proptest::prelude::*;
+
+    use super::is_blank;
+
+    #[test]
+    fn blank_texts_are_empty_or_only_whitespace() {
+        for blank in [
+            "",
+            " ",
+            "\t\n\u{b}\u{c}\r",
+            "\u{85}\u{a0}",
+            "\u{3000}",
+            "\u{2028} ",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for filled in ["a", " a", "a ", "\u{1f}", "\u{200b}", "\u{3000}需求", "需"] {
+            assert!(!is_blank(filled), "{filled:?}");
+        }
+    }
+
+    proptest! {
+        /// The blank test answers as `trim().is_empty()` does, whatever the
+        /// mix of ASCII and Unicode whitespace and visible characters.
+        #[test]
+        fn blank_test_agrees_with_trim(chars in prop::collection::vec(
+            prop::sample::select(vec![
+                ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1f}', '\u{85}', '\u{a0}',
+                '\u{200b}', '\u{2028}', '\u{3000}', 'a', '~', '需',
+            ]),
+            0..6,
+        )) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(is_blank(&text), text.trim().is_empty());
+        }
+    }
+}
+
 pub mod catalogue;
 pub mod config;
 pub mod customer;

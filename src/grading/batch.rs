@@ -318,6 +318,7 @@ impl Block {
     }
 
     /// Scores the first `m` rows from their ratings, factor by factor.
+    #[inline(always)]
     fn score(&mut self, model: &CompiledModel, columns: [&[f64]; FACTOR_COUNT], m: usize) {
         let known = KnownBlock {
             score: &mut self.score[..m],
@@ -341,8 +342,8 @@ impl Block {
         }
     }
 
-    /// Gives each of the first `m` scored rows its outcome and output score (NaN where the input was refused), and counts
-    /// them. Everything derived from the configuration is already in
+    /// Gives each of the first `m` scored rows its outcome and output score
+    /// (NaN where the input was refused), and counts them. Everything derived from the configuration is already in
     /// `model` and `table`. It must agree with [`Grader::grade`]; the
     /// property tests hold it to that.
     #[allow(clippy::manual_range_contains)] // `&` on purpose: `contains` branches
@@ -379,13 +380,7 @@ impl Block {
         // Every value here is a double, close days included (exact), so
         // that the compiler runs two rows at a time with no packing and no
         // branch; codes and grade rows are small whole numbers.
-        let refused_before = if table.allow_past_close_date {
-            f64::NEG_INFINITY
-        } else {
-            f64::from(table.as_of_day)
-        };
-        let last_close_day = table.last_close_day.map(f64::from);
-        let min_possibility = table.min_possibility;
+        let table = table.in_doubles();
         let (lowest, highest) = (&self.lowest[..m], &self.highest[..m]);
         let (slack, enough) = (&self.slack[..m], &self.enough[..m]);
         let score = &mut self.score[..m];
@@ -403,20 +398,11 @@ impl Block {
             let mut c = if below_pass { 1.0 } else { 0.0 };
             c = if give_up { 2.0 } else { c };
             c = if enough[j] == 0.0 { 6.0 } else { c };
-            c = if day < refused_before { 5.0 } else { c };
+            c = if table.refuses(day) { 5.0 } else { c };
             c = if possibility_valid { c } else { 4.0 };
             c = if ratings_valid { c } else { 3.0 };
-            // The bands held (see `CompiledTable::bands_held`), and the
-            // grade only for a graded row.
-            let graded = graded_possibility[j];
-            let mut held = 0.0;
-            for (&last, &min) in last_close_day.iter().zip(&min_possibility) {
-                held += if (day <= last) & (graded >= min) {
-                    1.0
-                } else {
-                    0.0
-                };
-            }
+            // The grade only for a graded row.
+            let held = table.bands_held(day, graded_possibility[j]);
             outcome[j] = 8.0 * c + if c == 0.0 { held } else { 4.0 };
             // NaN for refused input.
             score[j] = if c < 3.0 { score[j] } else { f64::NAN };

@@ -280,22 +280,30 @@ impl CompiledTable {
         }
     }
 
-    /// Whether `close_day` is refused as being in the past.
+    /// The table's limits as doubles, for loops over doubles (a batch).
     #[inline(always)]
-    pub(crate) fn refuses(&self, close_day: i32) -> bool {
-        (close_day < self.as_of_day) & !self.allow_past_close_date
+    pub(crate) fn in_doubles(&self) -> TableInDoubles {
+        TableInDoubles {
+            refused_before: if self.allow_past_close_date {
+                f64::NEG_INFINITY
+            } else {
+                f64::from(self.as_of_day)
+            },
+            last_close_day: self.last_close_day.map(f64::from),
+            min_possibility: self.min_possibility,
+        }
     }
 
-    /// How many bands hold the opportunity (0-3). The bands are nested
-    /// (each holds the one before it), so this count gives the first band
-    /// that does, without branching: 3 is A, 2 B, 1 C, 0 D.
-    #[inline(always)]
+    /// Whether `close_day` is refused as being in the past.
+    pub(crate) fn refuses(&self, close_day: i32) -> bool {
+        self.in_doubles().refuses(f64::from(close_day))
+    }
+
+    /// How many bands hold the opportunity (0-3); see
+    /// [`TableInDoubles::bands_held`].
     pub(crate) fn bands_held(&self, close_day: i32, possibility: f64) -> u8 {
-        let mut held = 0u8;
-        for (&last, &min) in self.last_close_day.iter().zip(&self.min_possibility) {
-            held += u8::from(close_day <= last) & u8::from(possibility >= min);
-        }
-        held
+        self.in_doubles()
+            .bands_held(f64::from(close_day), possibility) as u8
     }
 
     /// The grade for a valid close day and possibility.
@@ -306,6 +314,44 @@ impl CompiledTable {
             1 => Grade::C,
             _ => Grade::D,
         }
+    }
+}
+
+/// A [`CompiledTable`]'s limits as doubles: every `i32` day converts
+/// exactly, so a batch can compare close days in the same registers as
+/// possibilities, two rows at a time, with no branch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableInDoubles {
+    /// Close days before this are refused (minus infinity when the table
+    /// allows past close dates).
+    refused_before: f64,
+    /// The last close day of each band, A, B, C.
+    last_close_day: [f64; 3],
+    min_possibility: [f64; 3],
+}
+
+impl TableInDoubles {
+    /// Whether `close_day` (a day number as a double) is refused as being
+    /// in the past.
+    #[inline(always)]
+    pub(crate) fn refuses(self, close_day: f64) -> bool {
+        close_day < self.refused_before
+    }
+
+    /// How many bands hold the opportunity (0-3, as a double). The bands
+    /// are nested (each holds the one before it), so this count gives the
+    /// first band that does, without branching: 3 is A, 2 B, 1 C, 0 D.
+    #[inline(always)]
+    pub(crate) fn bands_held(self, close_day: f64, possibility: f64) -> f64 {
+        let mut held = 0.0;
+        for (&last, &min) in self.last_close_day.iter().zip(&self.min_possibility) {
+            held += if (close_day <= last) & (possibility >= min) {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        held
     }
 }
 
