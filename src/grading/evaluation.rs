@@ -929,7 +929,7 @@ impl CompiledModel {
     pub(crate) fn score_known_block(
         &self,
         columns: [&[f64]; FACTOR_COUNT],
-        out: KnownBlock<'_>,
+        mut out: KnownBlock<'_>,
     ) -> bool {
         let rows = out.score.len();
         let [c0, c1, c2, c3, c4, c5, c6, c7, c8] =
@@ -940,11 +940,7 @@ impl CompiledModel {
         {
             return false;
         }
-        let (w, f) = (self.known_weights, self.floors);
-        let (soft, penalties) = (self.soft_floors, self.penalties);
-        // Without soft knock-outs every penalty is 0 and their sum +0, which
-        // leaves the score as it is: that loop skips them.
-        let has_soft = self.penalties.iter().any(|&p| p != 0.0);
+        let has_soft = self.has_soft_knock_outs();
         // A NaN rating makes its row's sum NaN (whatever its weight), so
         // one test of each sum finds every unknown rating. A sum made NaN
         // by infinite ratings sends the block row by row too, which gives
@@ -954,26 +950,65 @@ impl CompiledModel {
             let r = [
                 c0[j], c1[j], c2[j], c3[j], c4[j], c5[j], c6[j], c7[j], c8[j],
             ];
-            let mut contributions = [0.0; FACTOR_COUNT];
-            let mut slack = [0.0; FACTOR_COUNT];
-            let mut penalty = [0.0; FACTOR_COUNT];
-            for i in 0..FACTOR_COUNT {
-                contributions[i] = r[i] * w[i];
-                slack[i] = r[i] - f[i];
-                if has_soft {
-                    penalty[i] = if r[i] < soft[i] { penalties[i] } else { 0.0 };
-                }
-            }
-            let penalty = if has_soft { sum(&penalty) } else { 0.0 };
-            let raw = sum(&contributions) - penalty;
-            unknown |= raw.is_nan();
-            out.score[j] = max(raw, RATING_MIN);
-            out.lowest[j] = reduce(&r, min);
-            out.highest[j] = reduce(&r, max);
-            out.slack[j] = reduce(&slack, min);
-            out.enough_known[j] = self.all_known_enough;
+            unknown |= self.score_known_row(r, has_soft, &mut out, j);
         }
         !unknown
+    }
+
+    /// [`Self::score_known_block`] over rows given by `row` (its ratings for
+    /// each index below the block's length), so that a caller holding the
+    /// rows in another layout scores them where they are.
+    #[inline(always)]
+    pub(crate) fn score_known_rows(
+        &self,
+        row: impl Fn(usize) -> [f64; FACTOR_COUNT],
+        mut out: KnownBlock<'_>,
+    ) -> bool {
+        let has_soft = self.has_soft_knock_outs();
+        let mut unknown = false;
+        for j in 0..out.score.len() {
+            unknown |= self.score_known_row(row(j), has_soft, &mut out, j);
+        }
+        !unknown
+    }
+
+    /// Without soft knock-outs every penalty is 0 and their sum +0, which
+    /// leaves the score as it is: the block loops then skip them.
+    #[inline(always)]
+    fn has_soft_knock_outs(&self) -> bool {
+        self.penalties.iter().any(|&p| p != 0.0)
+    }
+
+    /// One row of a block with every rating known, written at `j`; `true`
+    /// when its sum is NaN (an unknown rating).
+    #[inline(always)]
+    fn score_known_row(
+        &self,
+        r: [f64; FACTOR_COUNT],
+        has_soft: bool,
+        out: &mut KnownBlock<'_>,
+        j: usize,
+    ) -> bool {
+        let (w, f) = (&self.known_weights, &self.floors);
+        let (soft, penalties) = (&self.soft_floors, &self.penalties);
+        let mut contributions = [0.0; FACTOR_COUNT];
+        let mut slack = [0.0; FACTOR_COUNT];
+        let mut penalty = [0.0; FACTOR_COUNT];
+        for i in 0..FACTOR_COUNT {
+            contributions[i] = r[i] * w[i];
+            slack[i] = r[i] - f[i];
+            if has_soft {
+                penalty[i] = if r[i] < soft[i] { penalties[i] } else { 0.0 };
+            }
+        }
+        let penalty = if has_soft { sum(&penalty) } else { 0.0 };
+        let raw = sum(&contributions) - penalty;
+        out.score[j] = max(raw, RATING_MIN);
+        out.lowest[j] = reduce(&r, min);
+        out.highest[j] = reduce(&r, max);
+        out.slack[j] = reduce(&slack, min);
+        out.enough_known[j] = self.all_known_enough;
+        raw.is_nan()
     }
 
     /// The verdict for a valid score.
