@@ -451,12 +451,11 @@ impl Block {
 }
 
 /// The struct form's block: its gathered close days and possibilities and
-/// the [`Block`] in one allocation. On the stack, the inputs' offset within
-/// a page would change from run to run against the heap block's, and at
-/// some offsets the loads of one row wait on the stores of the row before
-/// (addresses that agree in their low 12 bits look alike to the processor):
-/// a run-to-run spread of half the time. In one allocation their distances
-/// are fixed.
+/// the [`Block`] in one allocation, so that their distances are the same in
+/// every run. On the stack, their offset within a page changed from run to
+/// run against the heap block's; loads and stores whose addresses agree in
+/// their low 12 bits can look alike to the processor, the suspected (not
+/// confirmed) cause of a run-to-run spread in the struct form's time.
 #[repr(C)]
 struct StructScratch {
     possibilities: [f64; BLOCK],
